@@ -1,0 +1,226 @@
+"""Network architectures. One small UNet backbone serves both generative models:
+
+* `PixelARNet`: (image with unknown pixels blanked, mask of known pixels, label) -> 256 logits for
+  every pixel. Its "time" input is the fraction of pixels still unknown.
+* `NoiseNet`: (x_t, t, label) -> predicted noise ε.
+
+Labels are 0..9, and `NULL_LABEL` (= 10) means "no label" (trained with label dropout, which is
+what classifier-free guidance needs). `Classifier` is a plain CNN whose penultimate layer gives
+the features for the Fréchet distance.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+
+import torch
+from torch import nn
+import torch.nn.functional as F
+
+NUM_CLASSES = 10
+NULL_LABEL = NUM_CLASSES  # the "no label" class index
+LEVELS = 256
+
+
+@dataclass
+class UNetConfig:
+    in_ch: int = 1             # input channels
+    out_ch: int = 1            # output channels
+    base: int = 32             # channels at full resolution (28x28)
+    mults: tuple = (1, 2, 2)   # channel multipliers at 28, 14, 7
+    emb: int = 128             # width of the (time + label) embedding
+    groups: int = 8            # GroupNorm groups
+    attention: bool = True     # one self-attention block at the lowest resolution
+    out_kernel: int = 3        # kernel of the output conv (1 for the 256-way AR head: 9x cheaper)
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["mults"] = list(self.mults)
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "UNetConfig":
+        d = dict(d)
+        d["mults"] = tuple(d["mults"])
+        return cls(**d)
+
+
+def timestep_embedding(t: torch.Tensor, dim: int, max_period: float = 10000.0) -> torch.Tensor:
+    """Sinusoidal embedding of a (N,) float tensor of timesteps."""
+    half = dim // 2
+    freqs = torch.exp(-math.log(max_period) * torch.arange(half, device=t.device, dtype=torch.float32) / half)
+    args = t.float()[:, None] * freqs[None]
+    return torch.cat([torch.cos(args), torch.sin(args)], dim=-1)
+
+
+class ResBlock(nn.Module):
+    def __init__(self, cin: int, cout: int, emb: int, groups: int):
+        super().__init__()
+        self.norm1 = nn.GroupNorm(groups, cin)
+        self.conv1 = nn.Conv2d(cin, cout, 3, padding=1)
+        self.emb = nn.Linear(emb, 2 * cout)  # scale and shift (FiLM)
+        self.norm2 = nn.GroupNorm(groups, cout)
+        self.conv2 = nn.Conv2d(cout, cout, 3, padding=1)
+        self.skip = nn.Conv2d(cin, cout, 1) if cin != cout else nn.Identity()
+
+    def forward(self, x: torch.Tensor, e: torch.Tensor) -> torch.Tensor:
+        h = self.conv1(F.silu(self.norm1(x)))
+        scale, shift = self.emb(e)[:, :, None, None].chunk(2, dim=1)
+        h = self.norm2(h) * (1 + scale) + shift
+        h = self.conv2(F.silu(h))
+        return h + self.skip(x)
+
+
+class Attention(nn.Module):
+    def __init__(self, ch: int, groups: int, heads: int = 4):
+        super().__init__()
+        self.norm = nn.GroupNorm(groups, ch)
+        self.qkv = nn.Conv2d(ch, 3 * ch, 1)
+        self.out = nn.Conv2d(ch, ch, 1)
+        self.heads = heads
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        n, c, h, w = x.shape
+        q, k, v = self.qkv(self.norm(x)).reshape(n, 3, self.heads, c // self.heads, h * w).unbind(1)
+        a = F.scaled_dot_product_attention(q.transpose(-1, -2), k.transpose(-1, -2), v.transpose(-1, -2))
+        return x + self.out(a.transpose(-1, -2).reshape(n, c, h, w))
+
+
+class UNet(nn.Module):
+    """28 -> 14 -> 7 UNet, one ResBlock per level each way, conditioned on (scalar t, label)."""
+
+    def __init__(self, cfg: UNetConfig):
+        super().__init__()
+        self.cfg = cfg
+        chs = [cfg.base * m for m in cfg.mults]
+        self.t_mlp = nn.Sequential(nn.Linear(cfg.emb, cfg.emb), nn.SiLU(), nn.Linear(cfg.emb, cfg.emb))
+        self.label_emb = nn.Embedding(NUM_CLASSES + 1, cfg.emb)
+        self.inp = nn.Conv2d(cfg.in_ch, chs[0], 3, padding=1)
+        self.down = nn.ModuleList()
+        self.downsample = nn.ModuleList()
+        prev = chs[0]
+        for i, c in enumerate(chs):
+            self.down.append(ResBlock(prev, c, cfg.emb, cfg.groups))
+            prev = c
+            if i < len(chs) - 1:
+                self.downsample.append(nn.Conv2d(c, c, 3, stride=2, padding=1))
+        self.mid1 = ResBlock(prev, prev, cfg.emb, cfg.groups)
+        self.attn = Attention(prev, cfg.groups) if cfg.attention else nn.Identity()
+        self.mid2 = ResBlock(prev, prev, cfg.emb, cfg.groups)
+        self.up = nn.ModuleList()
+        for i, c in reversed(list(enumerate(chs))):
+            self.up.append(ResBlock(prev + c, c, cfg.emb, cfg.groups))
+            prev = c
+        self.out_norm = nn.GroupNorm(cfg.groups, prev)
+        self.out = nn.Conv2d(prev, cfg.out_ch, cfg.out_kernel, padding=cfg.out_kernel // 2)
+
+    def forward(self, x: torch.Tensor, t: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+        e = self.t_mlp(timestep_embedding(t, self.cfg.emb)) + self.label_emb(labels)
+        e = F.silu(e)
+        h = self.inp(x)
+        skips = []
+        for i, block in enumerate(self.down):
+            h = block(h, e)
+            skips.append(h)
+            if i < len(self.downsample):
+                h = self.downsample[i](h)
+        h = self.mid2(self.attn(self.mid1(h, e)), e)
+        for block in self.up:
+            skip = skips.pop()
+            if h.shape[-1] != skip.shape[-1]:
+                h = F.interpolate(h, size=skip.shape[-2:], mode="nearest")
+            h = block(torch.cat([h, skip], dim=1), e)
+        return self.out(F.silu(self.out_norm(h)))
+
+
+class NoiseNet(nn.Module):
+    """ε-prediction network: x_t in model units (data scaled to [-1, 1]), t in 0..T-1."""
+
+    kind = "diffusion"
+
+    def __init__(self, cfg: UNetConfig | None = None):
+        super().__init__()
+        cfg = cfg or UNetConfig(in_ch=1, out_ch=1)
+        self.cfg = cfg
+        self.unet = UNet(cfg)
+
+    def forward(self, x_t: torch.Tensor, t: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+        return self.unet(x_t[:, None], t.float(), labels)[:, 0]
+
+
+class PixelARNet(nn.Module):
+    """Order-agnostic AR model: logits (N, 784, 256) for every pixel given the known ones."""
+
+    kind = "autoregressive"
+
+    def __init__(self, cfg: UNetConfig | None = None):
+        super().__init__()
+        cfg = cfg or default_config("autoregressive")
+        self.cfg = cfg
+        self.unet = UNet(cfg)
+
+    def forward(self, x: torch.Tensor, known: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+        """x: (N, H, W) in [0, 1] (unknown pixels are ignored), known: (N, H, W) bool."""
+        k = known.float()
+        inp = torch.stack([(x * 2 - 1) * k, k], dim=1)
+        frac_unknown = 1.0 - k.flatten(1).mean(1)
+        logits = self.unet(inp, frac_unknown * 1000.0, labels)  # (N, 256, H, W)
+        return logits.flatten(2).transpose(1, 2)  # (N, H*W, 256)
+
+
+@dataclass
+class ClassifierConfig:
+    width: int = 32      # channels of the first conv block (doubled in the second)
+    features: int = 128  # width of the penultimate layer (the Fréchet-distance features)
+    dropout: float = 0.3
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "ClassifierConfig":
+        return cls(**d)
+
+
+class Classifier(nn.Module):
+    kind = "classifier"
+
+    def __init__(self, cfg: ClassifierConfig | None = None):
+        super().__init__()
+        cfg = cfg or ClassifierConfig()
+        self.cfg = cfg
+        w = cfg.width
+        self.body = nn.Sequential(
+            nn.Conv2d(1, w, 3, padding=1), nn.BatchNorm2d(w), nn.ReLU(),
+            nn.Conv2d(w, w, 3, padding=1), nn.BatchNorm2d(w), nn.ReLU(), nn.MaxPool2d(2),
+            nn.Conv2d(w, 2 * w, 3, padding=1), nn.BatchNorm2d(2 * w), nn.ReLU(),
+            nn.Conv2d(2 * w, 2 * w, 3, padding=1), nn.BatchNorm2d(2 * w), nn.ReLU(), nn.MaxPool2d(2),
+            nn.Flatten(), nn.Dropout(cfg.dropout),
+            nn.Linear(2 * w * 49, cfg.features), nn.ReLU(),
+        )
+        self.head = nn.Sequential(nn.Dropout(cfg.dropout), nn.Linear(cfg.features, NUM_CLASSES))
+
+    def features(self, x: torch.Tensor) -> torch.Tensor:
+        """x: (N, H, W) in [0, 1] -> (N, features)."""
+        return self.body((x[:, None] - 0.5) / 0.5)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.head(self.features(x))
+
+
+ARCHITECTURES = {"autoregressive": PixelARNet, "diffusion": NoiseNet, "classifier": Classifier}
+CONFIGS = {"autoregressive": UNetConfig, "diffusion": UNetConfig, "classifier": ClassifierConfig}
+
+
+def default_config(kind: str):
+    if kind == "autoregressive":
+        return UNetConfig(in_ch=2, out_ch=LEVELS, out_kernel=1)
+    if kind == "diffusion":
+        return UNetConfig(in_ch=1, out_ch=1)
+    if kind == "classifier":
+        return ClassifierConfig()
+    raise ValueError(f"unknown model kind {kind!r}")
+
+
+def build(kind: str, cfg=None) -> nn.Module:
+    return ARCHITECTURES[kind](cfg or default_config(kind))

@@ -1,0 +1,232 @@
+"""Train one model: `python -m engine.train --dataset {mnist,fashion} --model {autoregressive,diffusion,classifier}`.
+
+Resumable: a checkpoint (model, EMA, Adam moments, step; safetensors, no pickle) is written to
+`runs/<dataset>_<model>/` every `--save-every` steps and picked up again on the next start. The
+final EMA weights and their card go to `weights/` (or `--out`). A log is appended next to the
+checkpoint; progress is printed as it goes.
+"""
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import math
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from safetensors.torch import load_file, save_file
+
+from . import nets, orders, weights
+from .data import DATASETS, DataError, load_split
+from .device import resolve_device
+from .schedule import NoiseSchedule
+
+DEFAULTS = {  # per model kind: steps, batch, lr, EMA decay
+    "diffusion": dict(steps=8000, batch=64, lr=1e-3, ema=0.999),
+    "autoregressive": dict(steps=8000, batch=64, lr=1e-3, ema=0.999),
+    "classifier": dict(steps=3000, batch=128, lr=2e-3, ema=0.0),
+}
+LABEL_DROPOUT = 0.15  # fraction of training examples shown with "no label" (for guidance)
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="python -m engine.train", description=__doc__.split("\n")[0])
+    p.add_argument("--dataset", choices=DATASETS, required=True)
+    p.add_argument("--model", choices=weights.KINDS, required=True)
+    p.add_argument("--steps", type=int, help="optimizer steps (default per model)")
+    p.add_argument("--batch", type=int)
+    p.add_argument("--lr", type=float)
+    p.add_argument("--base", type=int, help="UNet width at full resolution (default 32)")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--device", default="auto", help="auto, cpu or cuda")
+    p.add_argument("--threads", type=int, default=0, help="CPU threads for torch (0 = torch default)")
+    p.add_argument("--data-dir", help="folder with the four IDX gzip files")
+    p.add_argument("--run-dir", default="runs", help="where checkpoints and logs go")
+    p.add_argument("--out", help="weights folder (default: the repo's weights/)")
+    p.add_argument("--save-every", type=int, default=250)
+    p.add_argument("--fresh", action="store_true", help="ignore an existing checkpoint")
+    args = p.parse_args(argv)
+    for k, v in DEFAULTS[args.model].items():
+        if getattr(args, k, None) is None:
+            setattr(args, k, v)
+    if args.steps < 1 or args.batch < 1 or args.lr <= 0:
+        p.error("--steps, --batch and --lr must be positive")
+    return args
+
+
+def augment_shift(x: torch.Tensor, gen: torch.Generator, max_shift: int = 2) -> torch.Tensor:
+    """Random translation by up to `max_shift` pixels (zero padded): the classifier's augmentation."""
+    n = x.shape[0]
+    pad = F.pad(x, (max_shift,) * 4)
+    dy = torch.randint(0, 2 * max_shift + 1, (n,), generator=gen)
+    dx = torch.randint(0, 2 * max_shift + 1, (n,), generator=gen)
+    rows = (dy[:, None] + torch.arange(28))[:, :, None]
+    cols = (dx[:, None] + torch.arange(28))[:, None, :]
+    return pad[torch.arange(n)[:, None, None], rows, cols]
+
+
+def drop_labels(labels: torch.Tensor, gen: torch.Generator) -> torch.Tensor:
+    drop = torch.rand(labels.shape, generator=gen) < LABEL_DROPOUT
+    return torch.where(drop, torch.full_like(labels, nets.NULL_LABEL), labels)
+
+
+def diffusion_loss(model, x01, labels, gen, alpha_bar: torch.Tensor) -> torch.Tensor:
+    x0 = x01 * 2 - 1
+    t = torch.randint(0, len(alpha_bar), (x0.shape[0],), generator=gen)
+    eps = torch.randn(x0.shape, generator=gen)
+    ab = alpha_bar[t][:, None, None]
+    x_t = ab.sqrt() * x0 + (1 - ab).sqrt() * eps
+    dev = next(model.parameters()).device
+    return F.mse_loss(model(x_t.to(dev), t.to(dev), drop_labels(labels, gen).to(dev)), eps.to(dev))
+
+
+def ar_loss(model, x01, labels, gen, rng: np.random.Generator) -> torch.Tensor:
+    """Mean cross-entropy over the unknown pixels: averaged over a uniform number of known
+    pixels this is the order-agnostic bound on NLL per pixel (OA-ARDM, Hoogeboom et al. 2021)."""
+    dev = next(model.parameters()).device
+    known = torch.from_numpy(orders.training_masks(x01.shape[0], rng)).reshape(-1, 28, 28)
+    target = (x01 * 255).round().long().flatten(1)
+    logits = model(x01.to(dev), known.to(dev), drop_labels(labels, gen).to(dev))
+    ce = F.cross_entropy(logits.transpose(1, 2), target.to(dev), reduction="none")  # (N, 784)
+    unknown = (~known.flatten(1)).float().to(dev)
+    return ((ce * unknown).sum(1) / unknown.sum(1).clamp(min=1)).mean()
+
+
+@torch.no_grad()
+def classifier_accuracy(model, x, y, device, batch=500) -> float:
+    model.eval()
+    correct = 0
+    for i in range(0, len(x), batch):
+        xb = torch.from_numpy(x[i:i + batch]).float().div(255).to(device)
+        correct += (model(xb).argmax(1).cpu() == torch.from_numpy(y[i:i + batch])).sum().item()
+    model.train()
+    return correct / len(x)
+
+
+def _checkpoint_paths(args) -> tuple[Path, Path, Path]:
+    d = Path(args.run_dir) / f"{args.dataset}_{args.model}"
+    return d / "checkpoint.safetensors", d / "checkpoint.json", d / "train.log"
+
+
+def save_checkpoint(args, model, ema, opt, step, seconds):
+    ckpt, meta, _ = _checkpoint_paths(args)
+    ckpt.parent.mkdir(parents=True, exist_ok=True)
+    tensors = {f"model.{k}": v for k, v in model.state_dict().items()}
+    tensors.update({f"ema.{k}": v for k, v in ema.state_dict().items()})
+    names = {p: n for n, p in model.named_parameters()}
+    for p, st in opt.state.items():
+        for key in ("exp_avg", "exp_avg_sq"):
+            tensors[f"opt.{names[p]}.{key}"] = st[key]
+    tensors = {k: v.detach().cpu().contiguous() for k, v in tensors.items()}
+    save_file(tensors, str(ckpt.with_suffix(".tmp")))
+    ckpt.with_suffix(".tmp").replace(ckpt)
+    meta.write_text(json.dumps({"step": step, "seconds": seconds, "config": model.cfg.to_dict(),
+                                "args": {k: v for k, v in vars(args).items()}}, indent=1))
+
+
+def load_checkpoint(args, model, ema, opt) -> tuple[int, float]:
+    ckpt, meta, _ = _checkpoint_paths(args)
+    if args.fresh or not ckpt.exists():
+        return 0, 0.0
+    info = json.loads(meta.read_text())
+    t = load_file(str(ckpt))
+    model.load_state_dict({k[6:]: v for k, v in t.items() if k.startswith("model.")})
+    ema.load_state_dict({k[4:]: v for k, v in t.items() if k.startswith("ema.")})
+    for n, p in model.named_parameters():
+        if f"opt.{n}.exp_avg" in t:
+            opt.state[p] = {"step": torch.tensor(float(info["step"])),
+                            "exp_avg": t[f"opt.{n}.exp_avg"].to(p.device),
+                            "exp_avg_sq": t[f"opt.{n}.exp_avg_sq"].to(p.device)}
+    return int(info["step"]), float(info["seconds"])
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    try:
+        device = resolve_device(args.device)
+        x_train, y_train = load_split(args.dataset, "train", args.data_dir)
+        x_test, y_test = load_split(args.dataset, "test", args.data_dir)
+    except (DataError, ValueError, RuntimeError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    torch.manual_seed(args.seed)
+    cfg = nets.default_config(args.model)
+    if args.base and args.model != "classifier":
+        cfg.base = args.base
+    model = nets.build(args.model, cfg).to(device).train()
+    ema = copy.deepcopy(model).eval()
+    opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-4 if args.model == "classifier" else 0.0)
+    start, seconds = load_checkpoint(args, model, ema, opt)
+    _, _, log_path = _checkpoint_paths(args)
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    log = log_path.open("a")
+    cmd = "python -m engine.train " + " ".join(argv if argv is not None else sys.argv[1:])
+    print(f"{cmd}\n{args.model} on {args.dataset}: {sum(p.numel() for p in model.parameters()):,} parameters, "
+          f"device {device}, steps {start} -> {args.steps}", file=log, flush=True)
+    alpha_bar = torch.from_numpy(NoiseSchedule.linear().alpha_bar).float()
+    x_all = torch.from_numpy(x_train).float().div(255)
+    y_all = torch.from_numpy(y_train)
+    t0, losses = time.time(), []
+    for step in range(start, args.steps):
+        gen = torch.Generator().manual_seed(args.seed * 1_000_003 + step)  # resumable randomness
+        rng = np.random.default_rng(args.seed * 1_000_003 + step)
+        idx = torch.randint(0, len(x_all), (args.batch,), generator=gen)
+        xb, yb = x_all[idx], y_all[idx]
+        warm = min(1.0, (step + 1) / 200)
+        if args.model == "classifier":
+            lr = args.lr * warm * 0.5 * (1 + math.cos(math.pi * step / args.steps))
+        else:
+            lr = args.lr * warm  # constant after warm-up; the EMA does the averaging
+        for g in opt.param_groups:
+            g["lr"] = lr
+        if args.model == "diffusion":
+            loss = diffusion_loss(model, xb, yb, gen, alpha_bar)
+        elif args.model == "autoregressive":
+            loss = ar_loss(model, xb, yb, gen, rng)
+        else:
+            loss = F.cross_entropy(model(augment_shift(xb, gen).to(device)), yb.to(device), label_smoothing=0.05)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        with torch.no_grad():
+            decay = min(args.ema, (1 + step) / (10 + step)) if args.ema > 0 else 0.0
+            for pe, pm in zip(ema.parameters(), model.parameters()):
+                pe.lerp_(pm, 1 - decay)
+            for be, bm in zip(ema.buffers(), model.buffers()):
+                be.copy_(bm)
+        losses.append(loss.item())
+        done = step + 1
+        if done % 50 == 0 or done == args.steps:
+            el = seconds + time.time() - t0
+            rate = (time.time() - t0) / (done - start)
+            msg = (f"step {done}/{args.steps} loss {np.mean(losses):.4f} lr {lr:.2e} "
+                   f"{el / 60:.1f} min, eta {rate * (args.steps - done) / 60:.1f} min")
+            print(msg, flush=True)
+            print(msg, file=log, flush=True)
+            losses = []
+        if done % args.save_every == 0 or done == args.steps:
+            save_checkpoint(args, model, ema, opt, done, seconds + time.time() - t0)
+    seconds += time.time() - t0
+    card = {"data": {"dataset": args.dataset, "train_images": len(x_train), "test_images": len(x_test)},
+            "training": {"command": cmd, "steps": args.steps, "batch": args.batch, "lr": args.lr,
+                         "ema": args.ema, "seed": args.seed, "label_dropout": LABEL_DROPOUT,
+                         "seconds": round(seconds, 1), "device": str(device)},
+            "eval": {}}
+    if args.model == "classifier":
+        card["eval"]["test_accuracy"] = classifier_accuracy(ema, x_test, y_test, device)
+    w, c = weights.save(ema, args.dataset, card, args.out)
+    print(f"wrote {w} and {c}" + (f"; test accuracy {card['eval']['test_accuracy']:.4f}"
+                                   if args.model == "classifier" else ""), file=log, flush=True)
+    print(f"wrote {w} ({w.stat().st_size / 1e6:.1f} MB) and {c}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
