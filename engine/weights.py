@@ -7,6 +7,7 @@ Nothing is unpickled. Loading validates the card and every tensor shape and rais
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import torch
@@ -15,7 +16,9 @@ from safetensors.torch import load_file, save_file
 
 from . import nets
 
-WEIGHTS_DIR = Path(__file__).resolve().parent.parent / "weights"
+SHIPPED_WEIGHTS_DIR = Path(__file__).resolve().parent.parent / "weights"
+# Developers may point the app at another folder (e.g. freshly trained weights) with this variable.
+WEIGHTS_DIR = Path(os.environ.get("PIXELS_NOISE_WEIGHTS") or SHIPPED_WEIGHTS_DIR)
 CARD_FORMAT = "pixels-and-noise/1"
 KINDS = ("autoregressive", "diffusion", "classifier")
 
