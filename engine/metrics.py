@@ -1,0 +1,101 @@
+"""Per-step measurements of the predicted clean image x̂0, and sample-quality numbers.
+
+Pure functions of numpy arrays (plus the classifier where named); they run on the worker thread
+and in evaluation, never on the GUI thread.
+"""
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from .frames import Frame
+
+
+def distance(a: np.ndarray, b: np.ndarray) -> float:
+    """Root-mean-square difference of two images in [0, 1]."""
+    return float(np.sqrt(np.mean((np.asarray(a, np.float64) - np.asarray(b, np.float64)) ** 2)))
+
+
+def sharpness(img: np.ndarray) -> float:
+    """Mean gradient magnitude (finite differences), in grey levels of [0, 1] per pixel.
+
+    A blurry mean image has soft edges and scores low; a real digit scores high."""
+    img = np.asarray(img, np.float64)
+    gy = np.diff(img, axis=-2)[..., :, :-1]
+    gx = np.diff(img, axis=-1)[..., :-1, :]
+    return float(np.mean(np.sqrt(gx * gx + gy * gy)))
+
+
+def sharpness_batch(images: np.ndarray) -> np.ndarray:
+    """Per-image sharpness of (N, H, W)."""
+    return np.array([sharpness(im) for im in images])
+
+
+def radial_power_spectrum(img: np.ndarray, bands: int = 10) -> np.ndarray:
+    """Power of the image (mean removed) in `bands` rings of spatial frequency, low to high."""
+    img = np.asarray(img, np.float64)
+    f = np.fft.fftshift(np.fft.fft2(img - img.mean()))
+    power = np.abs(f) ** 2 / img.size
+    h, w = img.shape
+    yy, xx = np.indices((h, w))
+    r = np.hypot(yy - h // 2, xx - w // 2)
+    edges = np.linspace(0, min(h, w) / 2, bands + 1)
+    idx = np.clip(np.digitize(r, edges) - 1, 0, bands)  # radius beyond the last ring -> overflow bin
+    sums = np.bincount(idx.ravel(), power.ravel(), minlength=bands + 1)[:bands]
+    counts = np.bincount(idx.ravel(), minlength=bands + 1)[:bands]
+    return (sums / np.maximum(counts, 1)).astype(np.float32)
+
+
+@torch.inference_mode()
+def classifier_probs(classifier: torch.nn.Module, images: np.ndarray) -> np.ndarray:
+    """(N, 10) class probabilities of images (N, H, W) in [0, 1]."""
+    dev = next(classifier.parameters()).device
+    x = torch.as_tensor(np.asarray(images, np.float32), device=dev)
+    if x.ndim == 2:
+        x = x[None]
+    return torch.softmax(classifier(x).float(), dim=1).cpu().numpy()
+
+
+@torch.inference_mode()
+def classifier_features(classifier: torch.nn.Module, images: np.ndarray, batch: int = 500) -> np.ndarray:
+    """Penultimate-layer features (N, F) of images in [0, 1] or uint8."""
+    images = np.asarray(images)
+    if images.dtype == np.uint8:
+        images = images.astype(np.float32) / 255.0
+    dev = next(classifier.parameters()).device
+    out = [classifier.features(torch.as_tensor(images[i:i + batch], dtype=torch.float32, device=dev)).cpu().numpy()
+           for i in range(0, len(images), batch)]
+    return np.concatenate(out).astype(np.float64)
+
+
+def _sqrtm_psd(m: np.ndarray) -> np.ndarray:
+    vals, vecs = np.linalg.eigh((m + m.T) / 2)
+    return (vecs * np.sqrt(np.clip(vals, 0, None))) @ vecs.T
+
+
+def frechet_distance(feat_a: np.ndarray, feat_b: np.ndarray) -> float:
+    """Fréchet distance between Gaussians fitted to two feature sets (the FID formula, here in the
+    shipped classifier's feature space rather than Inception's)."""
+    mu_a, mu_b = feat_a.mean(0), feat_b.mean(0)
+    ca, cb = np.cov(feat_a, rowvar=False), np.cov(feat_b, rowvar=False)
+    sa = _sqrtm_psd(ca)
+    cross = _sqrtm_psd(sa @ cb @ sa)  # sqrt(sqrt(Ca) Cb sqrt(Ca)) has the trace of sqrt(Ca Cb)
+    return float(np.sum((mu_a - mu_b) ** 2) + np.trace(ca) + np.trace(cb) - 2 * np.trace(cross))
+
+
+def frame_metrics(frame: Frame, classifier: torch.nn.Module | None = None, item: int = 0) -> dict:
+    """What the plots show for one frame: sharpness and mean uncertainty of x̂0, and the
+    classifier's class probabilities of x̂0 (item `item` of the batch)."""
+    x0 = frame.x0_mean[item]
+    out = {"step": frame.step, "nfe": frame.nfe, "progress": (frame.step + 1) / max(1, frame.total_steps),
+           "sharpness": sharpness(x0),
+           "uncertainty": float(frame.uncertainty[item].mean()) if frame.uncertainty is not None else float("nan")}
+    if classifier is not None:
+        out["probs"] = classifier_probs(classifier, x0[None])[0]
+    return out
+
+
+def distances_to_final(frames: list[Frame], item: int = 0) -> np.ndarray:
+    """RMSE of each frame's x̂0 to the last frame's final image (known only when a run ends)."""
+    final = frames[-1].state[item]
+    return np.array([distance(f.x0_mean[item], final) for f in frames])
