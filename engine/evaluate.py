@@ -1,0 +1,190 @@
+"""Evaluate the shipped models of a dataset: `python -m engine.evaluate --dataset mnist --json`.
+
+* classifier test accuracy;
+* AR bits/dim on held-out images: the order-agnostic Monte-Carlo bound (OA-ARDM: for a uniform
+  number t of known pixels in a random order, the mean cross-entropy of the unknown pixels;
+  its expectation over t is the NLL bound per pixel), and optionally the exact raster-order NLL
+  of a subset;
+* for a standard set of sampler settings: the classifier's agreement with the requested labels
+  (labels 0..9 round-robin) and the Fréchet distance in classifier features between samples and
+  held-out images, next to the real-vs-real reference (training vs held-out images, same count).
+
+Needs the dataset files (see README); the app itself never does.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from . import metrics, weights
+from .data import DATASETS, DataError, load_split
+from .nets import NULL_LABEL
+
+# name -> (method, keyword settings). Guidance 3 for the conditional targets, 0 for unconditional.
+STANDARD_SETTINGS = {
+    "diffusion-ddim100-w3": ("diffusion", dict(sampler="ddim", steps=100, guidance=3.0)),
+    "diffusion-ddim100-w0": ("diffusion", dict(sampler="ddim", steps=100, guidance=0.0)),
+    "ar-raster-k1-T1-w3": ("autoregressive", dict(order="raster", pixels_per_step=1, temperature=1.0, guidance=3.0)),
+    "ar-raster-k1-T1-w0": ("autoregressive", dict(order="raster", pixels_per_step=1, temperature=1.0, guidance=0.0)),
+}
+
+
+@torch.inference_mode()
+def ar_bits_per_dim(net, images: np.ndarray, labels: np.ndarray | None = None, draws: int = 4,
+                    seed: int = 0, batch: int = 250) -> tuple[float, float]:
+    """Order-agnostic Monte-Carlo bound on bits per pixel (mean, standard error).
+
+    For each image and draw: t ~ U{0..783} known pixels, chosen by a random permutation; the
+    mean cross-entropy (nats) of the 784 - t unknown pixels estimates E_t[...] = NLL bound / D."""
+    dev = next(net.parameters()).device
+    rng = np.random.default_rng(seed)
+    per = []
+    for _ in range(draws):
+        for i in range(0, len(images), batch):
+            x = torch.from_numpy(images[i:i + batch]).to(dev)
+            n = x.shape[0]
+            t = rng.integers(0, 784, n)
+            ranks = np.argsort(rng.random((n, 784)), axis=1)  # a random permutation's ranks
+            known = torch.from_numpy(ranks < t[:, None]).reshape(n, 28, 28).to(dev)
+            lab = torch.full((n,), NULL_LABEL, device=dev) if labels is None else torch.from_numpy(labels[i:i + batch]).to(dev)
+            logits = net(x.float() / 255, known, lab)
+            ce = F.cross_entropy(logits.transpose(1, 2), x.flatten(1).long(), reduction="none")
+            unk = (~known.flatten(1)).float()
+            per.append(((ce * unk).sum(1) / unk.sum(1)).cpu().numpy())
+    per = np.concatenate(per) / math.log(2)
+    return float(per.mean()), float(per.std(ddof=1) / math.sqrt(len(per)))
+
+
+@torch.inference_mode()
+def ar_raster_bits_per_dim(net, images: np.ndarray, labels: np.ndarray | None = None) -> float:
+    """Exact NLL in raster order (784 network evaluations per batch), in bits per pixel."""
+    dev = next(net.parameters()).device
+    x = torch.from_numpy(images).to(dev)
+    n = x.shape[0]
+    lab = torch.full((n,), NULL_LABEL, device=dev) if labels is None else torch.from_numpy(labels).to(dev)
+    target = x.flatten(1).long()
+    total = torch.zeros(n, device=dev)
+    for d in range(784):
+        known = (torch.arange(784, device=dev) < d).expand(n, 784).reshape(n, 28, 28)
+        logits = net(x.float() / 255, known, lab)[:, d]
+        total += F.cross_entropy(logits, target[:, d], reduction="none")
+    return float(total.mean() / 784 / math.log(2))
+
+
+def classifier_accuracy(classifier, images: np.ndarray, labels: np.ndarray) -> float:
+    probs = np.concatenate([metrics.classifier_probs(classifier, images[i:i + 1000].astype(np.float32) / 255)
+                            for i in range(0, len(images), 1000)])
+    return float((probs.argmax(1) == labels).mean())
+
+
+def sample_quality(models, name: str, n: int, seed: int, test_feats: np.ndarray, batch: int) -> dict:
+    from .sample import generate  # imported here: evaluation of the classifier alone needs no sampler
+    method, kw = STANDARD_SETTINGS[name]
+    labels = np.arange(n) % 10
+    images, labels, nfe, seconds = generate(models, method, n=n, labels=labels, seed=seed, batch=batch, **kw)
+    probs = np.concatenate([metrics.classifier_probs(models.classifier, images[i:i + 1000].astype(np.float32) / 255)
+                            for i in range(0, n, 1000)])
+    feats = metrics.classifier_features(models.classifier, images)
+    return {"method": method, **kw, "n": n, "seed": seed,
+            "agreement": float((probs.argmax(1) == labels).mean()),
+            "frechet": metrics.frechet_distance(feats, test_feats),
+            "nfe_per_image": float(np.mean(nfe)), "seconds": float(seconds),
+            "sharpness": float(metrics.sharpness_batch(images.astype(np.float32) / 255).mean())}
+
+
+def evaluate(dataset: str, n: int = 500, seed: int = 0, settings=tuple(STANDARD_SETTINGS), data_dir=None,
+             device="auto", weights_dir=None, draws: int = 4, raster_subset: int = 0, batch: int = 100,
+             log=print) -> dict:
+    from .models import load_models
+    models = load_models(dataset, device, weights_dir)
+    x_train, y_train = load_split(dataset, "train", data_dir)
+    x_test, y_test = load_split(dataset, "test", data_dir)
+    out = {"dataset": dataset, "device": str(models.device), "test_images": len(x_test)}
+    out["classifier_test_accuracy"] = classifier_accuracy(models.classifier, x_test, y_test)
+    log(f"classifier accuracy {out['classifier_test_accuracy']:.4f}")
+    eval_x, eval_y = x_test[:2000], y_test[:2000]
+    t0 = time.time()
+    bpd, se = ar_bits_per_dim(models.ar, eval_x, None, draws, seed)
+    bpd_c, se_c = ar_bits_per_dim(models.ar, eval_x, eval_y, draws, seed)
+    out["ar_bits_per_dim"] = {"estimator": "order-agnostic Monte-Carlo bound, random orders", "images": len(eval_x),
+                              "draws_per_image": draws, "unconditional": bpd, "unconditional_se": se,
+                              "conditional": bpd_c, "conditional_se": se_c}
+    if raster_subset:
+        out["ar_bits_per_dim"]["raster_exact_unconditional"] = ar_raster_bits_per_dim(models.ar, x_test[:raster_subset])
+        out["ar_bits_per_dim"]["raster_images"] = raster_subset
+    log(f"AR bits/dim {bpd:.3f} ± {se:.3f} (conditional {bpd_c:.3f}) in {time.time() - t0:.0f} s")
+    rng = np.random.default_rng(seed)
+    ref_n = min(n, len(x_test), len(x_train))
+    test_feats = metrics.classifier_features(models.classifier, x_test[:max(ref_n, 2000)])
+    train_feats = metrics.classifier_features(models.classifier, x_train[rng.choice(len(x_train), ref_n, replace=False)])
+    out["frechet_real_vs_real"] = {"n": ref_n, "value": metrics.frechet_distance(train_feats, test_feats)}
+    log(f"Fréchet real (train) vs held-out: {out['frechet_real_vs_real']['value']:.3f}")
+    out["samples"] = {}
+    for name in settings:
+        t0 = time.time()
+        r = sample_quality(models, name, n, seed, test_feats, batch)
+        out["samples"][name] = r
+        log(f"{name}: agreement {r['agreement']:.3f}, Fréchet {r['frechet']:.3f}, {r['nfe_per_image']:.0f} NFE, "
+            f"{time.time() - t0:.0f} s")
+    return out
+
+
+def write_cards(result: dict, weights_dir=None) -> None:
+    """Copy the evaluation numbers into each model's JSON card."""
+    ds = result["dataset"]
+    for kind in ("classifier", "autoregressive", "diffusion"):
+        _, c_path = weights.paths(ds, kind, weights_dir)
+        card = json.loads(c_path.read_text())
+        ev = card.setdefault("eval", {})
+        ev["frechet_real_vs_real"] = result["frechet_real_vs_real"]
+        if kind == "classifier":
+            ev["test_accuracy"] = result["classifier_test_accuracy"]
+        if kind == "autoregressive":
+            ev["bits_per_dim"] = result["ar_bits_per_dim"]
+        ev["samples"] = {k: v for k, v in result.get("samples", {}).items() if v["method"] == kind}
+        c_path.write_text(json.dumps(card, indent=2) + "\n")
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(prog="python -m engine.evaluate", description=__doc__.split("\n")[0])
+    p.add_argument("--dataset", choices=DATASETS, required=True)
+    p.add_argument("--n", type=int, default=500, help="samples per setting (labels 0..9 round-robin)")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--settings", default="all", help=f"comma list of {', '.join(STANDARD_SETTINGS)}, all, or none")
+    p.add_argument("--draws", type=int, default=4, help="Monte-Carlo draws per held-out image for bits/dim")
+    p.add_argument("--raster-subset", type=int, default=0, help="exact raster-order NLL on this many test images")
+    p.add_argument("--batch", type=int, default=100)
+    p.add_argument("--device", default="auto")
+    p.add_argument("--data-dir")
+    p.add_argument("--weights-dir")
+    p.add_argument("--json", action="store_true", help="print the result as JSON on stdout")
+    p.add_argument("--write-cards", action="store_true", help="store the numbers in the weights' JSON cards")
+    args = p.parse_args(argv)
+    settings = {"all": tuple(STANDARD_SETTINGS), "none": ()}.get(args.settings, tuple(args.settings.split(",")))
+    bad = [s for s in settings if s not in STANDARD_SETTINGS]
+    if bad or args.n < 10:
+        print(f"error: unknown setting {bad[0]!r}" if bad else "error: --n must be at least 10", file=sys.stderr)
+        return 2
+    try:
+        result = evaluate(args.dataset, args.n, args.seed, settings, args.data_dir, args.device, args.weights_dir,
+                          args.draws, args.raster_subset, args.batch,
+                          log=(lambda m: print(m, file=sys.stderr)) if args.json else print)
+    except (DataError, weights.WeightsError, ValueError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    if args.write_cards:
+        write_cards(result, args.weights_dir)
+    if args.json:
+        print(json.dumps(result, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
