@@ -88,7 +88,7 @@ def read_idx(path: Path) -> np.ndarray:
     data = np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * ndim)
     if data.size != int(np.prod(dims)):
         raise DataError(f"{path}: expected {int(np.prod(dims))} values, found {data.size} (truncated?)")
-    return data.reshape(dims)
+    return data.reshape(dims).copy()  # writable, so torch.from_numpy is safe
 
 
 def find_data_dir(dataset: str, data_dir: str | os.PathLike | None = None) -> Path:
