@@ -1,0 +1,112 @@
+"""The autoregressive sampler: fix k pixels a step, each sampled from the network's predicted
+256-level distribution, in a chosen order, with one `Frame` per network evaluation step.
+
+x̂0 at every step is the known pixels plus the expected value of each unknown pixel's
+distribution (the mean of what the image could still become); `uncertainty` is each pixel's
+predictive standard deviation.
+"""
+from __future__ import annotations
+
+import math
+import time
+
+import numpy as np
+import torch
+
+from . import orders
+from .frames import AUTOREGRESSIVE, Frame, NewPixels
+from .guidance import ar_logits, label_tensor, labels_array
+
+D = orders.D
+LEVELS = torch.arange(256, dtype=torch.float32) / 255.0
+
+
+def _batch_mask(known, values, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """(n, 784) bool known mask and (n, 784) int64 grey levels from optional (28,28)/(n,28,28) inputs."""
+    if known is None:
+        return np.zeros((n, D), bool), np.zeros((n, D), np.int64)
+    k = np.broadcast_to(np.asarray(known, bool).reshape(-1, D), (n, D)).copy()
+    if values is None:
+        raise ValueError("known pixels need values")
+    v = np.broadcast_to(np.asarray(values, np.float32).reshape(-1, D), (n, D))
+    levels = np.clip(np.round(v * 255), 0, 255).astype(np.int64)
+    return k, np.where(k, levels, 0)
+
+
+def validate(order: str, pixels_per_step: int, temperature: float, guidance: float) -> None:
+    if order not in orders.ORDERS:
+        raise ValueError(f"unknown order {order!r}: use one of {', '.join(orders.ORDERS)}")
+    if not 1 <= int(pixels_per_step) <= D:
+        raise ValueError(f"pixels per step must be 1..{D}, got {pixels_per_step}")
+    if order == "patches":
+        orders.patch_side(pixels_per_step)
+    if not temperature > 0:
+        raise ValueError(f"temperature must be > 0, got {temperature}")
+    if not guidance >= 0:
+        raise ValueError(f"guidance must be >= 0, got {guidance}")
+
+
+@torch.inference_mode()
+def sample_autoregressive(net, *, n: int = 1, labels=None, order: str = "raster", pixels_per_step: int = 1,
+                          temperature: float = 1.0, greedy: bool = False, guidance: float = 1.0, seed: int = 0,
+                          known=None, values=None):
+    """Yield one Frame per network step until every pixel is fixed.
+
+    `known` ((28, 28) or (n, 28, 28) bool) and `values` (same shape, in [0, 1]) fix pixels from
+    the start (completion / inpainting): they never change and the order skips them."""
+    validate(order, pixels_per_step, temperature, guidance)
+    k = int(pixels_per_step)
+    dev = next(net.parameters()).device
+    rng = np.random.default_rng(seed)
+    gen = torch.Generator().manual_seed(seed)
+    lab = label_tensor(labels, n, dev)
+    known_np, levels_np = _batch_mask(known, values, n)
+    levels = torch.from_numpy(levels_np)                      # (n, 784) sampled grey levels, on CPU
+    kn = torch.from_numpy(known_np)                           # (n, 784) fixed so far
+    if order == "confidence":
+        groups = None
+        total = math.ceil(int((~kn).sum(1).max()) / k) if n else 0
+    else:
+        perm = orders.make_order(order, rng, k)
+        groups = [g for g in orders.step_groups(perm, k, order) if not kn[:, g].all()]
+        total = len(groups)
+    lv = LEVELS.to(dev)
+    nfe, t0 = 0, time.perf_counter()
+    info = dict(order=order, pixels_per_step=k, temperature=temperature, greedy=greedy, guidance=guidance, seed=seed)
+    for step in range(total):
+        x01 = (levels.float() / 255).to(dev)
+        logits, used = ar_logits(net, x01.view(n, 28, 28), kn.to(dev).view(n, 28, 28), lab, guidance)
+        nfe += used
+        probs = torch.softmax(logits.float() / temperature, dim=-1)           # (n, 784, 256)
+        mean = probs @ lv                                                     # expected value per pixel
+        std = (probs @ (lv * lv) - mean * mean).clamp(min=0).sqrt()
+        unknown = ~kn.to(dev)
+        if groups is None:  # most certain unknown pixels first (lowest entropy)
+            ent = -(probs * probs.clamp(min=1e-12).log()).sum(-1)
+            ent = torch.where(unknown, ent, torch.full_like(ent, float("inf")))
+            take = min(k, int(unknown.sum(1).max()))
+            idx = ent.topk(take, dim=1, largest=False).indices.cpu()          # (n, take)
+            idx_valid = torch.gather(unknown.cpu(), 1, idx)
+        else:
+            idx = torch.as_tensor(groups[step]).expand(n, -1).contiguous()
+            idx_valid = ~torch.gather(kn, 1, idx)
+        p = torch.gather(probs, 1, idx.to(dev)[..., None].expand(-1, -1, 256)).cpu()  # (n, k, 256)
+        if greedy:
+            v = p.argmax(-1)
+        else:
+            v = torch.multinomial(p.reshape(-1, 256), 1, generator=gen).view(p.shape[:2])
+        v = torch.where(idx_valid, v, torch.gather(levels, 1, idx))          # known pixels stay
+        levels.scatter_(1, idx, v)
+        kn.scatter_(1, idx, True)
+        kn_dev = kn.to(dev)
+        state = (levels.float() / 255) * kn
+        x0 = torch.where(kn_dev, state.to(dev), mean)
+        unc = torch.where(kn_dev, torch.zeros_like(std), std)
+        yield Frame(method=AUTOREGRESSIVE, step=step, total_steps=total, nfe=nfe,
+                    state=state.view(n, 28, 28).numpy().astype(np.float32),
+                    x0_mean=x0.view(n, 28, 28).cpu().numpy().astype(np.float32),
+                    known=kn.view(n, 28, 28).numpy().copy(),
+                    new_pixels=NewPixels(idx.numpy().astype(np.int64), p.numpy().astype(np.float32),
+                                         v.numpy().astype(np.int64)),
+                    uncertainty=unc.view(n, 28, 28).cpu().numpy().astype(np.float32),
+                    elapsed_s=time.perf_counter() - t0, labels=labels_array(lab), info=info)

@@ -1,0 +1,88 @@
+"""The diffusion sampler: start from noise and remove a little per step, one `Frame` per step.
+
+Each frame's `state` is the sample after the step (x at `noise_level.t`, −1 = clean),
+`x0_mean` the predicted clean image x̂0 (clipped to the data range), `noise_level.eps_hat` the
+noise predicted from the state before the step. `uncertainty` is None: one ε̂ does not give
+the spread of x0 given x_t — K continuations (engine.continuations) measure it.
+"""
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import torch
+
+from . import ddim, ddpm
+from .frames import DIFFUSION, Frame, NoiseLevel
+from .guidance import diffusion_eps, label_tensor, labels_array
+from .schedule import NoiseSchedule
+
+SAMPLERS = ("ddim", "ddpm")
+
+
+def validate(sampler: str, steps: int, eta: float, guidance: float, T: int = 1000) -> None:
+    if sampler not in SAMPLERS:
+        raise ValueError(f"unknown sampler {sampler!r}: use ddim or ddpm")
+    if not 1 <= int(steps) <= T:
+        raise ValueError(f"steps must be 1..{T}, got {steps}")
+    if not 0 <= eta <= 1:
+        raise ValueError(f"eta must be in [0, 1], got {eta}")
+    if not guidance >= 0:
+        raise ValueError(f"guidance must be >= 0, got {guidance}")
+
+
+def to01(x: torch.Tensor) -> np.ndarray:
+    return ((x.float() + 1) / 2).clamp(0, 1).cpu().numpy().astype(np.float32)
+
+
+@torch.inference_mode()
+def sample_diffusion(net, *, n: int = 1, labels=None, sampler: str = "ddim", steps: int = 100, eta: float = 0.0,
+                     guidance: float = 1.0, seed: int = 0, known=None, values=None,
+                     schedule: NoiseSchedule | None = None, start: tuple | None = None):
+    """Yield one Frame per step over `steps` evenly spaced timesteps of the T = 1000 schedule.
+
+    `known`/`values` keep pixels (RePaint-style: the known region of x_t is replaced by the known
+    values noised to the current level before every step). `start=(x_t, t)` resumes from a raw
+    sample x_t ((n, 28, 28), model units) at timestep t, over the timesteps below t."""
+    schedule = schedule or NoiseSchedule.linear()
+    validate(sampler, steps, eta, guidance, schedule.T)
+    dev = next(net.parameters()).device
+    gen = torch.Generator().manual_seed(seed)
+    lab = label_tensor(labels, n, dev)
+    ts = schedule.timesteps(int(steps))
+    if start is None:
+        x = torch.randn((n, 28, 28), generator=gen).to(dev)
+    else:
+        x = torch.as_tensor(np.asarray(start[0], np.float32)).reshape(n, 28, 28).to(dev)
+        ts = ts[ts < int(start[1])] if int(start[1]) >= 0 else ts[:0]
+    kn = v = None
+    if known is not None:
+        kn = torch.as_tensor(np.broadcast_to(np.asarray(known, bool), (n, 28, 28)).copy()).to(dev)
+        v = torch.as_tensor(np.broadcast_to(np.asarray(values, np.float32), (n, 28, 28)).copy()).to(dev) * 2 - 1
+    nfe, t0 = 0, time.perf_counter()
+    info = dict(sampler=sampler, steps=int(steps), eta=eta, guidance=guidance, seed=seed)
+    for i, t in enumerate(ts):
+        t = int(t)
+        t_prev = int(ts[i + 1]) if i + 1 < len(ts) else -1
+        ab, ab_prev = schedule.alpha_bar_at(t), schedule.alpha_bar_at(t_prev)
+        if kn is not None:  # re-noise the known pixels to the current level
+            z = torch.randn((n, 28, 28), generator=gen).to(dev)
+            x = torch.where(kn, ab ** 0.5 * v + (1 - ab) ** 0.5 * z, x)
+        eps, used = diffusion_eps(net, x, torch.full((n,), t, device=dev), lab, guidance)
+        nfe += used
+        stochastic = sampler == "ddpm" or eta > 0
+        noise = torch.randn((n, 28, 28), generator=gen).to(dev) if stochastic and t_prev >= 0 else None
+        if sampler == "ddpm":
+            x, x0 = ddpm.step(eps, x, ab, ab_prev, noise)
+        else:
+            x, x0 = ddim.step(eps, x, ab, ab_prev, eta, noise)
+        if kn is not None:
+            x0 = torch.where(kn, v, x0)
+            if t_prev < 0:
+                x = torch.where(kn, v, x)
+        yield Frame(method=DIFFUSION, step=i, total_steps=len(ts), nfe=nfe, state=to01(x), x0_mean=to01(x0),
+                    noise_level=NoiseLevel(t=t_prev, alpha_bar=ab_prev, sigma=(1 - ab_prev) ** 0.5,
+                                           x_t=x.float().cpu().numpy().copy(),
+                                           eps_hat=eps.float().cpu().numpy().copy()),
+                    elapsed_s=time.perf_counter() - t0, labels=labels_array(lab),
+                    known=None if kn is None else kn.cpu().numpy().copy(), info=info)
