@@ -43,7 +43,7 @@ def sample_diffusion(net, *, n: int = 1, labels=None, sampler: str = "ddim", ste
 
     `known`/`values` keep pixels (RePaint-style: the known region of x_t is replaced by the known
     values noised to the current level before every step). `start=(x_t, t)` resumes from a raw
-    sample x_t ((n, 28, 28), model units) at timestep t, over the timesteps below t."""
+    sample x_t ((n, 28, 28), model units) at timestep t, over the timesteps from t down."""
     schedule = schedule or NoiseSchedule.linear()
     validate(sampler, steps, eta, guidance, schedule.T)
     dev = next(net.parameters()).device
@@ -54,7 +54,7 @@ def sample_diffusion(net, *, n: int = 1, labels=None, sampler: str = "ddim", ste
         x = torch.randn((n, 28, 28), generator=gen).to(dev)
     else:
         x = torch.as_tensor(np.asarray(start[0], np.float32)).reshape(n, 28, 28).to(dev)
-        ts = ts[ts < int(start[1])] if int(start[1]) >= 0 else ts[:0]
+        ts = ts[ts <= int(start[1])] if int(start[1]) >= 0 else ts[:0]
     kn = v = None
     if known is not None:
         kn = torch.as_tensor(np.broadcast_to(np.asarray(known, bool), (n, 28, 28)).copy()).to(dev)

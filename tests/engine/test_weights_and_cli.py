@@ -1,0 +1,128 @@
+"""Weights round-trip, each bad weights file's clear error, the sample CLI, Qt-free engine."""
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from engine import weights
+from engine.bank import make_bank  # noqa: F401  (import check)
+from engine.sample import main as sample_main
+from tests.engine.helpers import tiny
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def save_tiny_set(d: Path, dataset="mnist"):
+    for kind in weights.KINDS:
+        weights.save(tiny(kind), dataset, {"training": {"steps": 1}}, d)
+    from safetensors.torch import save_file
+    save_file({"images": torch.zeros(20, 28, 28, dtype=torch.uint8), "labels": torch.arange(20) % 10},
+              str(d / f"{dataset}_bank.safetensors"))
+
+
+def test_weights_round_trip(tmp_path):
+    model = tiny("diffusion")
+    weights.save(model, "mnist", {"training": {"steps": 1}}, tmp_path)
+    loaded, card = weights.load("mnist", "diffusion", "cpu", tmp_path)
+    assert card["kind"] == "diffusion" and card["config"]["base"] == 8
+    for (k, a), (_, b) in zip(model.state_dict().items(), loaded.state_dict().items()):
+        assert torch.equal(a, b), k
+
+
+def test_missing_weights_say_how_to_fix(tmp_path):
+    with pytest.raises(weights.WeightsError, match=r"mnist_autoregressive\.safetensors is missing.*engine\.train"):
+        weights.load("mnist", "autoregressive", "cpu", tmp_path)
+
+
+def test_truncated_weights(tmp_path):
+    w, _ = weights.save(tiny("classifier"), "mnist", {}, tmp_path)
+    w.write_bytes(w.read_bytes()[:200])
+    with pytest.raises(weights.WeightsError, match=r"mnist_classifier\.safetensors is not a readable safetensors"):
+        weights.load("mnist", "classifier", "cpu", tmp_path)
+
+
+def test_wrong_shapes(tmp_path):
+    weights.save(tiny("diffusion"), "mnist", {}, tmp_path)
+    _, c = weights.paths("mnist", "diffusion", tmp_path)
+    card = json.loads(c.read_text())
+    card["config"]["base"] = 16  # the card now describes a wider network than the file holds
+    c.write_text(json.dumps(card))
+    with pytest.raises(weights.WeightsError, match=r"does not match the architecture.*wrong shapes"):
+        weights.load("mnist", "diffusion", "cpu", tmp_path)
+
+
+@pytest.mark.parametrize("edit,match", [
+    (lambda c: c.update(kind="classifier"), "kind is 'classifier'"),
+    (lambda c: c.update(dataset="fashion"), "dataset is 'fashion'"),
+    (lambda c: c.update(format="other"), "format"),
+    (lambda c: c.pop("config"), "config is missing"),
+])
+def test_wrong_card(tmp_path, edit, match):
+    weights.save(tiny("diffusion"), "mnist", {}, tmp_path)
+    _, c = weights.paths("mnist", "diffusion", tmp_path)
+    card = json.loads(c.read_text())
+    edit(card)
+    c.write_text(json.dumps(card))
+    with pytest.raises(weights.WeightsError, match=match):
+        weights.load("mnist", "diffusion", "cpu", tmp_path)
+
+
+def test_card_that_is_not_json(tmp_path):
+    weights.save(tiny("diffusion"), "mnist", {}, tmp_path)
+    weights.paths("mnist", "diffusion", tmp_path)[1].write_text("{not json")
+    with pytest.raises(weights.WeightsError, match=r"mnist_diffusion\.json is not valid JSON"):
+        weights.load("mnist", "diffusion", "cpu", tmp_path)
+
+
+@pytest.mark.parametrize("method,extra,nfe", [
+    ("diffusion", ["--sampler", "ddim", "--steps", "3"], 6),
+    ("autoregressive", ["--order", "random", "--pixels-per-step", "196"], 8),
+    ("one-shot", ["--mode", "mean"], 2),
+])
+def test_sample_cli_writes_npz(tmp_path, method, extra, nfe, capsys):
+    save_tiny_set(tmp_path)
+    out = tmp_path / "s.npz"
+    rc = sample_main(["--dataset", "mnist", "--method", method, "--n", "3", "--guidance", "3", "--seed", "0",
+                      "--weights-dir", str(tmp_path), "--out", str(out), *extra])
+    assert rc == 0
+    z = np.load(out)
+    assert z["images"].dtype == np.uint8 and z["images"].shape == (3, 28, 28)
+    assert z["labels"].tolist() == [0, 1, 2] and z["nfe"].tolist() == [nfe] * 3 and float(z["seconds"]) > 0
+
+
+@pytest.mark.parametrize("args", [
+    ["--method", "diffusion", "--steps", "0"],
+    ["--method", "diffusion", "--order", "raster"],
+    ["--method", "autoregressive", "--sampler", "ddim"],
+    ["--method", "autoregressive", "--order", "patches", "--pixels-per-step", "8"],
+    ["--method", "teleport"],
+    ["--method", "diffusion", "--label", "giraffe"],
+    ["--method", "diffusion", "--out", "x.txt"],
+])
+def test_sample_cli_bad_flags_exit_2_with_one_line(tmp_path, args):
+    if "--out" not in args:
+        args = [*args, "--out", str(tmp_path / "s.npz")]
+    r = subprocess.run([sys.executable, "-m", "engine.sample", "--weights-dir", str(tmp_path), *args],
+                       cwd=ROOT, capture_output=True, text=True)
+    assert r.returncode == 2
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error:"), r.stderr
+
+
+def test_sample_cli_missing_weights_is_one_line(tmp_path):
+    r = subprocess.run([sys.executable, "-m", "engine.sample", "--method", "diffusion", "--weights-dir", str(tmp_path),
+                        "--out", str(tmp_path / "s.npz")], cwd=ROOT, capture_output=True, text=True)
+    assert r.returncode == 2 and r.stderr.count("\n") == 1 and "is missing" in r.stderr
+
+
+def test_engine_imports_no_qt():
+    code = ("import sys, pkgutil, importlib, engine\n"
+            "for m in pkgutil.iter_modules(engine.__path__): importlib.import_module('engine.' + m.name)\n"
+            "bad = [m for m in sys.modules if m.split('.')[0] in ('PySide6', 'pyqtgraph', 'PyQt5', 'PyQt6', 'shiboken6')]\n"
+            "print(bad); sys.exit(1 if bad else 0)")
+    r = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout + r.stderr
