@@ -1,0 +1,1 @@
+"""The lecture window. Shows engine Frames; holds no model math."""

@@ -1,0 +1,101 @@
+"""A crisp image canvas: nearest-neighbour 28×28 pixels, an outline for the current step's
+pixels, and optional drawing with the mouse (to give known pixels)."""
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from . import style
+
+
+class ImageCanvas(QWidget):
+    drawn = Signal()  # the drawing changed
+
+    def __init__(self, title: str, cmap: str | None = None, levels=(0.0, 1.0), tooltip: str = "", parent=None):
+        super().__init__(parent)
+        self.levels = levels
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(2, 2, 2, 2)
+        lay.setSpacing(2)
+        self.title = QLabel(title, objectName="canvasTitle", alignment=Qt.AlignCenter)
+        lay.addWidget(self.title)
+        self.view = _DrawView(self)
+        lay.addWidget(self.view, 1)
+        self.vb = self.view.addViewBox(lockAspect=True, invertY=True, enableMouse=False)
+        self.vb.setMenuEnabled(False)
+        self.image = pg.ImageItem(np.zeros((28, 28), np.float32))
+        if cmap:
+            self.image.setColorMap(pg.colormap.get(cmap))
+        self.vb.addItem(self.image)
+        self.vb.setRange(xRange=(0, 28), yRange=(0, 28), padding=0.01)
+        self.outline = pg.ScatterPlotItem(symbol="s", size=1.0, pxMode=False, brush=None,
+                                          pen=pg.mkPen(style.OUTLINE, width=2))
+        self.vb.addItem(self.outline)
+        self.setToolTip(tooltip)
+        self.drawing_enabled = False
+        self.known = np.zeros((28, 28), bool)
+        self.values = np.zeros((28, 28), np.float32)
+
+    def set_image(self, img: np.ndarray, levels=None):
+        self.image.setImage(np.asarray(img, np.float32), levels=levels or self.levels, autoLevels=False)
+
+    def set_outline(self, flat_indices):
+        if flat_indices is None or len(flat_indices) == 0 or len(flat_indices) > 256:
+            self.outline.setData([], [])
+            return
+        r, c = np.divmod(np.asarray(flat_indices), 28)
+        self.outline.setData(c + 0.5, r + 0.5)
+
+    # -- drawing -------------------------------------------------------------------------
+    def enable_drawing(self, on: bool):
+        self.drawing_enabled = on
+        self.view.setCursor(Qt.CrossCursor if on else Qt.ArrowCursor)
+
+    def clear_drawing(self):
+        self.known[:] = False
+        self.values[:] = 0
+        self._show_drawing()
+
+    def paint_at(self, x: float, y: float, ink: bool, radius: int = 1):
+        r0, c0 = int(y), int(x)
+        for r in range(r0 - radius + 1, r0 + radius):
+            for c in range(c0 - radius + 1, c0 + radius):
+                if 0 <= r < 28 and 0 <= c < 28:
+                    self.known[r, c] = True
+                    self.values[r, c] = 1.0 if ink else 0.0
+        self._show_drawing()
+        self.drawn.emit()
+
+    def set_drawing(self, known: np.ndarray, values: np.ndarray):
+        self.known, self.values = known.astype(bool).copy(), values.astype(np.float32).copy()
+        self._show_drawing()
+
+    def _show_drawing(self):
+        shown = np.where(self.known, self.values, 0.25)  # grey = not given: the models fill it in
+        self.set_image(shown)
+
+
+class _DrawView(pg.GraphicsLayoutWidget):
+    def __init__(self, canvas: ImageCanvas):
+        super().__init__()
+        self.canvas = canvas
+        self.ci.layout.setContentsMargins(0, 0, 0, 0)
+
+    def _paint(self, ev):
+        pos = self.canvas.vb.mapSceneToView(self.mapToScene(ev.position().toPoint()))
+        ink = not bool(ev.buttons() & Qt.RightButton)
+        self.canvas.paint_at(pos.x(), pos.y(), ink)
+
+    def mousePressEvent(self, ev):
+        if self.canvas.drawing_enabled:
+            self._paint(ev)
+        else:
+            super().mousePressEvent(ev)
+
+    def mouseMoveEvent(self, ev):
+        if self.canvas.drawing_enabled and ev.buttons():
+            self._paint(ev)
+        else:
+            super().mouseMoveEvent(ev)

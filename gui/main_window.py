@@ -1,0 +1,303 @@
+"""The lecture window: controls, the two panels side by side, plots, a timeline, a caption."""
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QMainWindow, QSlider, QVBoxLayout, QWidget)
+
+from engine import runs
+from engine.continuations import continuations
+from engine.data import CLASS_NAMES
+from engine.models import load_models
+from engine.weights import WeightsError
+
+from . import style
+from .controls import PACINGS, SPEEDS, Controls
+from .panels import MethodPanel
+from .plots import PlotsRow
+from .worker import Lane, RunWorker, TaskWorker
+
+LANES = ("left", "right")
+DEFAULT_CAPTION = ("Left: autoregression fixes pixels one step at a time. Right: diffusion removes a little noise "
+                   "per step. In both, x̂0 is the mean of what the image can still become.")
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, device: str = "auto", lecture: bool = False, remember: bool = True):
+        super().__init__()
+        style.configure_pyqtgraph()
+        self.setWindowTitle("Pixels & Noise — how networks paint")
+        self.remember = remember
+        self.settings_store = QSettings("PixelsAndNoise", "PixelsAndNoise")
+        self._models: dict = {}
+        self.worker: RunWorker | None = None
+        self.task: TaskWorker | None = None
+        self.lanes: dict[str, Lane] = {}
+        self.follow = True
+        self._painted_version = -1
+        self._target = None
+        central = QWidget()
+        self.setCentralWidget(central)
+        lay = QVBoxLayout(central)
+        self.controls = Controls()
+        lay.addWidget(self.controls)
+        self.caption = QLabel(DEFAULT_CAPTION, objectName="caption", wordWrap=True)
+        lay.addWidget(self.caption)
+        row = QHBoxLayout()
+        self.panels = {"left": MethodPanel("AUTOREGRESSIVE", style.AR_COLOR),
+                       "right": MethodPanel("DIFFUSION", style.DIFF_COLOR)}
+        row.addWidget(self.panels["left"])
+        row.addWidget(self.panels["right"])
+        lay.addLayout(row, 5)
+        self.plots = PlotsRow({"left": style.AR_COLOR, "right": style.DIFF_COLOR})
+        lay.addWidget(self.plots, 3)
+        tl = QHBoxLayout()
+        self.timeline = QSlider(Qt.Horizontal)
+        self.timeline.setToolTip("Timeline: scrub back to any step of the run just made (network evaluations).")
+        self.timeline_label = QLabel("NFE 0", objectName="counter")
+        tl.addWidget(QLabel("timeline"))
+        tl.addWidget(self.timeline, 1)
+        tl.addWidget(self.timeline_label)
+        lay.addLayout(tl)
+        self.error = QLabel("", objectName="error")
+        self.statusBar().addPermanentWidget(self.error, 1)
+        self._connect()
+        if remember:
+            self.controls.load_state(dict(self.settings_store.value("controls", {}) or {}))
+        self.controls.device.setCurrentText(device) if device != "auto" else None
+        self.set_lecture_mode(lecture)
+        self.timer = QTimer(self, interval=33)  # ~30 Hz repaint; frames are read latest-wins
+        self.timer.timeout.connect(self.paint)
+        self.timer.start()
+        self.resize(1600, 1000)
+
+    # -- wiring --------------------------------------------------------------------------
+    def _connect(self):
+        c = self.controls
+        c.play.clicked.connect(self.toggle_play)
+        c.step.clicked.connect(self.step_once)
+        c.restart.clicked.connect(self.restart)
+        c.new_seed.clicked.connect(self.new_seed)
+        c.draw.toggled.connect(self.set_drawing)
+        c.complete.clicked.connect(self.complete_drawing)
+        c.cont.clicked.connect(self.run_continuations)
+        c.speed.currentTextChanged.connect(lambda t: self.worker and setattr(self.worker, "steps_per_second", SPEEDS[t]))
+        self.timeline.sliderMoved.connect(self.scrub)
+        for key, fn in [("Space", self.toggle_play), ("Right", self.step_once), ("R", self.restart),
+                        ("F11", self.toggle_fullscreen), ("L", lambda: self.set_lecture_mode(not self.lecture)),
+                        ("N", self.new_seed), ("Ctrl+S", self.export_png_dialog), ("Escape", self.showNormal)]:
+            sc = QShortcut(QKeySequence(key), self)
+            sc.setContext(Qt.ApplicationShortcut)
+            sc.activated.connect(fn)
+
+    def set_lecture_mode(self, on: bool):
+        self.lecture = on
+        self.setStyleSheet(style.stylesheet(on))
+
+    def toggle_fullscreen(self):
+        self.showNormal() if self.isFullScreen() else self.showFullScreen()
+
+    def show_error(self, msg: str):
+        self.error.setText(msg)
+
+    def models(self, dataset: str):
+        key = (dataset, self.controls.device.currentText())
+        if key not in self._models:
+            self._models[key] = load_models(dataset, key[1])  # loading only: no network runs here
+        return self._models[key]
+
+    # -- runs ----------------------------------------------------------------------------
+    def apply_settings(self, settings: runs.RunSettings, caption: str | None = None, left: str = "autoregressive",
+                       right: str = "diffusion", start: bool = True):
+        """Show a preset: write the settings into the controls, set the caption, start the run."""
+        self.controls.write(settings, left, right)
+        self.caption.setText(caption or DEFAULT_CAPTION)
+        if start:
+            self.restart(known=settings.known, values=settings.values)
+
+    def _lane_factory(self, mode: str, models, s: runs.RunSettings):
+        return {"autoregressive": lambda: runs.ar_frames(models, s),
+                "diffusion": lambda: runs.diffusion_frames(models, s),
+                "one-shot-mean": lambda: runs.one_shot_frames(models, s, "mean"),
+                "one-shot-independent": lambda: runs.one_shot_frames(models, s, "independent"),
+                "forward-autoregressive": lambda: runs.forward_frames(models, s, "autoregressive", s.seed),
+                "forward-diffusion": lambda: runs.forward_frames(models, s, "diffusion", s.seed)}[mode]
+
+    def restart(self, known=None, values=None, paused: bool = False) -> bool:
+        """Stop any run and start a new one with the controls' settings. False on bad input."""
+        try:
+            s, left, right = self.controls.read()
+            if known is not None:
+                s = s.with_changes(known=np.asarray(known, bool), values=np.asarray(values, np.float32)).validate()
+            models = self.models(s.dataset)
+        except (ValueError, WeightsError) as e:
+            self.show_error(str(e))
+            return False
+        self.stop_run()
+        self.show_error("")
+        self.controls.draw.setChecked(False)
+        self._target = s.label
+        titles = {"autoregressive": "AUTOREGRESSIVE", "diffusion": "DIFFUSION", "one-shot-mean": "ONE SHOT: THE MEAN",
+                  "one-shot-independent": "ONE SHOT: INDEPENDENT PIXELS", "forward-autoregressive": "ERASING (FORWARD)",
+                  "forward-diffusion": "NOISING (FORWARD)"}
+        self.lanes = {}
+        for name, mode in (("left", left), ("right", right)):
+            self.panels[name].reset(titles[mode] + ("" if s.label is None else
+                                                    f" — “{CLASS_NAMES[s.dataset][s.label]}”"))
+            self.lanes[name] = Lane(name, self._lane_factory(mode, models, s), models.classifier)
+        self.plots.clear()
+        self.follow = True
+        self._painted_version = -1
+        self.worker = RunWorker(list(self.lanes.values()), PACINGS[self.controls.pacing.currentText()],
+                                SPEEDS[self.controls.speed.currentText()])
+        self.worker.failed.connect(lambda lane, msg: self.show_error(f"{lane} panel: {msg}"))
+        self.worker.all_finished.connect(self._on_finished)
+        if paused:
+            self.worker.pause()
+        self.worker.start()
+        self.controls.play.setText("⏸ pause" if not paused else "▶ play")
+        return True
+
+    def stop_run(self):
+        if self.worker is not None:
+            self.worker.stop_and_wait()
+            self.worker = None
+
+    def toggle_play(self):
+        w = self.worker
+        if w is None or (w.isFinished() and all(ln.done for ln in self.lanes.values())):
+            self.restart()
+        elif w.is_paused():
+            w.resume()
+            self.controls.play.setText("⏸ pause")
+        else:
+            w.pause()
+            self.controls.play.setText("▶ play")
+
+    def step_once(self):
+        if self.worker is None:
+            self.restart(paused=True)
+        self.follow = True
+        self.worker.step_once()
+        self.controls.play.setText("▶ play")
+
+    def new_seed(self):
+        self.controls.seed.setValue(int(np.random.default_rng().integers(0, 100000)))
+        self.restart()
+
+    def _on_finished(self):
+        self.controls.play.setText("▶ play")
+
+    # -- painting (GUI thread, from the timer) -------------------------------------------
+    def _snapshot(self):
+        with self.worker.lock:
+            return self.worker.version, {n: (ln.frames[:], ln.metrics[:], ln.distances) for n, ln in self.lanes.items()}
+
+    def paint(self, force: bool = False):
+        if self.worker is None:
+            return
+        version, snap = self._snapshot()
+        if version == self._painted_version and not force:
+            return
+        self._painted_version = version
+        max_nfe = max((fr[-1].nfe for fr, _, _ in snap.values() if fr), default=0)
+        self.timeline.setMaximum(max_nfe)
+        if self.follow:
+            self.timeline.setValue(max_nfe)
+        self._show_at(self.timeline.value(), snap)
+
+    def _show_at(self, nfe: int, snap):
+        for name, (frames, mets, dist) in snap.items():
+            if not frames:
+                continue
+            nfes = [f.nfe for f in frames]
+            i = max(0, int(np.searchsorted(nfes, nfe, side="right")) - 1)
+            self.panels[name].show_frame(frames, i)
+            self.plots.update_lane(name, mets, dist, self._target, i)
+            self.plots.update_strip(name, frames, i)
+        self.plots.set_cursor(nfe)
+        self.timeline_label.setText(f"NFE {nfe}")
+
+    def scrub(self, value: int):
+        self.follow = value >= self.timeline.maximum()
+        if self.worker is not None:
+            self._show_at(value, self._snapshot()[1])
+
+    # -- interactions ----------------------------------------------------------------------
+    def set_drawing(self, on: bool):
+        canvas = self.panels["left"].state
+        if on:
+            self.stop_run()
+            canvas.set_outline(None)
+            canvas.clear_drawing()
+        canvas.enable_drawing(on)
+        self.caption.setText("Draw: left button ink, right button background; grey pixels are left for the models. "
+                             "Then press Complete." if on else self.caption.text())
+
+    def complete_drawing(self):
+        c = self.panels["left"].state
+        if not c.known.any():
+            self.show_error("draw something first (✎ draw), then Complete")
+            return
+        known, values = c.known.copy(), c.values.copy()
+        self.caption.setText("Completion: both models keep your pixels and fill in the rest.")
+        self.restart(known=known, values=values)
+
+    def current_frames(self) -> dict:
+        """The frame on screen for each lane (the timeline position)."""
+        out = {}
+        if self.worker is None:
+            return out
+        _, snap = self._snapshot()
+        for name, (frames, _, _) in snap.items():
+            if frames:
+                nfes = [f.nfe for f in frames]
+                out[name] = frames[max(0, int(np.searchsorted(nfes, self.timeline.value(), side="right")) - 1)]
+        return out
+
+    def run_continuations(self):
+        frames = {n: f for n, f in self.current_frames().items() if f.method in ("autoregressive", "diffusion")}
+        if not frames:
+            self.show_error("K continuations need an autoregressive or diffusion run on screen")
+            return
+        if self.worker is not None:
+            self.worker.pause()
+            self.controls.play.setText("▶ play")
+        models = self.models(self.controls.dataset.currentText())
+        k = self.controls.cont_k.value()
+        self.statusBar().showMessage(f"running {k} continuations of each method…")
+        self.task = TaskWorker(lambda: {n: continuations(models, f, k=k, seed=self.controls.seed.value())
+                                        for n, f in frames.items()})
+        self.task.done.connect(self._show_continuations)
+        self.task.failed.connect(self.show_error)
+        self.task.start()
+
+    def _show_continuations(self, result: dict):
+        for name, c in result.items():
+            self.panels[name].show_continuations(c)
+        self.statusBar().showMessage("continuations done", 4000)
+
+    # -- export ----------------------------------------------------------------------------
+    def export_png(self, path: str) -> bool:
+        return self.grab().save(path)
+
+    def export_png_dialog(self):
+        path, _ = QFileDialog.getSaveFileName(self, "Save the window as PNG", "pixels-and-noise.png", "PNG (*.png)")
+        if path:
+            self.export_png(path)
+
+    def export_run(self, path: str) -> None:
+        from .export import write_run
+        _, snap = self._snapshot()
+        write_run({n: fr for n, (fr, _, _) in snap.items()}, path)
+
+    # -- lifecycle -------------------------------------------------------------------------
+    def closeEvent(self, ev):
+        self.timer.stop()
+        self.stop_run()
+        if self.task is not None:
+            self.task.wait(30000)
+        if self.remember:
+            self.settings_store.setValue("controls", self.controls.state_dict())
+        super().closeEvent(ev)

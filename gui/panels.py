@@ -1,0 +1,167 @@
+"""One method's panel: the state, the predicted clean image x̂0 and a method view (AR: the
+order map and the current pixel's distribution; diffusion: ε̂ and the noise schedule). A panel
+shows whatever Frame it is given; it never computes model outputs."""
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
+
+from engine.schedule import NoiseSchedule
+
+from .canvas import ImageCanvas
+
+TIPS = {
+    "state": "What the method holds now. Autoregression: the pixels fixed so far (the rest is blank). "
+             "Diffusion: the noisy image x_t.",
+    "x0": "x̂0, the predicted clean image: the MEAN of everything the image could still become. "
+          "Blurry while much is undecided, sharp at the end.",
+    "order": "When each pixel was fixed (dark = early, bright = late): the generation order, made visible.",
+    "eps": "ε̂, the noise the network thinks is in x_t. Subtracting (a little of) it is one diffusion step.",
+    "hist": "The network's predicted distribution for the current pixel over 256 grey levels; the red "
+            "line is the value that was sampled.",
+    "schedule": "ᾱ_t, the fraction of the signal left in x_t, over the T = 1000 noise levels; the dot is now.",
+}
+
+
+class MethodPanel(QWidget):
+    def __init__(self, title: str, color, parent=None):
+        super().__init__(parent)
+        self.color = color
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(4, 4, 4, 4)
+        head = QHBoxLayout()
+        self.title = QLabel(title, objectName="title")
+        self.title.setStyleSheet(f"color: rgb{tuple(color)};")
+        self.counter = QLabel("ready", objectName="counter", alignment=Qt.AlignRight | Qt.AlignVCenter)
+        head.addWidget(self.title)
+        head.addStretch(1)
+        head.addWidget(self.counter)
+        lay.addLayout(head)
+        grid = QGridLayout()
+        self.state = ImageCanvas("state", tooltip=TIPS["state"])
+        self.x0 = ImageCanvas("x̂0  (mean of what it can still become)", tooltip=TIPS["x0"])
+        self.extra = ImageCanvas("order", cmap="viridis", tooltip=TIPS["order"])
+        grid.addWidget(self.state, 0, 0)
+        grid.addWidget(self.x0, 0, 1)
+        grid.addWidget(self.extra, 0, 2)
+        self.cont_mean = ImageCanvas("mean of K continuations")
+        self.cont_std = ImageCanvas("their std", cmap="magma", levels=(0.0, 0.5))
+        self.cont_label = QLabel("", alignment=Qt.AlignCenter, wordWrap=True)
+        self.cont_box = QWidget()
+        cl = QHBoxLayout(self.cont_box)
+        cl.setContentsMargins(0, 0, 0, 0)
+        cl.addWidget(self.cont_mean)
+        cl.addWidget(self.cont_std)
+        cl.addWidget(self.cont_label)
+        self.cont_box.hide()
+        grid.addWidget(self.cont_box, 1, 0, 1, 3)
+        for c in range(3):
+            grid.setColumnStretch(c, 1)
+        lay.addLayout(grid, 3)
+        self.bottom = QStackedWidget()
+        self.hist = pg.PlotWidget()
+        self.hist.setToolTip(TIPS["hist"])
+        self.hist.setLabel("bottom", "grey level of the current pixel")
+        self.hist.setLabel("left", "p")
+        self.hist.setXRange(0, 255, padding=0.01)
+        self.hist_bars = pg.PlotDataItem(stepMode="center", fillLevel=0, brush=(*color, 150), pen=pg.mkPen(color))
+        self.hist.addItem(self.hist_bars)
+        self.hist_line = pg.InfiniteLine(angle=90, pen=pg.mkPen((255, 60, 60), width=3))
+        self.hist.addItem(self.hist_line)
+        self.sched = pg.PlotWidget()
+        self.sched.setToolTip(TIPS["schedule"])
+        sch = NoiseSchedule.linear()
+        self.sched.plot(np.arange(sch.T), sch.alpha_bar, pen=pg.mkPen(color, width=3))
+        self.sched.setLabel("bottom", "noise level t")
+        self.sched.setLabel("left", "ᾱ_t (signal left)")
+        self.sched_dot = pg.ScatterPlotItem(size=16, brush=(255, 60, 60), pen=None)
+        self.sched.addItem(self.sched_dot)
+        self.empty = QLabel("", alignment=Qt.AlignCenter, wordWrap=True)
+        for w in (self.hist, self.sched, self.empty):
+            self.bottom.addWidget(w)
+        lay.addWidget(self.bottom, 2)
+        self._order_map = np.full(784, np.nan, np.float32)
+        self._order_upto = -1
+
+    def reset(self, title: str | None = None):
+        if title:
+            self.title.setText(title)
+        self._order_map[:] = np.nan
+        self._order_upto = -1
+        self.cont_box.hide()
+        self.counter.setText("running…")
+        for c in (self.state, self.x0, self.extra):
+            c.set_image(np.zeros((28, 28), np.float32))
+            c.set_outline(None)
+
+    def _order_image(self, frames, i: int) -> np.ndarray:
+        if i < self._order_upto:  # scrubbed back: rebuild
+            self._order_map[:] = np.nan
+            self._order_upto = -1
+        for j in range(self._order_upto + 1, i + 1):
+            np_ = frames[j].new_pixels
+            if np_ is not None:
+                self._order_map[np_.indices[0]] = j
+        self._order_upto = i
+        total = max(1, frames[i].total_steps - 1)
+        return np.nan_to_num(self._order_map / total, nan=0.0).reshape(28, 28)
+
+    def show_frame(self, frames: list, i: int):
+        """Paint frame i of a run (all frames up to i are available for the order map)."""
+        f = frames[i]
+        self.state.set_image(f.state[0])
+        self.x0.set_image(f.x0_mean[0])
+        self.counter.setText(f"step {f.step + 1} / {f.total_steps}   NFE {f.nfe}   {f.elapsed_s:.1f} s")
+        if f.new_pixels is not None:
+            self.extra.title.setText("order: when each pixel was fixed")
+            self.extra.image.setColorMap(pg.colormap.get("viridis"))
+            self.extra.set_image(self._order_image(frames, i))
+            self.state.set_outline(f.new_pixels.indices[0])
+            self.bottom.setCurrentWidget(self.hist)
+            p = f.new_pixels.probs[0, 0]
+            self.hist_bars.setData(np.arange(257) - 0.5, p)
+            self.hist_line.setValue(float(f.new_pixels.values[0, 0]))
+        elif f.noise_level is not None:
+            nl = f.noise_level
+            self.state.set_outline(None)
+            self.extra.title.setText("ε̂  (predicted noise)")
+            self.extra.image.setColorMap(pg.colormap.get("CET-D1"))
+            if nl.eps_hat is not None:
+                self.extra.set_image(nl.eps_hat[0], levels=(-3, 3))
+            self.bottom.setCurrentWidget(self.sched)
+            t = max(nl.t, 0)
+            self.sched_dot.setData([t], [nl.alpha_bar])
+        else:
+            self.state.set_outline(None)
+            if f.uncertainty is not None:
+                self.extra.title.setText("per-pixel std of the prediction")
+                self.extra.image.setColorMap(pg.colormap.get("magma"))
+                self.extra.set_image(f.uncertainty[0], levels=(0, 0.5))
+            elif f.known is not None:
+                self.extra.title.setText("pixels still present")
+                self.extra.set_image(f.known[0].astype(np.float32))
+            self.empty.setText(_explain(f))
+            self.bottom.setCurrentWidget(self.empty)
+
+    def show_continuations(self, c):
+        self.cont_mean.set_image(c.mean)
+        self.cont_std.set_image(c.std)
+        self.cont_label.setText(f"K = {len(c.samples)} continuations from this step.\n"
+                                f"RMS difference between their mean and x̂0: {c.error:.3f}\n"
+                                f"(pixel values 0–1). x̂0 predicts their average.")
+        self.cont_box.show()
+
+
+def _explain(f) -> str:
+    if f.method == "one-shot":
+        return ("The whole image predicted in ONE network evaluation. "
+                + ("Showing the mean of every pixel's distribution: a blurry average of all possible images."
+                   if f.info.get("mode") == "mean" else
+                   "Every pixel sampled on its own: the pixels do not agree, so it is speckle."))
+    if f.method == "forward-autoregressive":
+        return "A real image losing its pixels: what autoregression learns to undo, pixel by pixel."
+    if f.method == "forward-diffusion":
+        return "A real image being noised: what diffusion learns to undo, a little per step."
+    return ""

@@ -1,0 +1,41 @@
+"""`python main.py --render OUT`: run both panels to the end headless, then write the run
+(.gif/.mp4) or the window (.png)."""
+from __future__ import annotations
+
+import sys
+import time
+
+from engine.weights import WeightsError
+
+
+def render(app, out: str, settings, device: str = "auto", left="autoregressive", right="diffusion",
+           caption=None) -> int:
+    from .main_window import MainWindow
+    win = MainWindow(device=device, remember=False)
+    win.resize(1920, 1080)
+    win.show()
+    win.controls.speed.setCurrentText("max")
+    win.apply_settings(settings, caption, left, right, start=False)
+    if not win.restart(known=settings.known, values=settings.values):
+        print(f"error: {win.error.text()}", file=sys.stderr)
+        return 2
+    while not all(ln.done for ln in win.lanes.values()):
+        app.processEvents()
+        time.sleep(0.01)
+    win.worker.wait()
+    win.paint(force=True)
+    app.processEvents()
+    errors = [ln.error for ln in win.lanes.values() if ln.error]
+    try:
+        if out.lower().endswith(".png"):
+            win.export_png(out)
+        else:
+            win.export_run(out)
+    except (OSError, ValueError, WeightsError) as e:
+        errors.append(str(e))
+    win.close()
+    if errors:
+        print(f"error: {'; '.join(errors)}", file=sys.stderr)
+        return 1
+    print(f"wrote {out}")
+    return 0

@@ -1,0 +1,157 @@
+"""The run worker: one QThread pulls frames from the engine's Qt-free generators (one "lane" per
+panel), paced so the two methods race honestly, checking pause/cancel between steps.
+
+Hand-over is latest-frame-wins: the worker appends to each lane's frame list (kept whole for the
+timeline) under a lock and bumps a version counter; the GUI repaints from a timer and reads only
+the newest frame, so nothing piles up however fast the engine runs. Per-step metrics are computed
+here, on the worker thread.
+"""
+from __future__ import annotations
+
+import threading
+import time
+import traceback
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import QThread, Signal
+
+from engine import metrics
+
+PACING = {"same-nfe": "same NFE budget", "same-time": "same wall-clock", "fastest": "as fast as possible"}
+
+
+@dataclass
+class Lane:
+    """One panel's run: a generator factory and everything it has produced."""
+    name: str
+    make: object                      # callable () -> iterator of Frames
+    classifier: object = None         # for p(class | x̂0)
+    frames: list = field(default_factory=list)
+    metrics: list = field(default_factory=list)
+    distances: list | None = None     # x̂0 distance to the final image, filled when the lane ends
+    done: bool = False
+    error: str | None = None
+    it: object = None
+    busy_s: float = 0.0               # engine time spent on this lane
+
+
+class RunWorker(QThread):
+    failed = Signal(str, str)          # lane name, message
+    lane_finished = Signal(str)
+    all_finished = Signal()
+
+    def __init__(self, lanes: list[Lane], pacing: str = "same-nfe", steps_per_second: float = 0.0, parent=None):
+        super().__init__(parent)
+        self.lanes = lanes
+        self.pacing = pacing
+        self.steps_per_second = steps_per_second  # 0 = no cap
+        self.lock = threading.Lock()
+        self.version = 0
+        self._cancel = threading.Event()
+        self._running = threading.Event()
+        self._running.set()
+        self._single_steps = 0
+
+    # -- control, callable from the GUI thread ---------------------------------------------
+    def pause(self):
+        self._running.clear()
+
+    def resume(self):
+        self._running.set()
+
+    def is_paused(self) -> bool:
+        return not self._running.is_set()
+
+    def step_once(self):
+        """Advance one step (of the lane the pacing picks) while paused."""
+        with self.lock:
+            self._single_steps += 1
+        self._running.set()
+
+    def cancel(self):
+        self._cancel.set()
+        self._running.set()
+
+    def stop_and_wait(self, timeout_ms: int = 10000) -> bool:
+        self.cancel()
+        return self.wait(timeout_ms)
+
+    # -- the loop -------------------------------------------------------------------------
+    def _pick(self) -> Lane | None:
+        live = [ln for ln in self.lanes if not ln.done]
+        if not live:
+            return None
+        if self.pacing == "same-nfe":
+            return min(live, key=lambda ln: ln.frames[-1].nfe if ln.frames else 0)
+        if self.pacing == "same-time":
+            return min(live, key=lambda ln: ln.busy_s)
+        return min(live, key=lambda ln: len(ln.frames))  # round-robin
+
+    def run(self):
+        for ln in self.lanes:
+            try:
+                ln.it = iter(ln.make())
+            except Exception as e:  # bad settings: report, keep the other lane going
+                ln.done, ln.error = True, str(e)
+                self.failed.emit(ln.name, str(e))
+        while not self._cancel.is_set():
+            self._running.wait()
+            if self._cancel.is_set():
+                break
+            lane = self._pick()
+            if lane is None:
+                break
+            t0 = time.perf_counter()
+            try:
+                frame = next(lane.it)
+                m = metrics.frame_metrics(frame, lane.classifier)
+            except StopIteration:
+                self._finish(lane)
+                continue
+            except Exception as e:
+                lane.done, lane.error = True, f"{type(e).__name__}: {e}"
+                traceback.print_exc()
+                self.failed.emit(lane.name, lane.error)
+                continue
+            lane.busy_s += time.perf_counter() - t0
+            with self.lock:
+                lane.frames.append(frame)
+                lane.metrics.append(m)
+                self.version += 1
+                if self._single_steps:
+                    self._single_steps -= 1
+                    if self._single_steps == 0:
+                        self._running.clear()
+            if frame.is_last:
+                self._finish(lane)
+            if self.steps_per_second > 0:
+                self._cancel.wait(1.0 / self.steps_per_second)
+        if not self._cancel.is_set():
+            self.all_finished.emit()
+
+    def _finish(self, lane: Lane):
+        if lane.done:
+            return
+        lane.done = True
+        if lane.frames:
+            d = metrics.distances_to_final(lane.frames)
+            with self.lock:
+                lane.distances = list(d)
+                self.version += 1
+        self.lane_finished.emit(lane.name)
+
+
+class TaskWorker(QThread):
+    """Runs one function off the GUI thread (e.g. K continuations) and reports back."""
+    done = Signal(object)
+    failed = Signal(str)
+
+    def __init__(self, fn, parent=None):
+        super().__init__(parent)
+        self.fn = fn
+
+    def run(self):
+        try:
+            self.done.emit(self.fn())
+        except Exception as e:
+            self.failed.emit(f"{type(e).__name__}: {e}")

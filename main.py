@@ -1,0 +1,85 @@
+"""Pixels & Noise: `python main.py [--device auto|cpu|cuda] [--fullscreen] [--lecture] [--dataset D]`.
+
+Also `--self-test OUTDIR` (offscreen check of every shipped weights file and the real worker) and
+`--render OUT.gif|.mp4|.png [run options]` (render a run headless).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # one clear line, exit code 2
+        print(f"error: {message} (see python main.py --help)", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def parse_args(argv=None):
+    p = _Parser(prog="python main.py", description="Autoregression and diffusion, side by side and live.")
+    p.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
+    p.add_argument("--fullscreen", action="store_true")
+    p.add_argument("--lecture", action="store_true", help="large fonts, high contrast")
+    p.add_argument("--dataset", choices=("mnist", "fashion"))
+    p.add_argument("--scenario", help="a named lecture preset (see --list-scenarios)")
+    p.add_argument("--list-scenarios", action="store_true")
+    p.add_argument("--self-test", metavar="OUTDIR")
+    p.add_argument("--render", metavar="OUT", help="render a run headless to .gif, .mp4 or .png")
+    r = p.add_argument_group("run options (with --render)")
+    r.add_argument("--label", help="class number or word, or none")
+    r.add_argument("--seed", type=int)
+    r.add_argument("--guidance", type=float)
+    r.add_argument("--order")
+    r.add_argument("--pixels-per-step", type=int)
+    r.add_argument("--temperature", type=float)
+    r.add_argument("--greedy", action="store_true")
+    r.add_argument("--sampler", choices=("ddim", "ddpm"))
+    r.add_argument("--steps", type=int)
+    r.add_argument("--eta", type=float)
+    args = p.parse_args(argv)
+    if args.render and not args.render.lower().endswith((".gif", ".mp4", ".png")):
+        p.error("--render needs a .gif, .mp4 or .png file name")
+    return args
+
+
+def run_settings_from_args(args):
+    """RunSettings from the command line (on top of a scenario's, if one is named)."""
+    from engine.data import parse_label
+    from engine.runs import ARSettings, DiffusionSettings, RunSettings
+    base = RunSettings(dataset=args.dataset or "mnist", label=7)
+    ar, df = base.ar, base.diffusion
+    ar = ARSettings(args.order or ar.order, args.pixels_per_step or ar.pixels_per_step,
+                    args.temperature or ar.temperature, args.greedy or ar.greedy)
+    df = DiffusionSettings(args.sampler or df.sampler, args.steps or df.steps, df.eta if args.eta is None else args.eta)
+    label = base.label if args.label is None else parse_label(args.label, base.dataset)
+    return base.with_changes(label=label, ar=ar, diffusion=df, seed=args.seed if args.seed is not None else base.seed,
+                             guidance=base.guidance if args.guidance is None else args.guidance).validate()
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    if args.self_test or args.render:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("Pixels & Noise")
+    if args.self_test:
+        from gui.self_test import run_self_test
+        return run_self_test(app, args.self_test, args.device)
+    try:
+        settings = run_settings_from_args(args)
+    except ValueError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    from gui.main_window import MainWindow
+    if args.render:
+        from gui.render import render
+        return render(app, args.render, settings, args.device)
+    win = MainWindow(device=args.device, lecture=args.lecture)
+    win.showFullScreen() if args.fullscreen else win.show()
+    return app.exec()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
