@@ -79,7 +79,7 @@ class Controls(QWidget):
             g.addWidget(QLabel(lbl), 1, 2 * i)
             g.addWidget(w, 1, 2 * i + 1)
         g.addWidget(self.greedy, 0, 4)
-        lay.addWidget(ar)
+        self.ar_group = ar
 
         df = QGroupBox("diffusion")
         g = QGridLayout(df)
@@ -99,13 +99,13 @@ class Controls(QWidget):
         g.addWidget(self.steps, 1, 1)
         g.addWidget(QLabel("eta"), 1, 2)
         g.addWidget(self.eta, 1, 3)
-        lay.addWidget(df)
+        self.diffusion_group = df
 
         run = QGroupBox("run")
         g = QGridLayout(run)
         self.play = QPushButton("▶ play")
         self.play.setToolTip("Play / pause (Space).")
-        self.step = QPushButton("⏭ step")
+        self.step = QPushButton("▶| step")
         self.step.setToolTip("One step (→): one network evaluation of the method whose turn it is.")
         self.restart = QPushButton("⟲ restart")
         self.restart.setToolTip("Start again with the current settings (R).")

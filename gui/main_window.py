@@ -20,7 +20,7 @@ from .worker import Lane, RunWorker, TaskWorker
 
 LANES = ("left", "right")
 DEFAULT_CAPTION = ("Left: autoregression fixes pixels one step at a time. Right: diffusion removes a little noise "
-                   "per step. In both, x̂0 is the mean of what the image can still become.")
+                   "per step. In both, x0 (predicted clean image) is the mean of what the image can still become.")
 
 
 class MainWindow(QMainWindow):
@@ -45,8 +45,8 @@ class MainWindow(QMainWindow):
         self.caption = QLabel(DEFAULT_CAPTION, objectName="caption", wordWrap=True)
         lay.addWidget(self.caption)
         row = QHBoxLayout()
-        self.panels = {"left": MethodPanel("AUTOREGRESSIVE", style.AR_COLOR),
-                       "right": MethodPanel("DIFFUSION", style.DIFF_COLOR)}
+        self.panels = {"left": MethodPanel("AUTOREGRESSIVE", style.AR_COLOR, self.controls.ar_group),
+                       "right": MethodPanel("DIFFUSION", style.DIFF_COLOR, self.controls.diffusion_group)}
         row.addWidget(self.panels["left"])
         row.addWidget(self.panels["right"])
         lay.addLayout(row, 5)

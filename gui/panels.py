@@ -26,7 +26,7 @@ TIPS = {
 
 
 class MethodPanel(QWidget):
-    def __init__(self, title: str, color, parent=None):
+    def __init__(self, title: str, color, controls: QWidget | None = None, parent=None):
         super().__init__(parent)
         self.color = color
         lay = QVBoxLayout(self)
@@ -41,7 +41,7 @@ class MethodPanel(QWidget):
         lay.addLayout(head)
         grid = QGridLayout()
         self.state = ImageCanvas("state", tooltip=TIPS["state"])
-        self.x0 = ImageCanvas("x̂0  (mean of what it can still become)", tooltip=TIPS["x0"])
+        self.x0 = ImageCanvas("x0: predicted clean image (a mean)", tooltip=TIPS["x0"])
         self.extra = ImageCanvas("order", cmap="viridis", tooltip=TIPS["order"])
         grid.addWidget(self.state, 0, 0)
         grid.addWidget(self.x0, 0, 1)
@@ -82,6 +82,8 @@ class MethodPanel(QWidget):
         for w in (self.hist, self.sched, self.empty):
             self.bottom.addWidget(w)
         lay.addWidget(self.bottom, 2)
+        if controls is not None:
+            lay.addWidget(controls)
         self._order_map = np.full(784, np.nan, np.float32)
         self._order_upto = -1
 
@@ -126,7 +128,7 @@ class MethodPanel(QWidget):
         elif f.noise_level is not None:
             nl = f.noise_level
             self.state.set_outline(None)
-            self.extra.title.setText("ε̂  (predicted noise)")
+            self.extra.title.setText("predicted noise ε")
             self.extra.image.setColorMap(pg.colormap.get("CET-D1"))
             if nl.eps_hat is not None:
                 self.extra.set_image(nl.eps_hat[0], levels=(-3, 3))

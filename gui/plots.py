@@ -9,12 +9,12 @@ from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 from .canvas import ImageCanvas
 
 PLOTS = {
-    "distance": ("x̂0 distance to the final image", "RMS difference between x̂0 now and the image the run ends "
+    "distance": ("distance of x0 to the final image", "RMS difference between x̂0 now and the image the run ends "
                  "with (drawn when the run ends). Falls to 0 at the end."),
-    "sharpness": ("sharpness of x̂0", "Mean edge strength of x̂0. Low = blurry average, high = crisp strokes."),
+    "sharpness": ("sharpness of x0", "Mean edge strength of x̂0. Low = blurry average, high = crisp strokes."),
     "uncertainty": ("mean uncertainty", "Average per-pixel standard deviation of the prediction (AR). "
                     "What is still undecided."),
-    "prob": ("classifier p(class | x̂0)", "What a separately trained classifier sees in x̂0: probability of the "
+    "prob": ("classifier p(class | x0)", "What a separately trained classifier sees in x̂0: probability of the "
              "requested class (or of its top class when there is no prompt)."),
 }
 STRIP = 8  # thumbnails per strip
@@ -44,7 +44,7 @@ class PlotsRow(QWidget):
         strips = QHBoxLayout()
         self.strips = {}
         for lane in lane_colors:
-            c = ImageCanvas(f"x̂0 along the run ({lane})")
+            c = ImageCanvas(f"x0 along the run ({lane})")
             c.vb.setRange(xRange=(0, 28 * STRIP), yRange=(0, 28), padding=0.01)
             self.strips[lane] = c
             strips.addWidget(c)
