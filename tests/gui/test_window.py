@@ -1,0 +1,175 @@
+"""The real window, offscreen, driven through pytest-qt with the shipped weights."""
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from gui.main_window import MainWindow
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def win(qtbot):
+    w = MainWindow(device="cpu", remember=False)
+    qtbot.addWidget(w)
+    w.resize(1600, 1000)
+    w.show()
+    c = w.controls
+    c.dataset.setCurrentText("mnist")
+    c.prompt.setText("seven")
+    c.order.setCurrentText("random")
+    c.k.setCurrentText("64")
+    c.steps.setValue(10)
+    c.speed.setCurrentText("max")
+    yield w
+    w.close()
+    for t in (w.worker, w.task):
+        assert t is None or t.isFinished(), "a thread was left running"
+
+
+def wait_done(qtbot, w, timeout=120000):
+    qtbot.waitUntil(lambda: w.lanes and all(ln.done for ln in w.lanes.values()), timeout=timeout)
+    w.worker.wait(5000)
+    w.paint(force=True)
+
+
+def test_run_to_completion_paints_both_panels(qtbot, win):
+    assert win.restart()
+    wait_done(qtbot, win)
+    left, right = win.lanes["left"], win.lanes["right"]
+    assert len(left.frames) == 13 and left.frames[-1].known.all()
+    assert len(right.frames) == 10 and right.frames[-1].noise_level.t == -1
+    assert left.distances is not None and left.distances[-1] == 0
+    assert "NFE" in win.panels["left"].counter.text()
+    img = win.grab().toImage()
+    colors = {img.pixel(x, y) for x in range(0, img.width(), 23) for y in range(0, img.height(), 23)}
+    assert len(colors) > 20, "the window looks blank"
+
+
+def test_pause_resume_and_single_step(qtbot, win):
+    win.controls.speed.setCurrentText("10 steps/s")
+    win.restart()
+    qtbot.waitUntil(lambda: sum(len(ln.frames) for ln in win.lanes.values()) >= 2, timeout=30000)
+    win.toggle_play()  # pause
+    assert win.worker.is_paused()
+    qtbot.wait(400)
+    n = sum(len(ln.frames) for ln in win.lanes.values())
+    qtbot.wait(600)
+    assert sum(len(ln.frames) for ln in win.lanes.values()) == n
+    win.step_once()
+    qtbot.waitUntil(lambda: sum(len(ln.frames) for ln in win.lanes.values()) == n + 1, timeout=10000)
+    qtbot.wait(300)
+    assert sum(len(ln.frames) for ln in win.lanes.values()) == n + 1
+    win.controls.speed.setCurrentText("max")
+    win.toggle_play()  # resume
+    wait_done(qtbot, win)
+
+
+def test_same_nfe_pacing_keeps_counters_together(qtbot, win):
+    win.controls.steps.setValue(100)
+    win.controls.k.setCurrentText("16")
+    win.controls.speed.setCurrentText("50 steps/s")
+    win.restart()
+    qtbot.waitUntil(lambda: len(win.lanes["right"].frames) >= 10, timeout=60000)
+    win.worker.pause()
+    qtbot.wait(200)
+    l, r = win.lanes["left"].frames[-1].nfe, win.lanes["right"].frames[-1].nfe
+    assert abs(l - r) <= 2
+    win.stop_run()
+
+
+def test_restart_and_cancel_during_a_run(qtbot, win):
+    win.controls.speed.setCurrentText("10 steps/s")
+    win.restart()
+    first = win.worker
+    qtbot.waitUntil(lambda: len(win.lanes["left"].frames) >= 1, timeout=30000)
+    win.controls.seed.setValue(5)
+    win.restart()
+    assert first.isFinished() and win.worker is not first
+    win.stop_run()
+    assert win.worker is None
+
+
+def test_scrubbing_shows_earlier_steps(qtbot, win):
+    win.restart()
+    wait_done(qtbot, win)
+    top = win.timeline.maximum()
+    win.timeline.setValue(4)
+    win.scrub(4)
+    shown = win.current_frames()
+    assert shown["left"].nfe <= 4 and shown["right"].nfe <= 4
+    assert "NFE 4" in win.timeline_label.text() and not win.follow
+    win.timeline.setValue(top)
+    win.scrub(top)
+    assert win.follow and win.current_frames()["left"].is_last
+
+
+def test_draw_then_complete_keeps_the_drawing(qtbot, win):
+    win.controls.draw.setChecked(True)
+    canvas = win.panels["left"].state
+    for r in range(4, 24):
+        canvas.paint_at(14, r, ink=True)
+    canvas.paint_at(3, 3, ink=False)
+    known, values = canvas.known.copy(), canvas.values.copy()
+    win.complete_drawing()
+    wait_done(qtbot, win)
+    for name in ("left", "right"):
+        final = win.lanes[name].frames[-1].state[0]
+        assert np.allclose(final[known], values[known], atol=1 / 255), name
+
+
+def test_k_continuations_from_a_step(qtbot, win):
+    win.controls.cont_k.setValue(4)
+    win.restart()
+    wait_done(qtbot, win)
+    win.timeline.setValue(6)
+    win.scrub(6)
+    win.run_continuations()
+    qtbot.waitUntil(lambda: win.task.isFinished(), timeout=120000)
+    qtbot.waitUntil(lambda: win.panels["left"].cont_box.isVisible(), timeout=5000)
+    assert "RMS difference" in win.panels["right"].cont_label.text()
+
+
+def test_export_png_gif(qtbot, win, tmp_path):
+    win.restart()
+    wait_done(qtbot, win)
+    assert win.export_png(str(tmp_path / "w.png")) and (tmp_path / "w.png").stat().st_size > 10000
+    win.export_run(str(tmp_path / "run.gif"))
+    assert (tmp_path / "run.gif").read_bytes()[:3] == b"GIF"
+
+
+def test_bad_prompt_shows_an_error_and_keeps_the_run(qtbot, win):
+    win.restart()
+    wait_done(qtbot, win)
+    frames = len(win.lanes["left"].frames)
+    win.controls.prompt.setText("giraffe")
+    assert not win.restart()
+    assert "giraffe" in win.error.text()
+    assert len(win.lanes["left"].frames) == frames  # nothing already produced is lost
+
+
+@pytest.mark.parametrize("mode", ["one-shot mean", "erase a real image"])
+def test_other_left_modes(qtbot, win, mode):
+    win.controls.left_mode.setCurrentText(mode)
+    win.controls.right_mode.setCurrentText("noise a real image")
+    win.restart()
+    wait_done(qtbot, win)
+    assert win.lanes["left"].frames and win.lanes["right"].frames[-1].noise_level.t == 999
+
+
+def test_main_bad_arguments_exit_2():
+    r = subprocess.run([sys.executable, "main.py", "--device", "tpu"], cwd=ROOT, capture_output=True, text=True)
+    assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1
+
+
+def test_self_test_writes_result_and_png(tmp_path):
+    r = subprocess.run([sys.executable, "main.py", "--self-test", str(tmp_path)], cwd=ROOT, capture_output=True,
+                       text=True, timeout=600)
+    result = json.loads((tmp_path / "result.json").read_text())
+    assert r.returncode == 0 and result["ok"], result
+    assert (tmp_path / "window.png").stat().st_size > 10000
