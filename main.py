@@ -64,9 +64,19 @@ def main(argv=None) -> int:
     from PySide6.QtWidgets import QApplication
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Pixels & Noise")
+    if args.list_scenarios:
+        from engine.scenarios import SCENARIOS
+        for sc in SCENARIOS.values():
+            print(f"{sc.name:20s} {sc.title}")
+        return 0
     if args.self_test:
         from gui.self_test import run_self_test
         return run_self_test(app, args.self_test, args.device)
+    if args.scenario:
+        from engine.scenarios import SCENARIOS
+        if args.scenario not in SCENARIOS:
+            print(f"error: unknown scenario {args.scenario!r}: use one of {', '.join(SCENARIOS)}", file=sys.stderr)
+            return 2
     try:
         settings = run_settings_from_args(args)
     except ValueError as e:
@@ -75,9 +85,11 @@ def main(argv=None) -> int:
     from gui.main_window import MainWindow
     if args.render:
         from gui.render import render
-        return render(app, args.render, settings, args.device)
+        return render(app, args.render, settings, args.device, scenario=args.scenario)
     win = MainWindow(device=args.device, lecture=args.lecture)
     win.showFullScreen() if args.fullscreen else win.show()
+    if args.scenario:
+        win.apply_scenario(args.scenario)
     return app.exec()
 
 

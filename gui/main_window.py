@@ -6,7 +6,7 @@ from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QMainWindow, QSlider, QVBoxLayout, QWidget)
 
-from engine import runs
+from engine import runs, scenarios
 from engine.continuations import continuations
 from engine.data import CLASS_NAMES
 from engine.models import load_models
@@ -37,6 +37,10 @@ class MainWindow(QMainWindow):
         self.follow = True
         self._painted_version = -1
         self._target = None
+        self.scenario: scenarios.Scenario | None = None
+        self.variant = 0
+        self._lane_settings: dict | None = None  # per-lane settings while a scenario is active
+        self._cont_pending = False
         central = QWidget()
         self.setCentralWidget(central)
         lay = QVBoxLayout(central)
@@ -63,6 +67,7 @@ class MainWindow(QMainWindow):
         self.error = QLabel("", objectName="error")
         self.statusBar().addPermanentWidget(self.error, 1)
         self._connect()
+        self._build_menu()
         if remember:
             self.controls.load_state(dict(self.settings_store.value("controls", {}) or {}))
         self.controls.device.setCurrentText(device) if device != "auto" else None
@@ -86,10 +91,53 @@ class MainWindow(QMainWindow):
         self.timeline.sliderMoved.connect(self.scrub)
         for key, fn in [("Space", self.toggle_play), ("Right", self.step_once), ("R", self.restart),
                         ("F11", self.toggle_fullscreen), ("L", lambda: self.set_lecture_mode(not self.lecture)),
-                        ("N", self.new_seed), ("Ctrl+S", self.export_png_dialog), ("Escape", self.showNormal)]:
+                        ("N", self.new_seed), ("Ctrl+S", self.export_png_dialog), ("Escape", self.showNormal),
+                        ("V", self.next_variant)]:
             sc = QShortcut(QKeySequence(key), self)
             sc.setContext(Qt.ApplicationShortcut)
             sc.activated.connect(fn)
+
+    def _build_menu(self):
+        menu = self.menuBar().addMenu("&Scenarios")
+        free = menu.addAction("free play (your own settings)")
+        free.triggered.connect(self.end_scenario)
+        menu.addSeparator()
+        for i, sc in enumerate(scenarios.SCENARIOS.values()):
+            act = menu.addAction(f"{i + 1}. {sc.title}  ({sc.name})")
+            act.setToolTip(sc.caption)
+            act.triggered.connect(lambda checked=False, n=sc.name: self.apply_scenario(n))
+        view = self.menuBar().addMenu("&View")
+        for text, key, fn in [("Lecture mode (large, high contrast)", "L", lambda: self.set_lecture_mode(not self.lecture)),
+                              ("Fullscreen", "F11", self.toggle_fullscreen),
+                              ("Export window as PNG…", "Ctrl+S", self.export_png_dialog),
+                              ("Export run as GIF/MP4…", "", self.export_run_dialog)]:
+            act = view.addAction(f"{text}\t{key}" if key else text)
+            act.triggered.connect(fn)
+
+    def apply_scenario(self, name: str, variant: int = 0, start: bool = True) -> bool:
+        """Load a named scenario (and variant): its settings per panel, its caption, then run."""
+        try:
+            sc = scenarios.get(name)
+            left, right, label = scenarios.settings_for(sc, variant, self.models(sc.left.dataset).bank)
+        except (ValueError, WeightsError) as e:
+            self.show_error(str(e))
+            return False
+        self.scenario, self.variant = sc, variant
+        self._lane_settings = {"left": left, "right": right}
+        self.controls.write(left, sc.left_mode, sc.right_mode)
+        self.controls.steps.setValue(right.diffusion.steps)
+        self.controls.speed.setCurrentText(sc.speed)
+        more = f"   [{label} — V: next]" if label else ""
+        self.caption.setText(f"{sc.title}. {sc.caption}{more}")
+        return self.restart() if start else True
+
+    def next_variant(self):
+        if self.scenario is not None and self.scenario.variants:
+            self.apply_scenario(self.scenario.name, self.variant + 1)
+
+    def end_scenario(self):
+        self.scenario, self._lane_settings = None, None
+        self.caption.setText(DEFAULT_CAPTION)
 
     def set_lecture_mode(self, on: bool):
         self.lecture = on
@@ -142,10 +190,14 @@ class MainWindow(QMainWindow):
                   "one-shot-independent": "ONE SHOT: INDEPENDENT PIXELS", "forward-autoregressive": "ERASING (FORWARD)",
                   "forward-diffusion": "NOISING (FORWARD)"}
         self.lanes = {}
+        if self.scenario is not None and known is None:
+            left, right = self.scenario.left_mode, self.scenario.right_mode
         for name, mode in (("left", left), ("right", right)):
-            self.panels[name].reset(titles[mode] + ("" if s.label is None else
-                                                    f" — “{CLASS_NAMES[s.dataset][s.label]}”"))
-            self.lanes[name] = Lane(name, self._lane_factory(mode, models, s), models.classifier)
+            ls = self._lane_settings[name] if self._lane_settings and known is None else s
+            self.panels[name].reset(titles[mode] + ("" if ls.label is None else
+                                                    f" — “{CLASS_NAMES[ls.dataset][ls.label]}”"))
+            self.lanes[name] = Lane(name, self._lane_factory(mode, models, ls), models.classifier)
+        self._cont_pending = bool(self.scenario and self.scenario.continuations_at and known is None)
         self.plots.clear()
         self.follow = True
         self._painted_version = -1
@@ -201,11 +253,19 @@ class MainWindow(QMainWindow):
         if version == self._painted_version and not force:
             return
         self._painted_version = version
+        self._maybe_auto_continuations(snap)
         max_nfe = max((fr[-1].nfe for fr, _, _ in snap.values() if fr), default=0)
         self.timeline.setMaximum(max_nfe)
         if self.follow:
             self.timeline.setValue(max_nfe)
         self._show_at(self.timeline.value(), snap)
+
+    def _maybe_auto_continuations(self, snap):
+        frames = snap["left"][0] if "left" in snap else []
+        if self._cont_pending and frames and (frames[-1].step + 1) / frames[-1].total_steps >= self.scenario.continuations_at:
+            self._cont_pending = False
+            self.follow = True
+            self.run_continuations()
 
     def _show_at(self, nfe: int, snap):
         for name, (frames, mets, dist) in snap.items():
@@ -241,6 +301,7 @@ class MainWindow(QMainWindow):
             self.show_error("draw something first (✎ draw), then Complete")
             return
         known, values = c.known.copy(), c.values.copy()
+        self.end_scenario()
         self.caption.setText("Completion: both models keep your pixels and fill in the rest.")
         self.restart(known=known, values=values)
 
@@ -286,6 +347,14 @@ class MainWindow(QMainWindow):
         path, _ = QFileDialog.getSaveFileName(self, "Save the window as PNG", "pixels-and-noise.png", "PNG (*.png)")
         if path:
             self.export_png(path)
+
+    def export_run_dialog(self):
+        path, _ = QFileDialog.getSaveFileName(self, "Save the run", "run.gif", "GIF (*.gif);;MP4 (*.mp4)")
+        if path:
+            try:
+                self.export_run(path)
+            except (OSError, ValueError) as e:
+                self.show_error(str(e))
 
     def export_run(self, path: str) -> None:
         from .export import write_run

@@ -9,20 +9,30 @@ from engine.weights import WeightsError
 
 
 def render(app, out: str, settings, device: str = "auto", left="autoregressive", right="diffusion",
-           caption=None) -> int:
+           caption=None, scenario: str | None = None) -> int:
     from .main_window import MainWindow
     win = MainWindow(device=device, remember=False)
     win.resize(1920, 1080)
     win.show()
     win.controls.speed.setCurrentText("max")
-    win.apply_settings(settings, caption, left, right, start=False)
-    if not win.restart(known=settings.known, values=settings.values):
+    if scenario:
+        ok = win.apply_scenario(scenario)
+        win.controls.speed.setCurrentText("max")
+        if win.worker is not None:
+            win.worker.steps_per_second = 0.0
+    else:
+        win.apply_settings(settings, caption, left, right, start=False)
+        ok = win.restart(known=settings.known, values=settings.values)
+    if not ok:
         print(f"error: {win.error.text()}", file=sys.stderr)
         return 2
     while not all(ln.done for ln in win.lanes.values()):
         app.processEvents()
         time.sleep(0.01)
     win.worker.wait()
+    if win.task is not None:  # a scenario's continuations
+        win.task.wait()
+        app.processEvents()
     win.paint(force=True)
     app.processEvents()
     errors = [ln.error for ln in win.lanes.values() if ln.error]

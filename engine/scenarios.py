@@ -1,0 +1,122 @@
+"""Named lecture scenarios: a run configuration for both panels plus a caption of one to three
+sentences. Some have variants the lecturer steps through (key V), e.g. 1, 2, 5, 10, 100 steps.
+
+Pure data: the GUI applies them (`--scenario NAME`, the Scenarios menu) and `--render` renders them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from .runs import ARSettings, DiffusionSettings, RunSettings
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    title: str
+    caption: str
+    left_mode: str                       # autoregressive, one-shot-mean, forward-autoregressive, ...
+    right_mode: str                      # diffusion, autoregressive, one-shot-independent, forward-diffusion
+    left: RunSettings
+    right: RunSettings
+    variants: tuple = ()                 # ((label, {"left": {...}, "right": {...}}), ...)
+    speed: str = "max"                   # a speed of the control bar
+    continuations_at: float | None = None  # pause at this fraction of the run and run K continuations
+    sketch: bool = False                 # start from a partial drawing (top half of a held-out image)
+
+
+def _s(label=7, guidance=3.0, seed=0, dataset="mnist", **kw) -> RunSettings:
+    ar = ARSettings(**{k: kw.pop(k) for k in ("order", "pixels_per_step", "temperature", "greedy") if k in kw})
+    df = DiffusionSettings(**{k: kw.pop(k) for k in ("sampler", "steps", "eta") if k in kw})
+    assert not kw, kw
+    return RunSettings(dataset=dataset, label=label, guidance=guidance, seed=seed, ar=ar, diffusion=df)
+
+
+SCENARIOS = {s.name: s for s in [
+    Scenario("blurry-mess", "Predict the whole image at once",
+             "One network evaluation, every pixel at once. Left: the mean of each pixel's distribution — a blurry "
+             "average of every seven it could be. Right: every pixel sampled on its own — speckle, because the "
+             "pixels do not agree with each other.",
+             "one-shot-mean", "one-shot-independent", _s(), _s()),
+    Scenario("pixel-by-pixel", "Autoregression, one pixel at a time",
+             "Raster order, one pixel per network evaluation: watch the predicted distribution of each pixel and "
+             "the value drawn from it. x0 sharpens as pixels are fixed.",
+             "autoregressive", "diffusion", _s(order="raster", pixels_per_step=1), _s(steps=100), speed="200 steps/s"),
+    Scenario("greedy-vs-sampling", "Greedy vs sampling",
+             "Left: always the most likely value — the same image for every seed. Right: sampling — a different "
+             "seven each time. Press V for the next seed.",
+             "autoregressive", "autoregressive", _s(order="raster", pixels_per_step=4, greedy=True),
+             _s(order="raster", pixels_per_step=4),
+             variants=tuple((f"seed {i}", {"left": {"seed": i}, "right": {"seed": i}}) for i in range(5))),
+    Scenario("too-many-pixels", "Many pixels per step",
+             "16 pixels per network evaluation. Left: contiguous 4x4 patches, fixed together without seeing each "
+             "other — seams and broken strokes. Right: 16 scattered pixels — much more consistent.",
+             "autoregressive", "autoregressive", _s(order="patches", pixels_per_step=16),
+             _s(order="random", pixels_per_step=16),
+             variants=tuple((f"{k} pixels/step", {"left": {"pixels_per_step": k}, "right": {"pixels_per_step": k}})
+                            for k in (16, 64, 4, 1))),
+    Scenario("forward-processes", "What each method undoes",
+             "Left: a real image losing its pixels — autoregression learns to put them back one by one. Right: the "
+             "same image drowning in noise — diffusion learns to remove it a little at a time.",
+             "forward-autoregressive", "forward-diffusion", _s(order="random", pixels_per_step=8), _s(steps=100),
+             speed="50 steps/s"),
+    Scenario("hundred-steps", "100 steps instead of 784",
+             "The same budget of network evaluations for both: autoregression needs 784 (one per pixel), "
+             "diffusion is done after 100 steps (200 with guidance).",
+             "autoregressive", "diffusion", _s(order="raster", pixels_per_step=1), _s(steps=100), speed="200 steps/s"),
+    Scenario("one-big-step", "Why one big step fails",
+             "Diffusion with 1 step predicts the mean — blurry. Press V: 2, 5, 10, 100 steps. Each step only has to "
+             "remove a little noise, so a few dozen steps make a sharp image.",
+             "diffusion", "diffusion", _s(steps=100), _s(steps=1),
+             variants=tuple((f"{n} steps", {"right": {"steps": n}}) for n in (1, 2, 5, 10, 100))),
+    Scenario("x0-is-a-mean", "x0 is a mean",
+             "The run pauses part way and 16 continuations are run from that step. Their average matches x0, the "
+             "predicted clean image; their spread is what is still undecided.",
+             "autoregressive", "diffusion", _s(order="random", pixels_per_step=16), _s(sampler="ddpm", steps=100),
+             continuations_at=0.3),
+    Scenario("guidance", "Classifier-free guidance",
+             "The model runs with and without the prompt; the difference is amplified by w. Press V: w = 0 (prompt "
+             "ignored), 1 (plain conditional), 3, 7 (the prompt exaggerated).",
+             "autoregressive", "diffusion", _s(order="random", pixels_per_step=4), _s(steps=50),
+             variants=tuple((f"w = {w:g}", {"left": {"guidance": w}, "right": {"guidance": w}})
+                            for w in (0.0, 1.0, 3.0, 7.0))),
+    Scenario("coarse-to-fine", "Coarse to fine",
+             "Diffusion settles the coarse shape first and the fine detail last (watch the x0 strip and sharpness); "
+             "autoregression fills in space, not in frequency.",
+             "autoregressive", "diffusion", _s(order="raster", pixels_per_step=4), _s(steps=100), speed="50 steps/s"),
+    Scenario("complete-my-sketch", "Complete my sketch",
+             "The top half of a real seven is given; both models complete the rest. Draw your own with the pen "
+             "button and press Complete.",
+             "autoregressive", "diffusion", _s(order="raster", pixels_per_step=4), _s(sampler="ddpm", steps=100),
+             sketch=True),
+]}
+
+
+def get(name: str) -> Scenario:
+    if name not in SCENARIOS:
+        raise ValueError(f"unknown scenario {name!r}: use one of {', '.join(SCENARIOS)}")
+    return SCENARIOS[name]
+
+
+def _apply(s: RunSettings, changes: dict) -> RunSettings:
+    top = {k: v for k, v in changes.items() if k in ("label", "guidance", "seed", "dataset")}
+    ar = {k: v for k, v in changes.items() if k in ("order", "pixels_per_step", "temperature", "greedy")}
+    df = {k: v for k, v in changes.items() if k in ("sampler", "steps", "eta")}
+    return replace(s, ar=replace(s.ar, **ar), diffusion=replace(s.diffusion, **df), **top)
+
+
+def settings_for(sc: Scenario, variant: int = 0, bank=None) -> tuple[RunSettings, RunSettings, str]:
+    """(left settings, right settings, variant label) for variant i (wrapping)."""
+    left, right, label = sc.left, sc.right, ""
+    if sc.variants:
+        label, changes = sc.variants[variant % len(sc.variants)]
+        left, right = _apply(left, changes.get("left", {})), _apply(right, changes.get("right", {}))
+    if sc.sketch and bank is not None:
+        img = bank.pick(sc.left.label, 0)
+        known = np.zeros((28, 28), bool)
+        known[:14] = True
+        left = replace(left, known=known, values=img)
+        right = replace(right, known=known, values=img)
+    return left.validate(), right.validate(), label
