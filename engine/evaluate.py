@@ -99,7 +99,8 @@ def sample_quality(models, name: str, n: int, seed: int, test_feats: np.ndarray,
             "sharpness": float(metrics.sharpness_batch(images.astype(np.float32) / 255).mean())}
 
 
-def evaluate(dataset: str, n: int = 500, seed: int = 0, settings=tuple(STANDARD_SETTINGS), data_dir=None,
+def evaluate(dataset: str, n: int = 500, seed: int = 0, n_ar: int | None = None,
+             settings=tuple(STANDARD_SETTINGS), data_dir=None,
              device="auto", weights_dir=None, draws: int = 4, raster_subset: int = 0, batch: int = 100,
              log=print) -> dict:
     from .models import load_models
@@ -129,7 +130,8 @@ def evaluate(dataset: str, n: int = 500, seed: int = 0, settings=tuple(STANDARD_
     out["samples"] = {}
     for name in settings:
         t0 = time.time()
-        r = sample_quality(models, name, n, seed, test_feats, batch)
+        m = n_ar if (n_ar and STANDARD_SETTINGS[name][0] == "autoregressive") else n
+        r = sample_quality(models, name, m, seed, test_feats, batch)
         out["samples"][name] = r
         log(f"{name}: agreement {r['agreement']:.3f}, Fréchet {r['frechet']:.3f}, {r['nfe_per_image']:.0f} NFE, "
             f"{time.time() - t0:.0f} s")
@@ -156,6 +158,7 @@ def main(argv=None) -> int:
     p = argparse.ArgumentParser(prog="python -m engine.evaluate", description=__doc__.split("\n")[0])
     p.add_argument("--dataset", choices=DATASETS, required=True)
     p.add_argument("--n", type=int, default=500, help="samples per setting (labels 0..9 round-robin)")
+    p.add_argument("--n-ar", type=int, help="samples per AR setting (default --n; AR costs 784 NFE an image)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--settings", default="all", help=f"comma list of {', '.join(STANDARD_SETTINGS)}, all, or none")
     p.add_argument("--draws", type=int, default=4, help="Monte-Carlo draws per held-out image for bits/dim")
@@ -173,7 +176,8 @@ def main(argv=None) -> int:
         print(f"error: unknown setting {bad[0]!r}" if bad else "error: --n must be at least 10", file=sys.stderr)
         return 2
     try:
-        result = evaluate(args.dataset, args.n, args.seed, settings, args.data_dir, args.device, args.weights_dir,
+        result = evaluate(args.dataset, args.n, args.seed, args.n_ar, settings, args.data_dir, args.device,
+                          args.weights_dir,
                           args.draws, args.raster_subset, args.batch,
                           log=(lambda m: print(m, file=sys.stderr)) if args.json else print)
     except (DataError, weights.WeightsError, ValueError) as e:

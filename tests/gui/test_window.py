@@ -173,3 +173,15 @@ def test_self_test_writes_result_and_png(tmp_path):
     result = json.loads((tmp_path / "result.json").read_text())
     assert r.returncode == 0 and result["ok"], result
     assert (tmp_path / "window.png").stat().st_size > 10000
+
+
+@pytest.mark.parametrize("name", ["blurry-mess", "one-big-step"])
+def test_scenarios_apply_and_run(qtbot, win, name):
+    assert win.apply_scenario(name)
+    wait_done(qtbot, win)
+    assert win.scenario.name == name and win.caption.text().startswith(win.scenario.title)
+    if name == "one-big-step":
+        assert len(win.lanes["right"].frames) == 1  # variant 0: one big step
+        win.next_variant()
+        wait_done(qtbot, win)
+        assert len(win.lanes["right"].frames) == 2 and "2 steps" in win.caption.text()
