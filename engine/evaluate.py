@@ -150,7 +150,8 @@ def write_cards(result: dict, weights_dir=None) -> None:
             ev["test_accuracy"] = result["classifier_test_accuracy"]
         if kind == "autoregressive":
             ev["bits_per_dim"] = result["ar_bits_per_dim"]
-        ev["samples"] = {k: v for k, v in result.get("samples", {}).items() if v["method"] == kind}
+        ev.setdefault("samples", {}).update(
+            {k: v for k, v in result.get("samples", {}).items() if v["method"] == kind})  # merge runs
         c_path.write_text(json.dumps(card, indent=2) + "\n")
 
 
