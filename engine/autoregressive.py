@@ -49,15 +49,20 @@ def validate(order: str, pixels_per_step: int, temperature: float, guidance: flo
 @torch.inference_mode()
 def sample_autoregressive(net, *, n: int = 1, labels=None, order: str = "raster", pixels_per_step: int = 1,
                           temperature: float = 1.0, greedy: bool = False, guidance: float = 1.0, seed: int = 0,
-                          known=None, values=None):
+                          known=None, values=None, order_seed: int | None = None):
     """Yield one Frame per network step until every pixel is fixed.
 
     `known` ((28, 28) or (n, 28, 28) bool) and `values` (same shape, in [0, 1]) fix pixels from
-    the start (completion / inpainting): they never change and the order skips them."""
+    the start (completion / inpainting): they never change and the order skips them (pixels known
+    in every sample are removed from the order before it is cut into steps; a `patches` step is
+    what is left of its block). `order_seed` (default `seed`) draws the random orders, so a
+    continuation can follow the order of the run it continues while sampling afresh."""
     validate(order, pixels_per_step, temperature, guidance)
+    if int(n) < 1:
+        raise ValueError(f"n must be at least 1, got {n}")
     k = int(pixels_per_step)
     dev = next(net.parameters()).device
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(seed if order_seed is None else order_seed)
     gen = torch.Generator().manual_seed(seed)
     lab = label_tensor(labels, n, dev)
     known_np, levels_np = _batch_mask(known, values, n)
@@ -68,11 +73,17 @@ def sample_autoregressive(net, *, n: int = 1, labels=None, order: str = "raster"
         total = math.ceil(int((~kn).sum(1).max()) / k) if n else 0
     else:
         perm = orders.make_order(order, rng, k)
-        groups = [g for g in orders.step_groups(perm, k, order) if not kn[:, g].all()]
+        everywhere = known_np.all(0)                          # known in every sample: skipped
+        if order == "patches":
+            groups = [g[~everywhere[g]] for g in orders.step_groups(perm, k, order)]
+            groups = [g for g in groups if len(g)]
+        else:
+            groups = orders.step_groups(perm[~everywhere[perm]], k, order)
         total = len(groups)
     lv = LEVELS.to(dev)
     nfe, t0 = 0, time.perf_counter()
-    info = dict(order=order, pixels_per_step=k, temperature=temperature, greedy=greedy, guidance=guidance, seed=seed)
+    info = dict(order=order, pixels_per_step=k, temperature=temperature, greedy=greedy, guidance=guidance, seed=seed,
+                order_seed=seed if order_seed is None else order_seed)
     for step in range(total):
         x01 = (levels.float() / 255).to(dev)
         logits, used = ar_logits(net, x01.view(n, 28, 28), kn.to(dev).view(n, 28, 28), lab, guidance)
@@ -109,4 +120,4 @@ def sample_autoregressive(net, *, n: int = 1, labels=None, order: str = "raster"
                     new_pixels=NewPixels(idx.numpy().astype(np.int64), p.numpy().astype(np.float32),
                                          v.numpy().astype(np.int64)),
                     uncertainty=unc.view(n, 28, 28).cpu().numpy().astype(np.float32),
-                    elapsed_s=time.perf_counter() - t0, labels=labels_array(lab), info=info)
+                    elapsed_s=time.perf_counter() - t0, labels=labels_array(lab), info=dict(info))

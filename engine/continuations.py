@@ -21,9 +21,10 @@ class Continuations:
 
 
 def continuations(models, frame: Frame, *, k: int = 16, seed: int = 0, item: int = 0, **settings) -> Continuations:
-    """K continuations of item `item` of `frame`. AR: the same order and settings from the
-    frame's known pixels, always sampling (temperature 1 unless given). Diffusion: stochastic
-    DDPM steps from the frame's x_t over the timesteps left (`steps` total, default that run's)."""
+    """K continuations of item `item` of `frame`. AR: the same order (same random permutation)
+    and settings from the frame's known pixels, always sampling (temperature 1 unless given).
+    Diffusion: stochastic DDPM steps from the frame's raw x_t at its t over the timesteps left
+    (`steps` total, default that run's; DDIM eta 0 would give K copies), keeping inpainted pixels."""
     if not 1 <= k <= 512:
         raise ValueError(f"k must be 1..512, got {k}")
     info = frame.info
@@ -34,12 +35,15 @@ def continuations(models, frame: Frame, *, k: int = 16, seed: int = 0, item: int
         frames = sample_autoregressive(models.ar, n=k, labels=label, order=order,
                                        pixels_per_step=settings.get("pixels_per_step", info.get("pixels_per_step", 1)),
                                        temperature=settings.get("temperature", 1.0), greedy=False,
-                                       guidance=guidance, seed=seed, known=frame.known[item], values=frame.state[item])
+                                       guidance=guidance, seed=seed, known=frame.known[item], values=frame.state[item],
+                                       order_seed=info.get("order_seed", info.get("seed")))
     elif frame.method == DIFFUSION:
         t = frame.noise_level.t
         frames = sample_diffusion(models.diffusion, n=k, labels=label, sampler="ddpm",
                                   steps=settings.get("steps", info.get("steps", 100)), guidance=guidance, seed=seed,
-                                  start=(np.repeat(frame.noise_level.x_t[item][None], k, 0), t))
+                                  start=(np.repeat(frame.noise_level.x_t[item][None], k, 0), t),
+                                  known=None if frame.known is None else frame.known[item],
+                                  values=None if frame.known is None else frame.x0_mean[item])
     else:
         raise ValueError(f"continuations need an autoregressive or diffusion frame, got {frame.method}")
     last = None

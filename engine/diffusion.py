@@ -43,9 +43,12 @@ def sample_diffusion(net, *, n: int = 1, labels=None, sampler: str = "ddim", ste
 
     `known`/`values` keep pixels (RePaint-style: the known region of x_t is replaced by the known
     values noised to the current level before every step). `start=(x_t, t)` resumes from a raw
-    sample x_t ((n, 28, 28), model units) at timestep t, over the timesteps from t down."""
+    sample x_t ((n, 28, 28), model units) at timestep t: the first step denoises from t itself
+    (on the grid of `steps` or not), then it follows the grid below t; t = -1 yields nothing."""
     schedule = schedule or NoiseSchedule.linear()
     validate(sampler, steps, eta, guidance, schedule.T)
+    if int(n) < 1:
+        raise ValueError(f"n must be at least 1, got {n}")
     dev = next(net.parameters()).device
     gen = torch.Generator().manual_seed(seed)
     lab = label_tensor(labels, n, dev)
@@ -54,9 +57,14 @@ def sample_diffusion(net, *, n: int = 1, labels=None, sampler: str = "ddim", ste
         x = torch.randn((n, 28, 28), generator=gen).to(dev)
     else:
         x = torch.as_tensor(np.asarray(start[0], np.float32)).reshape(n, 28, 28).to(dev)
-        ts = ts[ts <= int(start[1])] if int(start[1]) >= 0 else ts[:0]
+        t_start = int(start[1])
+        if t_start >= schedule.T:
+            raise ValueError(f"start timestep must be below {schedule.T}, got {t_start}")
+        ts = np.concatenate([[t_start], ts[ts < t_start]]).astype(np.int64) if t_start >= 0 else ts[:0]
     kn = v = None
     if known is not None:
+        if values is None:
+            raise ValueError("known pixels need values")
         kn = torch.as_tensor(np.broadcast_to(np.asarray(known, bool), (n, 28, 28)).copy()).to(dev)
         v = torch.as_tensor(np.broadcast_to(np.asarray(values, np.float32), (n, 28, 28)).copy()).to(dev) * 2 - 1
     nfe, t0 = 0, time.perf_counter()
@@ -85,4 +93,4 @@ def sample_diffusion(net, *, n: int = 1, labels=None, sampler: str = "ddim", ste
                                            x_t=x.float().cpu().numpy().copy(),
                                            eps_hat=eps.float().cpu().numpy().copy()),
                     elapsed_s=time.perf_counter() - t0, labels=labels_array(lab),
-                    known=None if kn is None else kn.cpu().numpy().copy(), info=info)
+                    known=None if kn is None else kn.cpu().numpy().copy(), info=dict(info))

@@ -40,5 +40,6 @@ def forward_diffusion(image01: np.ndarray, *, steps: int = 100, seed: int = 0, s
         x_t = (np.sqrt(ab) * x0 + np.sqrt(1 - ab) * eps).astype(np.float32)
         yield Frame(method=FORWARD_DIFFUSION, step=i, total_steps=len(ts), nfe=0,
                     state=np.clip((x_t + 1) / 2, 0, 1), x0_mean=(x0 + 1) / 2,
-                    noise_level=NoiseLevel(t=int(t), alpha_bar=ab, sigma=float(np.sqrt(1 - ab)), x_t=x_t, eps_hat=eps),
+                    noise_level=NoiseLevel(t=int(t), alpha_bar=ab, sigma=float(np.sqrt(1 - ab)), x_t=x_t,
+                                           eps_hat=eps.copy()),
                     info=dict(steps=steps))

@@ -35,9 +35,20 @@ def labels_array(labels_t: torch.Tensor) -> np.ndarray:
     return np.where(a == NULL_LABEL, -1, a)
 
 
-def guided(fn, labels_t: torch.Tensor, guidance: float, *inputs: torch.Tensor) -> tuple[torch.Tensor, int]:
+def _as_label_tensor(labels, n: int, device) -> torch.Tensor:
+    """Accept a ready label tensor (NULL_LABEL or -1 for "no label") or anything `label_tensor` takes."""
+    if isinstance(labels, torch.Tensor):
+        labels = labels.to(device=device, dtype=torch.long).reshape(-1)
+        if labels.numel() == 1 and n != 1:
+            labels = labels.expand(n)
+        return torch.where(labels < 0, torch.full_like(labels, NULL_LABEL), labels)
+    return label_tensor(labels, n, device)
+
+
+def guided(fn, labels_t, guidance: float, *inputs: torch.Tensor) -> tuple[torch.Tensor, int]:
     """Run `fn(*inputs, labels)` with classifier-free guidance. Returns (output, NFE per image)."""
     w = float(guidance)
+    labels_t = _as_label_tensor(labels_t, len(inputs[0]), inputs[0].device)
     has_label = labels_t != NULL_LABEL
     if w == 0.0 or not bool(has_label.any()):
         return fn(*inputs, torch.full_like(labels_t, NULL_LABEL)), 1
@@ -51,11 +62,13 @@ def guided(fn, labels_t: torch.Tensor, guidance: float, *inputs: torch.Tensor) -
     return torch.where(mask, out, uncond), 2
 
 
-def ar_logits(net, x01: torch.Tensor, known: torch.Tensor, labels_t: torch.Tensor, guidance: float):
-    """Guided logits (N, 784, 256) of the AR net; guidance acts on the logits."""
+def ar_logits(net, x01: torch.Tensor, known: torch.Tensor, labels_t, guidance: float):
+    """Guided logits (N, 784, 256) of the AR net; guidance acts on the logits.
+
+    `labels_t`: a (N,) tensor (NULL_LABEL or -1 = no label), or None / int / sequence with -1."""
     return guided(lambda x, k, lab: net(x, k, lab), labels_t, guidance, x01, known)
 
 
-def diffusion_eps(net, x_t: torch.Tensor, t: torch.Tensor, labels_t: torch.Tensor, guidance: float):
-    """Guided noise prediction ε̂ of the diffusion net."""
+def diffusion_eps(net, x_t: torch.Tensor, t: torch.Tensor, labels_t, guidance: float):
+    """Guided noise prediction ε̂ of the diffusion net (labels as in `ar_logits`)."""
     return guided(lambda x, tt, lab: net(x, tt, lab), labels_t, guidance, x_t, t)

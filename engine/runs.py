@@ -52,6 +52,10 @@ class RunSettings:
             raise ValueError("known pixels and their values come together")
         if self.known is not None and np.asarray(self.known).shape != (28, 28):
             raise ValueError("known must be a 28x28 mask")
+        if self.values is not None:
+            v = np.asarray(self.values, np.float32)
+            if v.shape != (28, 28) or not np.all((v >= 0) & (v <= 1)):
+                raise ValueError("values must be a 28x28 image with values in [0, 1]")
         return self
 
     def with_changes(self, **kw) -> "RunSettings":

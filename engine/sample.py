@@ -84,6 +84,8 @@ def parse_args(argv=None):
              "one-shot": given - {"mode", "temperature"}}[args.method]
     if wrong:
         p.error(f"--{sorted(wrong)[0].replace('_', '-')} does not apply to --method {args.method}")
+    if args.method == "diffusion" and args.eta is not None and args.sampler == "ddpm":
+        p.error("--eta applies to --sampler ddim (ddpm is always fully stochastic)")
     if args.n < 1 or args.batch < 1:
         p.error("--n and --batch must be at least 1")
     if not args.out.endswith(".npz"):
