@@ -1,0 +1,61 @@
+"""Every shipped weights file loads, and clears a cheap quality floor, so that a broken or
+untrained weights file cannot land. Floors sit well below the measured numbers (README)."""
+import numpy as np
+import pytest
+
+from engine import metrics, weights
+from engine.bank import load_bank
+
+DATASETS = ("mnist", "fashion")
+MAX_FILE_BYTES = 8 * 1024 * 1024
+# Floors per dataset: classifier accuracy on the 100 bank images, diffusion agreement on 10
+# guided samples, AR bits/dim bound on the bank images.
+FLOORS = {
+    "mnist": dict(classifier=0.95, diffusion=0.8, ar_bpd=1.4),
+    "fashion": dict(classifier=0.85, diffusion=0.7, ar_bpd=4.0),
+}
+
+
+def _shipped(dataset, kind):
+    path, _ = weights.paths(dataset, kind, weights.SHIPPED_WEIGHTS_DIR)
+    if not path.exists():
+        pytest.fail(f"{path} is not shipped")
+    return weights.load(dataset, kind, "cpu", weights.SHIPPED_WEIGHTS_DIR)
+
+
+@pytest.mark.parametrize("dataset", DATASETS)
+@pytest.mark.parametrize("kind", weights.KINDS)
+def test_shipped_weights_load_with_a_complete_card(dataset, kind):
+    model, card = _shipped(dataset, kind)
+    path, _ = weights.paths(dataset, kind, weights.SHIPPED_WEIGHTS_DIR)
+    assert path.stat().st_size <= MAX_FILE_BYTES
+    assert card["training"]["steps"] > 100, "a card must record real training"
+    assert card["parameters"] == sum(p.numel() for p in model.parameters())
+
+
+@pytest.mark.parametrize("dataset", DATASETS)
+def test_shipped_classifier_recognises_held_out_images(dataset):
+    clf, _ = _shipped(dataset, "classifier")
+    bank = load_bank(dataset, weights.SHIPPED_WEIGHTS_DIR)
+    probs = metrics.classifier_probs(clf, bank.images.astype(np.float32) / 255)
+    assert (probs.argmax(1) == bank.labels).mean() >= FLOORS[dataset]["classifier"]
+
+
+@pytest.mark.parametrize("dataset", DATASETS)
+def test_shipped_diffusion_samples_are_recognised(dataset):
+    from engine.diffusion import sample_diffusion
+    net, _ = _shipped(dataset, "diffusion")
+    clf, _ = _shipped(dataset, "classifier")
+    labels = np.arange(10)
+    *_, last = sample_diffusion(net, n=10, labels=labels, sampler="ddim", steps=20, guidance=3.0, seed=0)
+    agree = (metrics.classifier_probs(clf, last.state).argmax(1) == labels).mean()
+    assert agree >= FLOORS[dataset]["diffusion"]
+
+
+@pytest.mark.parametrize("dataset", DATASETS)
+def test_shipped_ar_model_predicts_held_out_pixels(dataset):
+    from engine.evaluate import ar_bits_per_dim
+    net, _ = _shipped(dataset, "autoregressive")
+    bank = load_bank(dataset, weights.SHIPPED_WEIGHTS_DIR)
+    bpd, _ = ar_bits_per_dim(net, bank.images, None, draws=1, seed=0)
+    assert bpd <= FLOORS[dataset]["ar_bpd"]
