@@ -1,9 +1,12 @@
 """The diffusion sampler: start from noise and remove a little per step, one `Frame` per step.
 
-Each frame's `state` is the sample after the step (x at `noise_level.t`, −1 = clean),
-`x0_mean` the predicted clean image x̂0 (clipped to the data range), `noise_level.eps_hat` the
-noise predicted from the state before the step. `uncertainty` is None: one ε̂ does not give
-the spread of x0 given x_t — K continuations (engine.continuations) measure it.
+Each frame's `state` is the sample after the step (x at `noise_level.t`, −1 = clean) and
+`noise_level.x_t` the same sample raw (model units, AFTER the step, so a frame can be resumed
+from); `x0_mean` is x̂0 predicted from the sample BEFORE the step (clipped to the data range,
+as inside the update), `noise_level.eps_hat` the noise predicted from it. `uncertainty` is
+None: one ε̂ does not give the spread of x0 given x_t — K continuations (engine.continuations)
+measure it. Near t = T−1, x̂0 = (x_t − sqrt(1−ᾱ) ε̂)/sqrt(ᾱ) multiplies any error of ε̂ by
+sqrt((1−ᾱ)/ᾱ) (~150 at t = 999), so the first few x̂0 are noisier than the true posterior mean.
 """
 from __future__ import annotations
 

@@ -102,6 +102,9 @@ def test_sample_cli_writes_npz(tmp_path, method, extra, nfe, capsys):
     ["--method", "teleport"],
     ["--method", "diffusion", "--label", "giraffe"],
     ["--method", "diffusion", "--out", "x.txt"],
+    ["--method", "diffusion", "--sampler", "ddpm", "--eta", "0.5"],
+    ["--method", "one-shot", "--greedy"],
+    ["--method", "diffusion", "--dataset", "cifar"],
 ])
 def test_sample_cli_bad_flags_exit_2_with_one_line(tmp_path, args):
     if "--out" not in args:
