@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from . import style
 
@@ -20,6 +20,7 @@ class ImageCanvas(QWidget):
         lay.setContentsMargins(2, 2, 2, 2)
         lay.setSpacing(2)
         self.title = QLabel(title, objectName="canvasTitle", alignment=Qt.AlignCenter)
+        self.title.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)  # a long title never widens the window
         lay.addWidget(self.title)
         self.view = _DrawView(self)
         lay.addWidget(self.view, 1)

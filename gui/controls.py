@@ -14,6 +14,7 @@ LEFT_MODES = {"autoregressive": "autoregressive", "one-shot mean": "one-shot-mea
 RIGHT_MODES = {"diffusion": "diffusion", "noise a real image": "forward-diffusion",
                "one-shot independent": "one-shot-independent"}
 SPEEDS = {"max": 0.0, "200 steps/s": 200.0, "50 steps/s": 50.0, "10 steps/s": 10.0, "2 steps/s": 2.0}
+PLAY, PAUSE = "▶ play", "❚❚ pause"  # ⏸ is missing from common Linux fonts
 PACINGS = {"same NFE budget": "same-nfe", "same wall-clock": "same-time", "as fast as possible": "fastest"}
 
 
@@ -24,6 +25,21 @@ def _combo(items, tip, current=None):
         c.setCurrentText(str(current))
     c.setToolTip(tip)
     return c
+
+
+def _row(lay: QHBoxLayout, pairs) -> None:
+    """label, widget, label, widget … on one line (a method's controls under its panel). Combos
+    may shrink below their longest entry and take the spare width; spin boxes and the check box
+    keep their natural width, so the row fits half a 1920 screen in lecture mode."""
+    for lbl, w in pairs:
+        combo = isinstance(w, QComboBox) and max(len(w.itemText(i)) for i in range(w.count())) > 4
+        if combo:
+            w.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+            w.setMinimumContentsLength(4)
+        if lbl:
+            lay.addWidget(QLabel(lbl))
+        lay.addWidget(w, 1 if combo else 0)
+        lay.addSpacing(8)
 
 
 class Controls(QWidget):
@@ -60,7 +76,7 @@ class Controls(QWidget):
         lay.addWidget(common)
 
         ar = QGroupBox("autoregressive")
-        g = QGridLayout(ar)
+        g = QHBoxLayout(ar)
         self.left_mode = _combo(LEFT_MODES, "What the left panel shows: autoregression, the whole image predicted "
                                 "at once (its mean, or every pixel sampled independently), or the forward process.")
         self.order = _combo(ORDERS, "The order pixels are generated in. 'confidence' fixes the most certain "
@@ -72,17 +88,12 @@ class Controls(QWidget):
                                     "> 1 flattens it (wilder, noisier).")
         self.greedy = QCheckBox("greedy")
         self.greedy.setToolTip("Always take the most likely value instead of sampling: the same image for every seed.")
-        for i, (lbl, w) in enumerate([("show", self.left_mode), ("order", self.order)]):
-            g.addWidget(QLabel(lbl), 0, 2 * i)
-            g.addWidget(w, 0, 2 * i + 1)
-        for i, (lbl, w) in enumerate([("pixels/step", self.k), ("temperature", self.temperature)]):
-            g.addWidget(QLabel(lbl), 1, 2 * i)
-            g.addWidget(w, 1, 2 * i + 1)
-        g.addWidget(self.greedy, 0, 4)
+        _row(g, [("show", self.left_mode), ("order", self.order), ("pixels/step", self.k),
+                 ("temperature", self.temperature), (None, self.greedy)])
         self.ar_group = ar
 
         df = QGroupBox("diffusion")
-        g = QGridLayout(df)
+        g = QHBoxLayout(df)
         self.right_mode = _combo(RIGHT_MODES, "What the right panel shows: diffusion from noise, or the forward process "
                                  "(a real image being noised).")
         self.sampler = _combo(("ddim", "ddpm"), "DDIM (eta 0): deterministic, the same noise gives the same image. "
@@ -91,19 +102,12 @@ class Controls(QWidget):
         self.steps.setToolTip("Denoising steps over the 1000 noise levels. ~100 suffice; 1 big step gives a blurry mean.")
         self.eta = QDoubleSpinBox(minimum=0.0, maximum=1.0, singleStep=0.1, value=0.0, decimals=2)
         self.eta.setToolTip("DDIM eta: 0 deterministic, 1 as noisy as DDPM.")
-        g.addWidget(QLabel("show"), 0, 0)
-        g.addWidget(self.right_mode, 0, 1)
-        g.addWidget(QLabel("sampler"), 0, 2)
-        g.addWidget(self.sampler, 0, 3)
-        g.addWidget(QLabel("steps"), 1, 0)
-        g.addWidget(self.steps, 1, 1)
-        g.addWidget(QLabel("eta"), 1, 2)
-        g.addWidget(self.eta, 1, 3)
+        _row(g, [("show", self.right_mode), ("sampler", self.sampler), ("steps", self.steps), ("eta", self.eta)])
         self.diffusion_group = df
 
         run = QGroupBox("run")
         g = QGridLayout(run)
-        self.play = QPushButton("▶ play")
+        self.play = QPushButton(PLAY)
         self.play.setToolTip("Play / pause (Space).")
         self.step = QPushButton("▶| step")
         self.step.setToolTip("One step (→): one network evaluation of the method whose turn it is.")
@@ -121,7 +125,7 @@ class Controls(QWidget):
         self.cont_k = QSpinBox(minimum=2, maximum=128, value=16)
         self.cont_k.setToolTip("K: how many continuations to run from the step on screen.")
         self.cont = QPushButton("K continuations")
-        self.cont.setToolTip("From the step on screen, run K continuations of each method: their mean is what x̂0 "
+        self.cont.setToolTip("From the step on screen, run K continuations of each method: their mean is what x0 "
                              "predicts, their std what is still undecided.")
         for i, w in enumerate((self.play, self.step, self.restart, self.speed, self.pacing)):
             g.addWidget(w, 0, i)

@@ -1,4 +1,4 @@
-"""Write a run as GIF, MP4 or PNG: for every network evaluation, each lane's state and x̂0 side
+"""Write a run as GIF, MP4 or PNG: for every network evaluation, each lane's state and x0 side
 by side (nearest-neighbour scaled), left lane above the right one."""
 from __future__ import annotations
 

@@ -13,7 +13,7 @@ from engine.models import load_models
 from engine.weights import WeightsError
 
 from . import style
-from .controls import PACINGS, SPEEDS, Controls
+from .controls import PACINGS, PAUSE, PLAY, SPEEDS, Controls
 from .panels import MethodPanel
 from .plots import PlotsRow
 from .worker import Lane, RunWorker, TaskWorker
@@ -51,8 +51,8 @@ class MainWindow(QMainWindow):
         row = QHBoxLayout()
         self.panels = {"left": MethodPanel("AUTOREGRESSIVE", style.AR_COLOR, self.controls.ar_group),
                        "right": MethodPanel("DIFFUSION", style.DIFF_COLOR, self.controls.diffusion_group)}
-        row.addWidget(self.panels["left"])
-        row.addWidget(self.panels["right"])
+        row.addWidget(self.panels["left"], 1)
+        row.addWidget(self.panels["right"], 1)
         lay.addLayout(row, 5)
         self.plots = PlotsRow({"left": style.AR_COLOR, "right": style.DIFF_COLOR})
         lay.addWidget(self.plots, 3)
@@ -142,6 +142,9 @@ class MainWindow(QMainWindow):
     def set_lecture_mode(self, on: bool):
         self.lecture = on
         self.setStyleSheet(style.stylesheet(on))
+        self.plots.set_lecture(on)
+        for p in self.panels.values():
+            p.set_lecture(on)
 
     def toggle_fullscreen(self):
         self.showNormal() if self.isFullScreen() else self.showFullScreen()
@@ -208,7 +211,7 @@ class MainWindow(QMainWindow):
         if paused:
             self.worker.pause()
         self.worker.start()
-        self.controls.play.setText("⏸ pause" if not paused else "▶ play")
+        self.controls.play.setText(PAUSE if not paused else PLAY)
         return True
 
     def stop_run(self):
@@ -222,24 +225,24 @@ class MainWindow(QMainWindow):
             self.restart()
         elif w.is_paused():
             w.resume()
-            self.controls.play.setText("⏸ pause")
+            self.controls.play.setText(PAUSE)
         else:
             w.pause()
-            self.controls.play.setText("▶ play")
+            self.controls.play.setText(PLAY)
 
     def step_once(self):
         if self.worker is None:
             self.restart(paused=True)
         self.follow = True
         self.worker.step_once()
-        self.controls.play.setText("▶ play")
+        self.controls.play.setText(PLAY)
 
     def new_seed(self):
         self.controls.seed.setValue(int(np.random.default_rng().integers(0, 100000)))
         self.restart()
 
     def _on_finished(self):
-        self.controls.play.setText("▶ play")
+        self.controls.play.setText(PLAY)
 
     # -- painting (GUI thread, from the timer) -------------------------------------------
     def _snapshot(self):
@@ -255,6 +258,9 @@ class MainWindow(QMainWindow):
         self._painted_version = version
         self._maybe_auto_continuations(snap)
         max_nfe = max((fr[-1].nfe for fr, _, _ in snap.values() if fr), default=0)
+        planned = [fr[-1].total_steps * fr[-1].nfe / (fr[-1].step + 1) for fr, _, _ in snap.values() if fr]
+        if planned:
+            self.plots.set_planned_nfe(round(max(planned)))
         self.timeline.setMaximum(max_nfe)
         if self.follow:
             self.timeline.setValue(max_nfe)
@@ -324,7 +330,7 @@ class MainWindow(QMainWindow):
             return
         if self.worker is not None:
             self.worker.pause()
-            self.controls.play.setText("▶ play")
+            self.controls.play.setText(PLAY)
         models = self.models(self.controls.dataset.currentText())
         k = self.controls.cont_k.value()
         self.statusBar().showMessage(f"running {k} continuations of each method…")

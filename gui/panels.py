@@ -1,4 +1,4 @@
-"""One method's panel: the state, the predicted clean image x̂0 and a method view (AR: the
+"""One method's panel: the state, the predicted clean image x0 and a method view (AR: the
 order map and the current pixel's distribution; diffusion: ε̂ and the noise schedule). A panel
 shows whatever Frame it is given; it never computes model outputs."""
 from __future__ import annotations
@@ -6,16 +6,17 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from engine.schedule import NoiseSchedule
 
+from . import style
 from .canvas import ImageCanvas
 
 TIPS = {
     "state": "What the method holds now. Autoregression: the pixels fixed so far (the rest is blank). "
              "Diffusion: the noisy image x_t.",
-    "x0": "x̂0, the predicted clean image: the MEAN of everything the image could still become. "
+    "x0": "x0, the predicted clean image: the MEAN of everything the image could still become. "
           "Blurry while much is undecided, sharp at the end.",
     "order": "When each pixel was fixed (dark = early, bright = late): the generation order, made visible.",
     "eps": "ε̂, the noise the network thinks is in x_t. Subtracting (a little of) it is one diffusion step.",
@@ -23,6 +24,10 @@ TIPS = {
             "line is the value that was sampled.",
     "schedule": "ᾱ_t, the fraction of the signal left in x_t, over the T = 1000 noise levels; the dot is now.",
 }
+
+
+# early = blue, late = yellow; the darkest purples are left out so early pixels stand out from unset grey
+_VIRIDIS = pg.colormap.get("viridis").getLookupTable(0.22, 1.0, 256, alpha=False).astype(np.uint8)
 
 
 class MethodPanel(QWidget):
@@ -39,53 +44,64 @@ class MethodPanel(QWidget):
         head.addStretch(1)
         head.addWidget(self.counter)
         lay.addLayout(head)
-        grid = QGridLayout()
+        body = QHBoxLayout()
+        body.setSpacing(6)
         self.state = ImageCanvas("state", tooltip=TIPS["state"])
-        self.x0 = ImageCanvas("x0: predicted clean image (a mean)", tooltip=TIPS["x0"])
+        self.x0 = ImageCanvas("x0: predicted clean image", tooltip=TIPS["x0"])
+        body.addWidget(self.state, 5)
+        body.addWidget(self.x0, 5)
+        side = QVBoxLayout()
         self.extra = ImageCanvas("order", cmap="viridis", tooltip=TIPS["order"])
-        grid.addWidget(self.state, 0, 0)
-        grid.addWidget(self.x0, 0, 1)
-        grid.addWidget(self.extra, 0, 2)
-        self.cont_mean = ImageCanvas("mean of K continuations")
-        self.cont_std = ImageCanvas("their std", cmap="magma", levels=(0.0, 0.5))
-        self.cont_label = QLabel("", alignment=Qt.AlignCenter, wordWrap=True)
-        self.cont_box = QWidget()
-        cl = QHBoxLayout(self.cont_box)
-        cl.setContentsMargins(0, 0, 0, 0)
-        cl.addWidget(self.cont_mean)
-        cl.addWidget(self.cont_std)
-        cl.addWidget(self.cont_label)
-        self.cont_box.hide()
-        grid.addWidget(self.cont_box, 1, 0, 1, 3)
-        for c in range(3):
-            grid.setColumnStretch(c, 1)
-        lay.addLayout(grid, 3)
+        side.addWidget(self.extra, 1)
         self.bottom = QStackedWidget()
         self.hist = pg.PlotWidget()
         self.hist.setToolTip(TIPS["hist"])
-        self.hist.setLabel("bottom", "grey level of the current pixel")
+        self.hist.setLabel("bottom", "grey level")
         self.hist.setLabel("left", "p")
-        self.hist.setXRange(0, 255, padding=0.01)
+        self.hist.setXRange(0, 255, padding=0.02)
+        self.hist.setMouseEnabled(False, False)
+        self.hist.hideButtons()
         self.hist_bars = pg.PlotDataItem(stepMode="center", fillLevel=0, brush=(*color, 150), pen=pg.mkPen(color))
         self.hist.addItem(self.hist_bars)
-        self.hist_line = pg.InfiniteLine(angle=90, pen=pg.mkPen((255, 60, 60), width=3))
+        self.hist_line = pg.InfiniteLine(angle=90, pen=pg.mkPen(style.OUTLINE, width=3))
         self.hist.addItem(self.hist_line)
         self.sched = pg.PlotWidget()
         self.sched.setToolTip(TIPS["schedule"])
         sch = NoiseSchedule.linear()
         self.sched.plot(np.arange(sch.T), sch.alpha_bar, pen=pg.mkPen(color, width=3))
         self.sched.setLabel("bottom", "noise level t")
-        self.sched.setLabel("left", "ᾱ_t (signal left)")
-        self.sched_dot = pg.ScatterPlotItem(size=16, brush=(255, 60, 60), pen=None)
+        self.sched.setLabel("left", "ᾱ_t")
+        self.sched.setMouseEnabled(False, False)
+        self.sched.hideButtons()
+        self.sched_dot = pg.ScatterPlotItem(size=16, brush=style.OUTLINE, pen=None)
         self.sched.addItem(self.sched_dot)
         self.empty = QLabel("", alignment=Qt.AlignCenter, wordWrap=True)
         for w in (self.hist, self.sched, self.empty):
             self.bottom.addWidget(w)
-        lay.addWidget(self.bottom, 2)
+        side.addWidget(self.bottom, 1)
+        body.addLayout(side, 4)
+        lay.addLayout(body, 1)
+        self.cont_mean = ImageCanvas("mean of K continuations")
+        self.cont_std = ImageCanvas("their std", cmap="magma", levels=(0.0, 0.5))
+        self.cont_label = QLabel("", alignment=Qt.AlignCenter, wordWrap=True)
+        self.cont_box = QWidget()
+        cl = QHBoxLayout(self.cont_box)
+        cl.setContentsMargins(0, 0, 0, 0)
+        cl.addWidget(self.cont_mean, 1)
+        cl.addWidget(self.cont_std, 1)
+        cl.addWidget(self.cont_label, 2)
+        self.cont_box.setFixedHeight(170)
+        self.cont_box.hide()
+        lay.addWidget(self.cont_box)
         if controls is not None:
             lay.addWidget(controls)
+        self.set_lecture(False)
         self._order_map = np.full(784, np.nan, np.float32)
         self._order_upto = -1
+
+    def set_lecture(self, lecture: bool):
+        style.style_plot(self.hist, lecture, "p(this pixel)")
+        style.style_plot(self.sched, lecture, "signal left: ᾱ_t")
 
     def reset(self, title: str | None = None):
         if title:
@@ -108,7 +124,10 @@ class MethodPanel(QWidget):
                 self._order_map[np_.indices[0]] = j
         self._order_upto = i
         total = max(1, frames[i].total_steps - 1)
-        return np.nan_to_num(self._order_map / total, nan=0.0).reshape(28, 28)
+        idx = np.nan_to_num(self._order_map / total * 255, nan=0).astype(np.uint8)
+        rgb = _VIRIDIS[idx]
+        rgb[np.isnan(self._order_map)] = style.UNSET  # not fixed yet: neutral grey, not "early"
+        return rgb.reshape(28, 28, 3)
 
     def show_frame(self, frames: list, i: int):
         """Paint frame i of a run (all frames up to i are available for the order map)."""
@@ -117,9 +136,8 @@ class MethodPanel(QWidget):
         self.x0.set_image(f.x0_mean[0])
         self.counter.setText(f"step {f.step + 1} / {f.total_steps}   NFE {f.nfe}   {f.elapsed_s:.1f} s")
         if f.new_pixels is not None:
-            self.extra.title.setText("order: when each pixel was fixed")
-            self.extra.image.setColorMap(pg.colormap.get("viridis"))
-            self.extra.set_image(self._order_image(frames, i))
+            self.extra.title.setText("order: blue first")
+            self.extra.set_image(self._order_image(frames, i), levels=(0, 255))
             self.state.set_outline(f.new_pixels.indices[0])
             self.bottom.setCurrentWidget(self.hist)
             p = f.new_pixels.probs[0, 0]
@@ -128,7 +146,7 @@ class MethodPanel(QWidget):
         elif f.noise_level is not None:
             nl = f.noise_level
             self.state.set_outline(None)
-            self.extra.title.setText("predicted noise ε")
+            self.extra.title.setText("predicted noise ε̂")
             self.extra.image.setColorMap(pg.colormap.get("CET-D1"))
             if nl.eps_hat is not None:
                 self.extra.set_image(nl.eps_hat[0], levels=(-3, 3))
@@ -138,7 +156,7 @@ class MethodPanel(QWidget):
         else:
             self.state.set_outline(None)
             if f.uncertainty is not None:
-                self.extra.title.setText("per-pixel std of the prediction")
+                self.extra.title.setText("per-pixel std")
                 self.extra.image.setColorMap(pg.colormap.get("magma"))
                 self.extra.set_image(f.uncertainty[0], levels=(0, 0.5))
             elif f.known is not None:
@@ -151,8 +169,8 @@ class MethodPanel(QWidget):
         self.cont_mean.set_image(c.mean)
         self.cont_std.set_image(c.std)
         self.cont_label.setText(f"K = {len(c.samples)} continuations from this step.\n"
-                                f"RMS difference between their mean and x̂0: {c.error:.3f}\n"
-                                f"(pixel values 0–1). x̂0 predicts their average.")
+                                f"RMS difference between their mean and x0: {c.error:.3f}\n"
+                                f"(pixel values 0–1). x0 predicts their average.")
         self.cont_box.show()
 
 

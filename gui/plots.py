@@ -1,23 +1,40 @@
-"""The plots under the panels: measurements of x̂0 at every step, both methods on one x-axis
-(network evaluations), a cursor at the step on screen, and strips of x̂0 thumbnails."""
+"""The plots under the panels: measurements of x0 at every step, both methods on one x-axis
+(network evaluations), a cursor at the step on screen, and strips of x0 thumbnails.
+
+Axes stay still while a run plays: x spans the run's planned NFE from the start and y only ever
+grows (to a round number). Still axes are easier to read from the back of a hall, and they are
+cheap: pyqtgraph redraws an axis only when its range changes."""
 from __future__ import annotations
+
+import math
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
+from . import style
 from .canvas import ImageCanvas
 
 PLOTS = {
-    "distance": ("distance of x0 to the final image", "RMS difference between x̂0 now and the image the run ends "
-                 "with (drawn when the run ends). Falls to 0 at the end."),
-    "sharpness": ("sharpness of x0", "Mean edge strength of x̂0. Low = blurry average, high = crisp strokes."),
-    "uncertainty": ("mean uncertainty", "Average per-pixel standard deviation of the prediction (AR). "
-                    "What is still undecided."),
-    "prob": ("classifier p(class | x0)", "What a separately trained classifier sees in x̂0: probability of the "
+    "distance": ("distance of x0 to the final image", "RMS difference between x0 now and the image the run ends "
+                 "with (known only when the run ends). Falls to 0 at the end: how early each method commits."),
+    "sharpness": ("sharpness of x0", "Mean edge strength of x0. Low = blurry average of many possible images, "
+                  "high = crisp strokes of one image."),
+    "uncertainty": ("mean uncertainty (AR)", "Average per-pixel standard deviation of the autoregressive "
+                    "prediction: how much is still undecided."),
+    "prob": ("classifier p(class | x0)", "What a separately trained classifier sees in x0: probability of the "
              "requested class (or of its top class when there is no prompt)."),
 }
 STRIP = 8  # thumbnails per strip
+_Y0 = {"distance": 0.5, "sharpness": 0.2, "uncertainty": 0.2, "prob": 1.0}
+
+
+def _nice_ceil(v: float) -> float:
+    """1, 2, 2.5 or 5 times a power of ten, at least v."""
+    if not math.isfinite(v) or v <= 0:
+        return 1.0
+    p = 10 ** math.floor(math.log10(v))
+    return next(m * p for m in (1, 2, 2.5, 5, 10) if m * p >= v)
 
 
 class PlotsRow(QWidget):
@@ -28,48 +45,99 @@ class PlotsRow(QWidget):
         row = QHBoxLayout()
         outer.addLayout(row, 3)
         self.curves, self.cursors, self.widgets = {}, [], {}
+        self.ymax: dict[str, float] = {}
+        self._painted: dict = {}
         for key, (title, tip) in PLOTS.items():
-            w = pg.PlotWidget(title=title)
+            w = pg.PlotWidget()
             w.setToolTip(tip)
             w.setLabel("bottom", "network evaluations")
             w.showGrid(x=True, y=True, alpha=0.25)
+            w.setMouseEnabled(False, False)
+            w.hideButtons()
+            w.getPlotItem().setMenuEnabled(False)
+            w._pn_title = title
             self.widgets[key] = w
             for lane, color in lane_colors.items():
                 self.curves[(key, lane)] = w.plot([], [], pen=pg.mkPen(color, width=3))
-            cur = pg.InfiniteLine(angle=90, pen=pg.mkPen((255, 255, 255, 120), width=1))
+            cur = pg.InfiniteLine(angle=90, pen=pg.mkPen((255, 255, 255, 140), width=2))
             w.addItem(cur)
             self.cursors.append(cur)
             row.addWidget(w)
-        self.widgets["prob"].setYRange(0, 1.02)
+        self.pending = pg.TextItem("appears when the run ends", color="#8c96a8", anchor=(0.5, 0.5))
+        self.widgets["distance"].addItem(self.pending)
         strips = QHBoxLayout()
         self.strips = {}
         for lane in lane_colors:
-            c = ImageCanvas(f"x0 along the run ({lane})")
+            c = ImageCanvas(f"x0 along the run ({'autoregressive' if lane == 'left' else 'diffusion'})")
             c.vb.setRange(xRange=(0, 28 * STRIP), yRange=(0, 28), padding=0.01)
             self.strips[lane] = c
             strips.addWidget(c)
         outer.addLayout(strips, 1)
+        self.set_lecture(False)
+        self.clear()
 
-    def clear(self):
+    def set_lecture(self, lecture: bool):
+        for w in self.widgets.values():
+            style.style_plot(w, lecture)
+        font = self.pending.textItem.font()
+        font.setPixelSize(style.plot_font_px(lecture) + 2)
+        self.pending.setFont(font)
+
+    def clear(self, planned_nfe: int = 100):
         for c in self.curves.values():
             c.setData([], [])
         for s in self.strips.values():
             s.set_image(np.zeros((28, 28 * STRIP), np.float32))
+        self._painted.clear()
+        self.planned = 0
+        self.set_planned_nfe(planned_nfe)
+        for key, w in self.widgets.items():
+            self.ymax[key] = _Y0[key]
+            w.setYRange(0, _Y0[key], padding=0.02)
+        self.pending.setPos(self.planned / 2, _Y0["distance"] / 2)
+        self.pending.show()
+
+    def set_planned_nfe(self, nfe: int):
+        """Fix the x-axis to the run's planned network evaluations (grows only)."""
+        nfe = max(1, int(nfe))
+        if nfe <= self.planned:
+            return
+        self.planned = nfe
+        for w in self.widgets.values():
+            w.setXRange(0, nfe, padding=0.02)
+        self.pending.setPos(nfe / 2, self.ymax.get("distance", _Y0["distance"]) / 2)
+
+    def _grow_y(self, key: str, values) -> None:
+        v = np.asarray(values, np.float64)
+        v = v[np.isfinite(v)]
+        if v.size and v.max() > self.ymax[key]:
+            self.ymax[key] = _nice_ceil(float(v.max()) * 1.05)
+            self.widgets[key].setYRange(0, self.ymax[key], padding=0.02)
 
     def update_lane(self, lane: str, metrics: list, distances, target: int | None, upto: int):
-        """Redraw one lane's curves from its metrics (all steps so far) and its thumbnail strip."""
-        if not metrics:
+        """Redraw one lane's curves from its metrics (all steps so far), only if something changed."""
+        stamp = (len(metrics), distances is not None, target)
+        if not metrics or self._painted.get(lane) == stamp:
             return
+        self._painted[lane] = stamp
         nfe = np.array([m["nfe"] for m in metrics], np.float32)
-        self.curves[("sharpness", lane)].setData(nfe, [m["sharpness"] for m in metrics])
+        self.set_planned_nfe(int(nfe[-1]))
+        sharp = [m["sharpness"] for m in metrics]
+        self._grow_y("sharpness", sharp)
+        self.curves[("sharpness", lane)].setData(nfe, sharp)
         unc = np.array([m["uncertainty"] for m in metrics], np.float32)
-        self.curves[("uncertainty", lane)].setData(nfe[np.isfinite(unc)], unc[np.isfinite(unc)])
+        ok = np.isfinite(unc)
+        if ok.any():
+            self._grow_y("uncertainty", unc[ok])
+            self.curves[("uncertainty", lane)].setData(nfe[ok], unc[ok])
         if "probs" in metrics[0]:
             probs = np.array([m["probs"] for m in metrics])
             col = target if target is not None else int(probs[-1].argmax())
             self.curves[("prob", lane)].setData(nfe, probs[:, col])
         if distances is not None:
+            self._grow_y("distance", distances)
             self.curves[("distance", lane)].setData(nfe[:len(distances)], distances)
+            self.pending.hide()
         else:
             self.curves[("distance", lane)].setData([], [])
 
@@ -77,6 +145,10 @@ class PlotsRow(QWidget):
         if not frames:
             return
         idx = np.linspace(0, upto, STRIP).round().astype(int)
+        key = ("strip", lane)
+        if self._painted.get(key) == tuple(idx):
+            return
+        self._painted[key] = tuple(idx)
         self.strips[lane].set_image(np.concatenate([frames[i].x0_mean[0] for i in idx], axis=1))
 
     def set_cursor(self, nfe: float):

@@ -6,6 +6,7 @@ import pyqtgraph as pg
 AR_COLOR = (255, 170, 40)      # autoregressive: amber
 DIFF_COLOR = (70, 170, 255)    # diffusion: sky blue
 OUTLINE = (255, 60, 60)        # the pixels of the current step
+UNSET = (34, 37, 45)           # order map: pixels not fixed yet
 BG = "#111318"
 
 
@@ -27,6 +28,9 @@ def stylesheet(lecture: bool) -> str:
         background: #222836; border: 1px solid #3a4254; border-radius: 4px; padding: 3px 6px; }}
     QPushButton:checked, QToolButton:checked {{ background: #3b5ba5; }}
     QPushButton:hover, QToolButton:hover {{ border-color: #7f95c8; }}
+    QCheckBox::indicator {{ width: {base + 3}px; height: {base + 3}px; border: 2px solid #7f95c8;
+                            border-radius: 3px; background: #222836; }}
+    QCheckBox::indicator:checked {{ background: #ffaa28; }}
     QGroupBox {{ border: 1px solid #2c3342; border-radius: 6px; margin-top: 14px; }}
     QGroupBox::title {{ subcontrol-origin: margin; left: 10px; padding: 0 4px; }}
     QSlider::groove:horizontal {{ height: 8px; background: #2c3342; border-radius: 4px; }}
@@ -34,3 +38,27 @@ def stylesheet(lecture: bool) -> str:
     QStatusBar {{ font-size: {base}px; }}
     QToolTip {{ background: #fffbe6; color: #111; font-size: {base}px; }}
     """
+
+
+def plot_font_px(lecture: bool) -> int:
+    return 17 if lecture else 12
+
+
+def style_plot(pw, lecture: bool, title: str | None = None) -> None:
+    """Axis ticks, axis labels and title of a pyqtgraph PlotWidget at the mode's size (pyqtgraph
+    does not follow Qt style sheets). Titles and axis labels are remembered on the widget."""
+    from PySide6.QtGui import QFont
+    px = plot_font_px(lecture)
+    font = QFont()
+    font.setPixelSize(px)
+    pi = pw.getPlotItem()
+    if title is not None:
+        pw._pn_title = title
+    if getattr(pw, "_pn_title", None):
+        pi.setTitle(pw._pn_title, size=f"{px + 3}px", color="#e8ecf2")
+    for name in ("left", "bottom"):
+        ax = pi.getAxis(name)
+        ax.setStyle(tickFont=font, tickTextOffset=4)
+        ax.enableAutoSIPrefix(False)
+        if ax.labelText:
+            ax.setLabel(ax.labelText, units=ax.labelUnits or None, **{"font-size": f"{px}px", "color": "#aab3c2"})

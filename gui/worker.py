@@ -25,10 +25,10 @@ class Lane:
     """One panel's run: a generator factory and everything it has produced."""
     name: str
     make: object                      # callable () -> iterator of Frames
-    classifier: object = None         # for p(class | x̂0)
+    classifier: object = None         # for p(class | x0)
     frames: list = field(default_factory=list)
     metrics: list = field(default_factory=list)
-    distances: list | None = None     # x̂0 distance to the final image, filled when the lane ends
+    distances: list | None = None     # x0 distance to the final image, filled when the lane ends
     done: bool = False
     error: str | None = None
     it: object = None
