@@ -90,6 +90,8 @@ def main(argv=None) -> int:
     win.showFullScreen() if args.fullscreen else win.show()
     if args.scenario:
         win.apply_scenario(args.scenario)
+    else:
+        win.restart()  # alive from the first second; a missing-weights message shows in the window
     return app.exec()
 
 

@@ -1,6 +1,8 @@
 """The lecture window: controls, the two panels side by side, plots, a timeline, a caption."""
 from __future__ import annotations
 
+import weakref
+
 import numpy as np
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -16,7 +18,7 @@ from . import style
 from .controls import PACINGS, PAUSE, PLAY, SPEEDS, Controls
 from .panels import MethodPanel
 from .plots import PlotsRow
-from .worker import Lane, RunWorker, TaskWorker
+from .worker import Lane, RunWorker, TaskWorker, share_cpu_with_gui
 
 LANES = ("left", "right")
 DEFAULT_CAPTION = ("Left: autoregression fixes pixels one step at a time. Right: diffusion removes a little noise "
@@ -26,7 +28,9 @@ DEFAULT_CAPTION = ("Left: autoregression fixes pixels one step at a time. Right:
 class MainWindow(QMainWindow):
     def __init__(self, device: str = "auto", lecture: bool = False, remember: bool = True):
         super().__init__()
+        share_cpu_with_gui()
         style.configure_pyqtgraph()
+        self._threads = weakref.WeakSet()  # every worker started, to check none is left running
         self.setWindowTitle("Pixels & Noise — how networks paint")
         self.remember = remember
         self.settings_store = QSettings("PixelsAndNoise", "PixelsAndNoise")
@@ -48,6 +52,9 @@ class MainWindow(QMainWindow):
         lay.addWidget(self.controls)
         self.caption = QLabel(DEFAULT_CAPTION, objectName="caption", wordWrap=True)
         lay.addWidget(self.caption)
+        self.banner = QLabel("", objectName="banner", wordWrap=True)  # errors, big enough for the hall
+        self.banner.hide()
+        lay.addWidget(self.banner)
         row = QHBoxLayout()
         self.panels = {"left": MethodPanel("AUTOREGRESSIVE", style.AR_COLOR, self.controls.ar_group),
                        "right": MethodPanel("DIFFUSION", style.DIFF_COLOR, self.controls.diffusion_group)}
@@ -57,21 +64,24 @@ class MainWindow(QMainWindow):
         self.plots = PlotsRow({"left": style.AR_COLOR, "right": style.DIFF_COLOR})
         lay.addWidget(self.plots, 3)
         tl = QHBoxLayout()
-        self.timeline = QSlider(Qt.Horizontal)
+        self.timeline = QSlider(Qt.Horizontal, maximum=0)
         self.timeline.setToolTip("Timeline: scrub back to any step of the run just made (network evaluations).")
         self.timeline_label = QLabel("NFE 0", objectName="counter")
         tl.addWidget(QLabel("timeline"))
         tl.addWidget(self.timeline, 1)
         tl.addWidget(self.timeline_label)
         lay.addLayout(tl)
-        self.error = QLabel("", objectName="error")
-        self.statusBar().addPermanentWidget(self.error, 1)
+        self.error = QLabel("", objectName="error")  # the plain message (the banner shows it)
         self._connect()
         self._build_menu()
         if remember:
             self.controls.load_state(dict(self.settings_store.value("controls", {}) or {}))
         self.controls.device.setCurrentText(device) if device != "auto" else None
         self.set_lecture_mode(lecture)
+        self.panels["left"].reset(None, "autoregressive")
+        self.panels["right"].reset(None, "diffusion")
+        for p in self.panels.values():
+            p.counter.setText("ready: press Space")
         self.timer = QTimer(self, interval=33)  # ~30 Hz repaint; frames are read latest-wins
         self.timer.timeout.connect(self.paint)
         self.timer.start()
@@ -88,7 +98,7 @@ class MainWindow(QMainWindow):
         c.complete.clicked.connect(self.complete_drawing)
         c.cont.clicked.connect(self.run_continuations)
         c.speed.currentTextChanged.connect(lambda t: self.worker and setattr(self.worker, "steps_per_second", SPEEDS[t]))
-        self.timeline.sliderMoved.connect(self.scrub)
+        self.timeline.valueChanged.connect(self._timeline_moved)
         for key, fn in [("Space", self.toggle_play), ("Right", self.step_once), ("R", self.restart),
                         ("F11", self.toggle_fullscreen), ("L", lambda: self.set_lecture_mode(not self.lecture)),
                         ("N", self.new_seed), ("Ctrl+S", self.export_png_dialog), ("Escape", self.showNormal),
@@ -150,7 +160,10 @@ class MainWindow(QMainWindow):
         self.showNormal() if self.isFullScreen() else self.showFullScreen()
 
     def show_error(self, msg: str):
+        """A clear message in the window (banner) and the status bar; '' clears it."""
         self.error.setText(msg)
+        self.banner.setText(f"⚠ {msg}" if msg else "")
+        self.banner.setVisible(bool(msg))
 
     def models(self, dataset: str):
         key = (dataset, self.controls.device.currentText())
@@ -198,10 +211,13 @@ class MainWindow(QMainWindow):
         for name, mode in (("left", left), ("right", right)):
             ls = self._lane_settings[name] if self._lane_settings and known is None else s
             self.panels[name].reset(titles[mode] + ("" if ls.label is None else
-                                                    f" — “{CLASS_NAMES[ls.dataset][ls.label]}”"))
+                                                    f" — “{CLASS_NAMES[ls.dataset][ls.label]}”"), mode)
             self.lanes[name] = Lane(name, self._lane_factory(mode, models, ls), models.classifier)
         self._cont_pending = bool(self.scenario and self.scenario.continuations_at and known is None)
         self.plots.clear()
+        self.timeline.blockSignals(True)
+        self.timeline.setRange(0, 0)
+        self.timeline.blockSignals(False)
         self.follow = True
         self._painted_version = -1
         self.worker = RunWorker(list(self.lanes.values()), PACINGS[self.controls.pacing.currentText()],
@@ -210,6 +226,7 @@ class MainWindow(QMainWindow):
         self.worker.all_finished.connect(self._on_finished)
         if paused:
             self.worker.pause()
+        self._threads.add(self.worker)
         self.worker.start()
         self.controls.play.setText(PAUSE if not paused else PLAY)
         return True
@@ -261,9 +278,11 @@ class MainWindow(QMainWindow):
         planned = [fr[-1].total_steps * fr[-1].nfe / (fr[-1].step + 1) for fr, _, _ in snap.values() if fr]
         if planned:
             self.plots.set_planned_nfe(round(max(planned)))
+        self.timeline.blockSignals(True)  # following the run is not a scrub
         self.timeline.setMaximum(max_nfe)
         if self.follow:
             self.timeline.setValue(max_nfe)
+        self.timeline.blockSignals(False)
         self._show_at(self.timeline.value(), snap)
 
     def _maybe_auto_continuations(self, snap):
@@ -284,6 +303,13 @@ class MainWindow(QMainWindow):
             self.plots.update_strip(name, frames, i)
         self.plots.set_cursor(nfe)
         self.timeline_label.setText(f"NFE {nfe}")
+
+    def _timeline_moved(self, value: int):
+        """Drag, click, wheel or keys on the slider."""
+        self.scrub(value)
+
+    def running_threads(self) -> list:
+        return [t for t in list(self._threads) if t.isRunning()]
 
     def scrub(self, value: int):
         self.follow = value >= self.timeline.maximum()
@@ -331,13 +357,18 @@ class MainWindow(QMainWindow):
         if self.worker is not None:
             self.worker.pause()
             self.controls.play.setText(PLAY)
+        if self.task is not None and self.task.isRunning():
+            self.show_error("continuations are still running: wait for them to finish")
+            return
         models = self.models(self.controls.dataset.currentText())
         k = self.controls.cont_k.value()
         self.statusBar().showMessage(f"running {k} continuations of each method…")
         self.task = TaskWorker(lambda: {n: continuations(models, f, k=k, seed=self.controls.seed.value())
                                         for n, f in frames.items()})
-        self.task.done.connect(self._show_continuations)
+        run = self.worker
+        self.task.done.connect(lambda result: self._show_continuations(result) if self.worker is run else None)
         self.task.failed.connect(self.show_error)
+        self._threads.add(self.task)
         self.task.start()
 
     def _show_continuations(self, result: dict):

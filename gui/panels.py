@@ -103,16 +103,30 @@ class MethodPanel(QWidget):
         style.style_plot(self.hist, lecture, "p(this pixel)")
         style.style_plot(self.sched, lecture, "signal left: ᾱ_t")
 
-    def reset(self, title: str | None = None):
+    def reset(self, title: str | None = None, mode: str | None = None):
+        """Blank canvases before a run; with `mode`, show that method's side views already."""
         if title:
             self.title.setText(title)
         self._order_map[:] = np.nan
         self._order_upto = -1
         self.cont_box.hide()
         self.counter.setText("running…")
-        for c in (self.state, self.x0, self.extra):
+        for c in (self.state, self.x0):
             c.set_image(np.zeros((28, 28), np.float32))
             c.set_outline(None)
+        self.extra.set_image(np.broadcast_to(np.array(style.UNSET, np.float32), (28, 28, 3)), levels=(0, 255))
+        if mode in ("diffusion", "forward-diffusion"):
+            self.extra.title.setText("predicted noise ε̂")
+            self.sched_dot.setData([999], [0.0])
+            self.bottom.setCurrentWidget(self.sched)
+        elif mode == "autoregressive":
+            self.extra.title.setText("order: blue first")
+            self.hist_bars.setData([], [])
+            self.hist_line.setValue(-1000)  # off the axis until a pixel is drawn
+            self.bottom.setCurrentWidget(self.hist)
+        else:
+            self.empty.setText("")
+            self.bottom.setCurrentWidget(self.empty)
 
     def _order_image(self, frames, i: int) -> np.ndarray:
         if i < self._order_upto:  # scrubbed back: rebuild

@@ -23,6 +23,8 @@ def stylesheet(lecture: bool) -> str:
                       background: #1d2330; border-radius: 6px; }}
     QLabel#counter {{ font-size: {base + 2}px; font-family: monospace; }}
     QLabel#canvasTitle {{ font-size: {base}px; color: #aab3c2; }}
+    QLabel#banner {{ font-size: {base + 3}px; font-weight: bold; color: #ffffff; background: #8a1f1f;
+                     padding: 4px 8px; border-radius: 6px; }}
     QLabel#error {{ color: #ff7b7b; font-weight: bold; }}
     QComboBox, QLineEdit, QSpinBox, QDoubleSpinBox, QPushButton, QToolButton {{
         background: #222836; border: 1px solid #3a4254; border-radius: 4px; padding: 3px 6px; }}

@@ -28,6 +28,7 @@ def win(qtbot):
     c.speed.setCurrentText("max")
     yield w
     w.close()
+    assert not w.running_threads(), "a thread was left running"
     for t in (w.worker, w.task):
         assert t is None or t.isFinished(), "a thread was left running"
 
@@ -143,13 +144,48 @@ def test_export_png_gif(qtbot, win, tmp_path):
     assert (tmp_path / "run.gif").read_bytes()[:3] == b"GIF"
 
 
+def test_export_mp4(qtbot, win, tmp_path):
+    win.restart()
+    wait_done(qtbot, win)
+    win.export_run(str(tmp_path / "run.mp4"))
+    assert (tmp_path / "run.mp4").read_bytes()[4:8] == b"ftyp"
+
+
+def test_timeline_click_scrubs_while_running(qtbot, win):
+    win.controls.speed.setCurrentText("10 steps/s")
+    win.restart()
+    qtbot.waitUntil(lambda: all(ln.frames and ln.frames[-1].nfe >= 6 for ln in win.lanes.values()), timeout=60000)
+    win.timeline.setValue(2)  # as a click on the groove or a key press would: no explicit scrub()
+    assert not win.follow and win.current_frames()["left"].nfe <= 2
+    win.paint(force=True)
+    assert win.timeline.value() == 2, "a running run must not yank the timeline back"
+    win.stop_run()
+
+
+def test_typing_a_prompt_does_not_fire_single_key_shortcuts(qtbot, win):
+    from PySide6.QtCore import Qt
+    win.controls.seed.setValue(11)
+    win.controls.prompt.setFocus()
+    win.controls.prompt.clear()
+    qtbot.keyClicks(win.controls.prompt, "nine")  # N would be "new seed", L lecture mode
+    qtbot.keyClick(win.controls.prompt, Qt.Key_L)
+    assert win.controls.prompt.text() == "ninel" and win.controls.seed.value() == 11 and not win.lecture
+    assert win.worker is None
+
+
+def test_lecture_mode_fits_a_1920_screen(qtbot, win):
+    win.set_lecture_mode(True)
+    assert win.minimumSizeHint().width() <= 1920 and win.minimumSizeHint().height() <= 1080
+    win.set_lecture_mode(False)
+
+
 def test_bad_prompt_shows_an_error_and_keeps_the_run(qtbot, win):
     win.restart()
     wait_done(qtbot, win)
     frames = len(win.lanes["left"].frames)
     win.controls.prompt.setText("giraffe")
     assert not win.restart()
-    assert "giraffe" in win.error.text()
+    assert "giraffe" in win.error.text() and win.banner.isVisibleTo(win) and "giraffe" in win.banner.text()
     assert len(win.lanes["left"].frames) == frames  # nothing already produced is lost
 
 
