@@ -62,6 +62,7 @@ class MainWindow(QMainWindow):
         row.addWidget(self.panels["right"], 1)
         lay.addLayout(row, 5)
         self.plots = PlotsRow({"left": style.AR_COLOR, "right": style.DIFF_COLOR})
+        self.plots.setMinimumHeight(300)  # the canvases shrink first (e.g. when continuations show)
         lay.addWidget(self.plots, 3)
         tl = QHBoxLayout()
         self.timeline = QSlider(Qt.Horizontal, maximum=0)
@@ -96,6 +97,7 @@ class MainWindow(QMainWindow):
         c.new_seed.clicked.connect(self.new_seed)
         c.draw.toggled.connect(self.set_drawing)
         c.complete.clicked.connect(self.complete_drawing)
+        self.panels["left"].state.drawn.connect(self._mirror_drawing)
         c.cont.clicked.connect(self.run_continuations)
         c.speed.currentTextChanged.connect(lambda t: self.worker and setattr(self.worker, "steps_per_second", SPEEDS[t]))
         self.timeline.valueChanged.connect(self._timeline_moved)
@@ -321,11 +323,21 @@ class MainWindow(QMainWindow):
         canvas = self.panels["left"].state
         if on:
             self.stop_run()
-            canvas.set_outline(None)
+            self.panels["left"].reset(None, "autoregressive")  # a clean slate: no stale run beside the drawing
+            self.panels["right"].reset(None, "diffusion")
+            self.plots.clear()
+            for p in self.panels.values():
+                p.counter.setText("drawing")
             canvas.clear_drawing()
         canvas.enable_drawing(on)
         self.caption.setText("Draw: left button ink, right button background; grey pixels are left for the models. "
                              "Then press Complete." if on else self.caption.text())
+
+    def _mirror_drawing(self):
+        """The right panel shows the same known pixels: both methods complete the same drawing."""
+        c = self.panels["left"].state
+        if c.drawing_enabled:
+            self.panels["right"].state.set_image(c.image.image)
 
     def complete_drawing(self):
         c = self.panels["left"].state
@@ -365,15 +377,15 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"running {k} continuations of each method…")
         self.task = TaskWorker(lambda: {n: continuations(models, f, k=k, seed=self.controls.seed.value())
                                         for n, f in frames.items()})
-        run = self.worker
-        self.task.done.connect(lambda result: self._show_continuations(result) if self.worker is run else None)
+        run, at = self.worker, {n: f.nfe for n, f in frames.items()}
+        self.task.done.connect(lambda result: self._show_continuations(result, at) if self.worker is run else None)
         self.task.failed.connect(self.show_error)
         self._threads.add(self.task)
         self.task.start()
 
-    def _show_continuations(self, result: dict):
+    def _show_continuations(self, result: dict, at: dict):
         for name, c in result.items():
-            self.panels[name].show_continuations(c)
+            self.panels[name].show_continuations(c, at[name])
         self.statusBar().showMessage("continuations done", 4000)
 
     # -- export ----------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QStackedWidget, QVBoxLayout, QWidget
 
 from engine.schedule import NoiseSchedule
 
@@ -22,6 +22,9 @@ TIPS = {
     "eps": "ε̂, the noise the network thinks is in x_t. Subtracting (a little of) it is one diffusion step.",
     "hist": "The network's predicted distribution for the current pixel over 256 grey levels; the red "
             "line is the value that was sampled.",
+    "cont_mean": "The average of K runs continued from this step. x0 predicts exactly this average: the two "
+                 "should look alike (up to the noise of a finite K).",
+    "cont_std": "How much the K continuations disagree, pixel by pixel: what is still undecided at this step.",
     "schedule": "ᾱ_t, the fraction of the signal left in x_t, over the T = 1000 noise levels; the dot is now.",
 }
 
@@ -40,8 +43,8 @@ class MethodPanel(QWidget):
         self.title = QLabel(title, objectName="title")
         self.title.setStyleSheet(f"color: rgb{tuple(color)};")
         self.counter = QLabel("ready", objectName="counter", alignment=Qt.AlignRight | Qt.AlignVCenter)
-        head.addWidget(self.title)
-        head.addStretch(1)
+        self.title.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)  # long titles clip, never overlap
+        head.addWidget(self.title, 1)
         head.addWidget(self.counter)
         lay.addLayout(head)
         body = QHBoxLayout()
@@ -50,7 +53,12 @@ class MethodPanel(QWidget):
         self.x0 = ImageCanvas("x0: predicted clean image", tooltip=TIPS["x0"])
         body.addWidget(self.state, 5)
         body.addWidget(self.x0, 5)
-        side = QVBoxLayout()
+        # The side column: the method's own views, or (after "K continuations") their mean and std,
+        # right beside x0 so the two can be compared at a glance.
+        self.side = QStackedWidget()
+        method_page = QWidget()
+        side = QVBoxLayout(method_page)
+        side.setContentsMargins(0, 0, 0, 0)
         self.extra = ImageCanvas("order", cmap="viridis", tooltip=TIPS["order"])
         side.addWidget(self.extra, 1)
         self.bottom = QStackedWidget()
@@ -76,23 +84,25 @@ class MethodPanel(QWidget):
         self.sched_dot = pg.ScatterPlotItem(size=16, brush=style.OUTLINE, pen=None)
         self.sched.addItem(self.sched_dot)
         self.empty = QLabel("", alignment=Qt.AlignCenter, wordWrap=True)
+        self.empty.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Ignored)
         for w in (self.hist, self.sched, self.empty):
             self.bottom.addWidget(w)
         side.addWidget(self.bottom, 1)
-        body.addLayout(side, 4)
-        lay.addLayout(body, 1)
-        self.cont_mean = ImageCanvas("mean of K continuations")
-        self.cont_std = ImageCanvas("their std", cmap="magma", levels=(0.0, 0.5))
+        self.side.addWidget(method_page)
+        self.cont_mean = ImageCanvas("mean of K continuations", tooltip=TIPS["cont_mean"])
+        self.cont_std = ImageCanvas("their std", cmap="magma", levels=(0.0, 0.5), tooltip=TIPS["cont_std"])
         self.cont_label = QLabel("", alignment=Qt.AlignCenter, wordWrap=True)
+        self.cont_label.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Ignored)
         self.cont_box = QWidget()
-        cl = QHBoxLayout(self.cont_box)
+        cl = QVBoxLayout(self.cont_box)
         cl.setContentsMargins(0, 0, 0, 0)
-        cl.addWidget(self.cont_mean, 1)
-        cl.addWidget(self.cont_std, 1)
+        cl.addWidget(self.cont_mean, 3)
+        cl.addWidget(self.cont_std, 3)
         cl.addWidget(self.cont_label, 2)
-        self.cont_box.setFixedHeight(170)
-        self.cont_box.hide()
-        lay.addWidget(self.cont_box)
+        self.side.addWidget(self.cont_box)
+        self._cont_nfe = None
+        body.addWidget(self.side, 4)
+        lay.addLayout(body, 1)
         if controls is not None:
             lay.addWidget(controls)
         self.set_lecture(False)
@@ -109,7 +119,7 @@ class MethodPanel(QWidget):
             self.title.setText(title)
         self._order_map[:] = np.nan
         self._order_upto = -1
-        self.cont_box.hide()
+        self.hide_continuations()
         self.counter.setText("running…")
         for c in (self.state, self.x0):
             c.set_image(np.zeros((28, 28), np.float32))
@@ -146,6 +156,8 @@ class MethodPanel(QWidget):
     def show_frame(self, frames: list, i: int):
         """Paint frame i of a run (all frames up to i are available for the order map)."""
         f = frames[i]
+        if self._cont_nfe is not None and f.nfe != self._cont_nfe:
+            self.hide_continuations()  # moved on (play, step, scrub): back to the method's views
         self.state.set_image(f.state[0])
         self.x0.set_image(f.x0_mean[0])
         self.counter.setText(f"step {f.step + 1} / {f.total_steps}   NFE {f.nfe}   {f.elapsed_s:.1f} s")
@@ -179,13 +191,18 @@ class MethodPanel(QWidget):
             self.empty.setText(_explain(f))
             self.bottom.setCurrentWidget(self.empty)
 
-    def show_continuations(self, c):
+    def show_continuations(self, c, at_nfe: int | None = None):
+        """Show K continuations' mean and std in the side column until the view leaves that step."""
         self.cont_mean.set_image(c.mean)
         self.cont_std.set_image(c.std)
-        self.cont_label.setText(f"K = {len(c.samples)} continuations from this step.\n"
-                                f"RMS difference between their mean and x0: {c.error:.3f}\n"
-                                f"(pixel values 0–1). x0 predicts their average.")
-        self.cont_box.show()
+        self.cont_label.setText(f"K = {len(c.samples)} from NFE {at_nfe}\n"
+                                f"RMS(mean − x0) = {c.error:.3f}\nx0 predicts their average")
+        self._cont_nfe = at_nfe
+        self.side.setCurrentWidget(self.cont_box)
+
+    def hide_continuations(self):
+        self._cont_nfe = None
+        self.side.setCurrentIndex(0)
 
 
 def _explain(f) -> str:

@@ -45,6 +45,7 @@ class PlotsRow(QWidget):
         row = QHBoxLayout()
         outer.addLayout(row, 3)
         self.curves, self.cursors, self.widgets = {}, [], {}
+        self.colors = dict(lane_colors)
         self.ymax: dict[str, float] = {}
         self._painted: dict = {}
         for key, (title, tip) in PLOTS.items():
@@ -89,8 +90,9 @@ class PlotsRow(QWidget):
         for s in self.strips.values():
             s.set_image(np.zeros((28, 28 * STRIP), np.float32))
         self._painted.clear()
-        self.planned = 0
-        self.set_planned_nfe(planned_nfe)
+        self.planned = 0  # the first frames set the real span (a one-shot run has 1 or 2)
+        for w in self.widgets.values():
+            w.setXRange(0, planned_nfe, padding=0.02)
         for key, w in self.widgets.items():
             self.ymax[key] = _Y0[key]
             w.setYRange(0, _Y0[key], padding=0.02)
@@ -124,22 +126,28 @@ class PlotsRow(QWidget):
         self.set_planned_nfe(int(nfe[-1]))
         sharp = [m["sharpness"] for m in metrics]
         self._grow_y("sharpness", sharp)
-        self.curves[("sharpness", lane)].setData(nfe, sharp)
+        self._set("sharpness", lane, nfe, sharp)
         unc = np.array([m["uncertainty"] for m in metrics], np.float32)
         ok = np.isfinite(unc)
         if ok.any():
             self._grow_y("uncertainty", unc[ok])
-            self.curves[("uncertainty", lane)].setData(nfe[ok], unc[ok])
+            self._set("uncertainty", lane, nfe[ok], unc[ok])
         if "probs" in metrics[0]:
             probs = np.array([m["probs"] for m in metrics])
             col = target if target is not None else int(probs[-1].argmax())
-            self.curves[("prob", lane)].setData(nfe, probs[:, col])
+            self._set("prob", lane, nfe, probs[:, col])
         if distances is not None:
             self._grow_y("distance", distances)
-            self.curves[("distance", lane)].setData(nfe[:len(distances)], distances)
+            self._set("distance", lane, nfe[:len(distances)], distances)
             self.pending.hide()
         else:
             self.curves[("distance", lane)].setData([], [])
+
+    def _set(self, key: str, lane: str, x, y) -> None:
+        """A curve; with dots while it has too few points to show as a line (one-shot runs)."""
+        few = len(x) <= 3
+        self.curves[(key, lane)].setData(x, y, symbol="o" if few else None, symbolSize=12,
+                                         symbolBrush=self.colors[lane], symbolPen=None)
 
     def update_strip(self, lane: str, frames: list, upto: int):
         if not frames:

@@ -133,7 +133,9 @@ def test_k_continuations_from_a_step(qtbot, win):
     win.run_continuations()
     qtbot.waitUntil(lambda: win.task.isFinished(), timeout=120000)
     qtbot.waitUntil(lambda: win.panels["left"].cont_box.isVisible(), timeout=5000)
-    assert "RMS difference" in win.panels["right"].cont_label.text()
+    assert "RMS(mean − x0)" in win.panels["right"].cont_label.text() and "NFE 6" in win.panels["left"].cont_label.text()
+    win.timeline.setValue(8)  # leave that step: the panels go back to their own side views
+    assert not win.panels["left"].cont_box.isVisible()
 
 
 def test_export_png_gif(qtbot, win, tmp_path):
