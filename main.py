@@ -86,7 +86,9 @@ def main(argv=None) -> int:
     if args.render:
         from gui.render import render
         return render(app, args.render, settings, args.device, scenario=args.scenario)
-    win = MainWindow(device=args.device, lecture=args.lecture)
+    win = MainWindow(device=args.device, lecture=True if args.lecture else None)
+    if args.dataset:
+        win.controls.dataset.setCurrentText(args.dataset)
     win.showFullScreen() if args.fullscreen else win.show()
     if args.scenario:
         win.apply_scenario(args.scenario)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGraphicsRectItem, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from . import style
 
@@ -30,6 +30,12 @@ class ImageCanvas(QWidget):
         if cmap:
             self.image.setColorMap(pg.colormap.get(cmap))
         self.vb.addItem(self.image)
+        # A thin frame: a black image on a black (lecture) background still shows where it is.
+        self.frame = QGraphicsRectItem(0, 0, 28, 28)
+        pen = pg.mkPen(style.FRAME, width=1)
+        pen.setCosmetic(True)
+        self.frame.setPen(pen)
+        self.vb.addItem(self.frame)
         self.vb.setRange(xRange=(0, 28), yRange=(0, 28), padding=0.01)
         self.outline = pg.ScatterPlotItem(symbol="s", size=1.0, pxMode=False, brush=None,
                                           pen=pg.mkPen(style.OUTLINE, width=2))
@@ -40,7 +46,11 @@ class ImageCanvas(QWidget):
         self.values = np.zeros((28, 28), np.float32)
 
     def set_image(self, img: np.ndarray, levels=None):
-        self.image.setImage(np.asarray(img, np.float32), levels=levels or self.levels, autoLevels=False)
+        img = np.asarray(img, np.float32)
+        self.image.setImage(img, levels=levels or self.levels, autoLevels=False)
+        h, w = img.shape[:2]
+        if (self.frame.rect().width(), self.frame.rect().height()) != (w, h):
+            self.frame.setRect(0, 0, w, h)
 
     def set_outline(self, flat_indices):
         if flat_indices is None or len(flat_indices) == 0 or len(flat_indices) > 256:

@@ -136,7 +136,19 @@ class Controls(QWidget):
         self.dataset.currentTextChanged.connect(self._set_completer)
 
     def _set_completer(self, dataset: str):
+        """Prompt completion for the dataset's classes; a prompt that does not fit the new dataset
+        becomes the class with the same number ("seven" -> "sneaker"), so a switch never errors."""
         self.prompt.setCompleter(QCompleter(CLASS_NAMES[dataset] + ["none"]))
+        try:
+            parse_label(self.prompt.text(), dataset)
+        except ValueError:
+            for other in DATASETS:
+                try:
+                    label = parse_label(self.prompt.text(), other)
+                except ValueError:
+                    continue
+                self.prompt.setText("none" if label is None else CLASS_NAMES[dataset][label])
+                break
 
     # -- settings <-> widgets ------------------------------------------------------------
     def read(self) -> tuple[RunSettings, str, str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import weakref
 
 import numpy as np
+import pyqtgraph as pg
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QMainWindow, QSlider, QVBoxLayout, QWidget)
@@ -26,7 +27,8 @@ DEFAULT_CAPTION = ("Left: autoregression fixes pixels one step at a time. Right:
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, device: str = "auto", lecture: bool = False, remember: bool = True):
+    def __init__(self, device: str = "auto", lecture: bool | None = False, remember: bool = True):
+        """lecture=None: the look remembered from last time."""
         super().__init__()
         share_cpu_with_gui()
         style.configure_pyqtgraph()
@@ -78,12 +80,14 @@ class MainWindow(QMainWindow):
         if remember:
             self.controls.load_state(dict(self.settings_store.value("controls", {}) or {}))
         self.controls.device.setCurrentText(device) if device != "auto" else None
+        if lecture is None:
+            lecture = remember and str(self.settings_store.value("lecture", False)).lower() == "true"
         self.set_lecture_mode(lecture)
         self.panels["left"].reset(None, "autoregressive")
         self.panels["right"].reset(None, "diffusion")
         for p in self.panels.values():
             p.counter.setText("ready: press Space")
-        self.timer = QTimer(self, interval=33)  # ~30 Hz repaint; frames are read latest-wins
+        self.timer = QTimer(self, interval=25)  # up to 40 Hz; paints only when a new frame arrived (latest-wins)
         self.timer.timeout.connect(self.paint)
         self.timer.start()
         self.resize(1600, 1000)
@@ -157,6 +161,8 @@ class MainWindow(QMainWindow):
         self.plots.set_lecture(on)
         for p in self.panels.values():
             p.set_lecture(on)
+        for view in self.findChildren(pg.GraphicsView):  # image canvases (plots did theirs)
+            view.setBackground(style.background(on))
 
     def toggle_fullscreen(self):
         self.showNormal() if self.isFullScreen() else self.showFullScreen()
@@ -418,4 +424,5 @@ class MainWindow(QMainWindow):
             self.task.wait(30000)
         if self.remember:
             self.settings_store.setValue("controls", self.controls.state_dict())
+            self.settings_store.setValue("lecture", self.lecture)
         super().closeEvent(ev)

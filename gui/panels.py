@@ -14,7 +14,7 @@ from . import style
 from .canvas import ImageCanvas
 
 TIPS = {
-    "state": "What the method holds now. Autoregression: the pixels fixed so far (the rest is blank). "
+    "state": "What the method holds now. Autoregression: the pixels fixed so far (slate blue = not fixed yet). "
              "Diffusion: the noisy image x_t.",
     "x0": "x0, the predicted clean image: the MEAN of everything the image could still become. "
           "Blurry while much is undecided, sharp at the end.",
@@ -158,7 +158,10 @@ class MethodPanel(QWidget):
         f = frames[i]
         if self._cont_nfe is not None and f.nfe != self._cont_nfe:
             self.hide_continuations()  # moved on (play, step, scrub): back to the method's views
-        self.state.set_image(f.state[0])
+        if f.known is not None:  # AR: pixels not fixed yet in neutral grey, so fixed black is visible
+            self.state.set_image(_with_unset(f.state[0], f.known[0]), levels=(0, 255))
+        else:
+            self.state.set_image(f.state[0])
         self.x0.set_image(f.x0_mean[0])
         self.counter.setText(f"step {f.step + 1} / {f.total_steps}   NFE {f.nfe}   {f.elapsed_s:.1f} s")
         if f.new_pixels is not None:
@@ -203,6 +206,13 @@ class MethodPanel(QWidget):
     def hide_continuations(self):
         self._cont_nfe = None
         self.side.setCurrentIndex(0)
+
+
+def _with_unset(img: np.ndarray, known: np.ndarray) -> np.ndarray:
+    """RGB 0..255: known pixels in grey levels, the rest in the 'not fixed yet' colour."""
+    rgb = np.repeat((np.clip(img, 0, 1) * 255)[..., None], 3, axis=2)
+    rgb[~known.astype(bool)] = style.UNSET
+    return rgb
 
 
 def _explain(f) -> str:

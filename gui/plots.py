@@ -80,6 +80,8 @@ class PlotsRow(QWidget):
     def set_lecture(self, lecture: bool):
         for w in self.widgets.values():
             style.style_plot(w, lecture)
+        for (_, lane), curve in self.curves.items():
+            curve.setPen(pg.mkPen(self.colors[lane], width=style.line_width(lecture)))
         font = self.pending.textItem.font()
         font.setPixelSize(style.plot_font_px(lecture) + 2)
         self.pending.setFont(font)

@@ -6,8 +6,18 @@ import pyqtgraph as pg
 AR_COLOR = (255, 170, 40)      # autoregressive: amber
 DIFF_COLOR = (70, 170, 255)    # diffusion: sky blue
 OUTLINE = (255, 60, 60)        # the pixels of the current step
-UNSET = (34, 37, 45)           # order map: pixels not fixed yet
+UNSET = (46, 52, 70)           # AR state and order map: pixels not fixed yet
+FRAME = (96, 104, 120)         # thin frame around every 28x28 canvas
 BG = "#111318"
+BG_LECTURE = "#000000"         # projectors wash out dark grey: pure black behind white text
+
+
+def background(lecture: bool) -> str:
+    return BG_LECTURE if lecture else BG
+
+
+def line_width(lecture: bool) -> int:
+    return 5 if lecture else 3
 
 
 def configure_pyqtgraph():
@@ -16,13 +26,14 @@ def configure_pyqtgraph():
 
 def stylesheet(lecture: bool) -> str:
     base = 19 if lecture else 13
+    bg, fg, dim = (BG_LECTURE, "#ffffff", "#e0e4ea") if lecture else (BG, "#e8ecf2", "#aab3c2")
     return f"""
-    QWidget {{ background: {BG}; color: #e8ecf2; font-size: {base}px; }}
+    QWidget {{ background: {bg}; color: {fg}; font-size: {base}px; }}
     QLabel#title {{ font-size: {base + 6}px; font-weight: bold; }}
     QLabel#caption {{ font-size: {base + (4 if lecture else 1)}px; color: #ffffff; padding: 4px 8px;
                       background: #1d2330; border-radius: 6px; }}
     QLabel#counter {{ font-size: {base + 2}px; font-family: monospace; }}
-    QLabel#canvasTitle {{ font-size: {base}px; color: #aab3c2; }}
+    QLabel#canvasTitle {{ font-size: {base}px; color: {dim}; }}
     QLabel#banner {{ font-size: {base + 3}px; font-weight: bold; color: #ffffff; background: #8a1f1f;
                      padding: 4px 8px; border-radius: 6px; }}
     QLabel#error {{ color: #ff7b7b; font-weight: bold; }}
@@ -61,6 +72,9 @@ def style_plot(pw, lecture: bool, title: str | None = None) -> None:
     for name in ("left", "bottom"):
         ax = pi.getAxis(name)
         ax.setStyle(tickFont=font, tickTextOffset=4)
+        ax.setTextPen("#ffffff" if lecture else "#d8dde6")
         ax.enableAutoSIPrefix(False)
         if ax.labelText:
-            ax.setLabel(ax.labelText, units=ax.labelUnits or None, **{"font-size": f"{px}px", "color": "#aab3c2"})
+            ax.setLabel(ax.labelText, units=ax.labelUnits or None,
+                        **{"font-size": f"{px}px", "color": "#e0e4ea" if lecture else "#aab3c2"})
+    pw.setBackground(background(lecture))
