@@ -2,6 +2,10 @@
 RunSettings; holds no logic beyond that."""
 from __future__ import annotations
 
+from contextlib import contextmanager
+
+from PySide6.QtCore import Signal
+
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QCompleter, QDoubleSpinBox, QGridLayout, QGroupBox,
                                QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox, QWidget)
 
@@ -43,8 +47,11 @@ def _row(lay: QHBoxLayout, pairs) -> None:
 
 
 class Controls(QWidget):
+    edited = Signal()  # the user changed a run setting (not speed/pacing, not a programmatic write)
+
     def __init__(self, parent=None):
         super().__init__(parent)
+        self._quiet = 0
         lay = QHBoxLayout(self)
         lay.setContentsMargins(2, 2, 2, 2)
         common = QGroupBox("prompt")
@@ -134,6 +141,25 @@ class Controls(QWidget):
         lay.addWidget(run)
         lay.addStretch(1)
         self.dataset.currentTextChanged.connect(self._set_completer)
+        for w in (self.dataset, self.left_mode, self.order, self.k, self.right_mode, self.sampler):
+            w.currentTextChanged.connect(self._user_edit)
+        for w in (self.guidance, self.seed, self.temperature, self.steps, self.eta):
+            w.valueChanged.connect(self._user_edit)
+        self.greedy.toggled.connect(self._user_edit)
+        self.prompt.textEdited.connect(self._user_edit)
+
+    def _user_edit(self, *_):
+        if not self._quiet:
+            self.edited.emit()
+
+    @contextmanager
+    def quietly(self):
+        """Set widgets from code without it counting as the user's edit."""
+        self._quiet += 1
+        try:
+            yield
+        finally:
+            self._quiet -= 1
 
     def _set_completer(self, dataset: str):
         """Prompt completion for the dataset's classes; a prompt that does not fit the new dataset
@@ -162,6 +188,10 @@ class Controls(QWidget):
         return s.validate(), LEFT_MODES[self.left_mode.currentText()], RIGHT_MODES[self.right_mode.currentText()]
 
     def write(self, s: RunSettings, left: str = "autoregressive", right: str = "diffusion"):
+        with self.quietly():
+            self._write(s, left, right)
+
+    def _write(self, s: RunSettings, left: str, right: str):
         self.dataset.setCurrentText(s.dataset)
         self.prompt.setText("none" if s.label is None else CLASS_NAMES[s.dataset][s.label])
         self.guidance.setValue(s.guidance)

@@ -101,6 +101,7 @@ class MainWindow(QMainWindow):
         c.new_seed.clicked.connect(self.new_seed)
         c.draw.toggled.connect(self.set_drawing)
         c.complete.clicked.connect(self.complete_drawing)
+        c.edited.connect(self._on_user_edit)
         self.panels["left"].state.drawn.connect(self._mirror_drawing)
         c.cont.clicked.connect(self.run_continuations)
         c.speed.currentTextChanged.connect(lambda t: self.worker and setattr(self.worker, "steps_per_second", SPEEDS[t]))
@@ -140,9 +141,10 @@ class MainWindow(QMainWindow):
             return False
         self.scenario, self.variant = sc, variant
         self._lane_settings = {"left": left, "right": right}
-        self.controls.write(left, sc.left_mode, sc.right_mode)
-        self.controls.steps.setValue(right.diffusion.steps)
-        self.controls.speed.setCurrentText(sc.speed)
+        with self.controls.quietly():
+            self.controls.write(left, sc.left_mode, sc.right_mode)
+            self.controls.steps.setValue(right.diffusion.steps)
+            self.controls.speed.setCurrentText(sc.speed)
         more = f"   [{label} — V: next]" if label else ""
         self.caption.setText(f"{sc.title}. {sc.caption}{more}")
         return self.restart() if start else True
@@ -150,6 +152,11 @@ class MainWindow(QMainWindow):
     def next_variant(self):
         if self.scenario is not None and self.scenario.variants:
             self.apply_scenario(self.scenario.name, self.variant + 1)
+
+    def _on_user_edit(self):
+        """Changing a setting leaves the scenario: from now on the controls are the whole truth."""
+        if self.scenario is not None:
+            self.end_scenario()
 
     def end_scenario(self):
         self.scenario, self._lane_settings = None, None
@@ -183,6 +190,7 @@ class MainWindow(QMainWindow):
     def apply_settings(self, settings: runs.RunSettings, caption: str | None = None, left: str = "autoregressive",
                        right: str = "diffusion", start: bool = True):
         """Show a preset: write the settings into the controls, set the caption, start the run."""
+        self.end_scenario()
         self.controls.write(settings, left, right)
         self.caption.setText(caption or DEFAULT_CAPTION)
         if start:
@@ -263,7 +271,12 @@ class MainWindow(QMainWindow):
         self.controls.play.setText(PLAY)
 
     def new_seed(self):
-        self.controls.seed.setValue(int(np.random.default_rng().integers(0, 100000)))
+        """Another sample with the same settings (a scenario stays on, with the new seed)."""
+        seed = int(np.random.default_rng().integers(0, 100000))
+        with self.controls.quietly():
+            self.controls.seed.setValue(seed)
+        if self._lane_settings:
+            self._lane_settings = {n: s.with_changes(seed=seed) for n, s in self._lane_settings.items()}
         self.restart()
 
     def _on_finished(self):
@@ -420,8 +433,9 @@ class MainWindow(QMainWindow):
     def closeEvent(self, ev):
         self.timer.stop()
         self.stop_run()
-        if self.task is not None:
-            self.task.wait(30000)
+        if self.task is not None:  # continuations cannot be interrupted: let them finish (seconds)
+            self.statusBar().showMessage("finishing the continuations…")
+            self.task.wait()
         if self.remember:
             self.settings_store.setValue("controls", self.controls.state_dict())
             self.settings_store.setValue("lecture", self.lecture)

@@ -120,6 +120,7 @@ class RunWorker(QThread):
             t0 = time.perf_counter()
             try:
                 frame = next(lane.it)
+                engine_s = time.perf_counter() - t0  # "same wall-clock" pacing counts the network step only
                 m = metrics.frame_metrics(frame, lane.classifier)
             except StopIteration:
                 self._finish(lane)
@@ -129,7 +130,7 @@ class RunWorker(QThread):
                 traceback.print_exc()
                 self.failed.emit(lane.name, lane.error)
                 continue
-            lane.busy_s += time.perf_counter() - t0
+            lane.busy_s += engine_s
             with self.lock:
                 lane.frames.append(frame)
                 lane.metrics.append(m)

@@ -223,3 +223,23 @@ def test_scenarios_apply_and_run(qtbot, win, name):
         win.next_variant()
         wait_done(qtbot, win)
         assert len(win.lanes["right"].frames) == 2 and "2 steps" in win.caption.text()
+
+
+def test_editing_a_setting_leaves_the_scenario_but_a_new_seed_does_not(qtbot, win):
+    assert win.apply_scenario("blurry-mess")
+    wait_done(qtbot, win)
+    win.new_seed()
+    wait_done(qtbot, win)
+    assert win.scenario is not None and win.lanes["left"].frames[0].method == "one-shot"
+    win.controls.guidance.setValue(2.0)  # the user's edit: the controls are the whole truth again
+    assert win.scenario is None and win.caption.text().startswith("Left: autoregression")
+
+
+def test_closing_mid_run_stops_every_thread(qtbot, win):
+    win.controls.speed.setCurrentText("10 steps/s")
+    win.restart()
+    qtbot.waitUntil(lambda: len(win.lanes["left"].frames) >= 2, timeout=30000)
+    win.run_continuations()
+    worker, task = win.worker, win.task
+    win.close()
+    assert worker.isFinished() and task.isFinished() and not win.running_threads()
