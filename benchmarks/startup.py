@@ -7,7 +7,8 @@ For each variant (source: `python main.py`; frozen: `dist/pixels-and-noise/pixel
   plugin, from process start until the main window is mapped (polled with `xwininfo`); skipped
   when Xvfb/xwininfo are missing.
 The first run of each variant is the coldest one (files not yet in the page cache unless something
-read them recently); the table gives it and the median of all runs. Prints a table, plus the
+read them recently); the table gives it and the median of all runs. `--cold` (root only) empties the
+page cache before every run (`echo 3 > /proc/sys/vm/drop_caches`), i.e. first launch after a reboot. Prints a table, plus the
 bundle size. Settings the app remembers go to a throw-away XDG_CONFIG_HOME.
 """
 from __future__ import annotations
@@ -109,6 +110,11 @@ def time_to_window(cmd: list[str], tmp: Path, display: str, timeout: float) -> f
                 p.wait()
 
 
+def drop_caches() -> None:
+    os.sync()
+    Path("/proc/sys/vm/drop_caches").write_text("3\n")
+
+
 def dir_size(path: Path) -> int:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file() and not f.is_symlink())
 
@@ -127,6 +133,7 @@ def main(argv=None) -> int:
     ap.add_argument("--python", default=sys.executable, help="Python that runs the app from source")
     ap.add_argument("--only", choices=("source", "frozen"), help="measure one variant only")
     ap.add_argument("--no-window", action="store_true", help="skip the Xvfb time-to-window measurement")
+    ap.add_argument("--cold", action="store_true", help="empty the page cache before every run (root, Linux)")
     ap.add_argument("--timeout", type=float, default=300)
     a = ap.parse_args(argv)
 
@@ -145,11 +152,15 @@ def main(argv=None) -> int:
             for name, cmd in variants.items():
                 walls, inner, oks, ttw = [], [], [], []
                 for _ in range(a.repeat):
+                    if a.cold:
+                        drop_caches()
                     w, s, ok = self_test(cmd, tmp, a.timeout)
                     walls.append(w)
                     inner.append(s)
                     oks.append(ok)
                     if xv:
+                        if a.cold:
+                            drop_caches()
                         ttw.append(time_to_window(cmd, tmp, xv.display, a.timeout))
                     print(f"  {name}: self-test {w:.1f} s ({'ok' if ok else 'FAILED'})"
                           + (f", window after {ttw[-1]:.1f} s" if xv and ttw[-1] else ""), flush=True)
@@ -159,7 +170,8 @@ def main(argv=None) -> int:
                 xv.__exit__(None, None, None)
 
     load = os.getloadavg()
-    print(f"\nstart-up, {a.repeat} runs each (first = coldest, then median); "
+    print(f"\nstart-up, {a.repeat} runs each ({'page cache emptied before each' if a.cold else 'first = coldest'},"
+          " first and median); "
           f"load average {load[0]:.1f} on {os.cpu_count()} CPUs")
     print(f"| variant | --self-test wall (first, median) | self-test inside the app | time-to-window (xcb on Xvfb) | ok |")
     print("|---|---|---|---|---|")
