@@ -7,6 +7,8 @@ from pathlib import Path
 import imageio.v3 as iio
 import numpy as np
 
+from . import axis
+
 SCALE = 8
 
 
@@ -16,16 +18,18 @@ def _tile(frame) -> np.ndarray:
 
 
 def composite_frames(lanes: dict, max_frames: int = 300) -> list[np.ndarray]:
-    """uint8 RGB pictures along the run, at most `max_frames`, on a shared NFE axis."""
+    """uint8 RGB pictures along the run, at most `max_frames`, on the shared axis (NFE, or steps
+    when a lane ran no network)."""
     lanes = {n: fr for n, fr in lanes.items() if fr}
     if not lanes:
         raise ValueError("nothing to export: run something first")
-    top = max(fr[-1].nfe for fr in lanes.values())
+    ax = axis.axis_for_lanes(lanes.values())
+    top = max(axis.position(fr[-1], ax) for fr in lanes.values())
     out = []
-    for nfe in np.unique(np.linspace(0, top, min(max_frames, top + 1)).round().astype(int)):
+    for pos in np.unique(np.linspace(0, top, min(max_frames, top + 1)).round().astype(int)):
         rows = []
         for fr in lanes.values():
-            i = max(0, int(np.searchsorted([f.nfe for f in fr], nfe, side="right")) - 1)
+            i = max(0, int(np.searchsorted([axis.position(f, ax) for f in fr], pos, side="right")) - 1)
             rows.append(_tile(fr[i]))
         pic = np.concatenate([np.pad(r, ((4, 4), (4, 4)), constant_values=0.15) for r in rows], axis=0)
         out.append(np.repeat((pic * 255).astype(np.uint8)[..., None], 3, axis=2))

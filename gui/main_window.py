@@ -15,13 +15,15 @@ from engine.data import CLASS_NAMES
 from engine.models import load_models
 from engine.weights import WeightsError
 
-from . import style
+from . import axis, style
 from .controls import PACINGS, PAUSE, PLAY, SPEEDS, Controls
 from .panels import MethodPanel
 from .plots import PlotsRow
 from .worker import Lane, RunWorker, TaskWorker, share_cpu_with_gui
 
 LANES = ("left", "right")
+FORWARD_CAPTION = ("The forward processes: a real image losing its pixels (left) or being noised (right). "
+                   "This is what the two generators learn to undo. The plots measure the degraded image.")
 DEFAULT_CAPTION = ("Left: autoregression fixes pixels one step at a time. Right: diffusion removes a little noise "
                    "per step. In both, x0 (predicted clean image) is the mean of what the image can still become.")
 
@@ -43,6 +45,7 @@ class MainWindow(QMainWindow):
         self.follow = True
         self._painted_version = -1
         self._target = None
+        self.axis = axis.NFE
         self.scenario: scenarios.Scenario | None = None
         self.variant = 0
         self._lane_settings: dict | None = None  # per-lane settings while a scenario is active
@@ -230,7 +233,10 @@ class MainWindow(QMainWindow):
                                                     f" — “{CLASS_NAMES[ls.dataset][ls.label]}”"), mode)
             self.lanes[name] = Lane(name, self._lane_factory(mode, models, ls), models.classifier)
         self._cont_pending = bool(self.scenario and self.scenario.continuations_at and known is None)
-        self.plots.clear()
+        self.axis = axis.axis_for_modes(m for m in (left, right))
+        if self.caption.text() in (DEFAULT_CAPTION, FORWARD_CAPTION):  # never overwrite a preset's caption
+            self.caption.setText(FORWARD_CAPTION if self.axis == axis.STEP else DEFAULT_CAPTION)
+        self.plots.clear(ax=self.axis)
         self.timeline.blockSignals(True)
         self.timeline.setRange(0, 0)
         self.timeline.blockSignals(False)
@@ -295,8 +301,9 @@ class MainWindow(QMainWindow):
             return
         self._painted_version = version
         self._maybe_auto_continuations(snap)
-        max_nfe = max((fr[-1].nfe for fr, _, _ in snap.values() if fr), default=0)
-        planned = [fr[-1].total_steps * fr[-1].nfe / (fr[-1].step + 1) for fr, _, _ in snap.values() if fr]
+        ax = self.axis
+        max_nfe = max((axis.position(fr[-1], ax) for fr, _, _ in snap.values() if fr), default=0)
+        planned = [fr[-1].total_steps * axis.position(fr[-1], ax) / (fr[-1].step + 1) for fr, _, _ in snap.values() if fr]
         if planned:
             self.plots.set_planned_nfe(round(max(planned)))
         self.timeline.blockSignals(True)  # following the run is not a scrub
@@ -313,17 +320,20 @@ class MainWindow(QMainWindow):
             self.follow = True
             self.run_continuations()
 
+    def _index_at(self, frames: list, pos: int) -> int:
+        """The last frame at or before timeline position `pos` (a lane may lag or have finished)."""
+        return max(0, int(np.searchsorted([axis.position(f, self.axis) for f in frames], pos, side="right")) - 1)
+
     def _show_at(self, nfe: int, snap):
         for name, (frames, mets, dist) in snap.items():
             if not frames:
                 continue
-            nfes = [f.nfe for f in frames]
-            i = max(0, int(np.searchsorted(nfes, nfe, side="right")) - 1)
+            i = self._index_at(frames, nfe)
             self.panels[name].show_frame(frames, i)
-            self.plots.update_lane(name, mets, dist, self._target, i)
+            self.plots.update_lane(name, mets, dist, self._target, i, self.axis)
             self.plots.update_strip(name, frames, i)
         self.plots.set_cursor(nfe)
-        self.timeline_label.setText(f"NFE {nfe}")
+        self.timeline_label.setText(f"{axis.SHORT[self.axis]} {nfe}")
 
     def _timeline_moved(self, value: int):
         """Drag, click, wheel or keys on the slider."""
@@ -376,8 +386,7 @@ class MainWindow(QMainWindow):
         _, snap = self._snapshot()
         for name, (frames, _, _) in snap.items():
             if frames:
-                nfes = [f.nfe for f in frames]
-                out[name] = frames[max(0, int(np.searchsorted(nfes, self.timeline.value(), side="right")) - 1)]
+                out[name] = frames[self._index_at(frames, self.timeline.value())]
         return out
 
     def run_continuations(self):
@@ -396,7 +405,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"running {k} continuations of each method…")
         self.task = TaskWorker(lambda: {n: continuations(models, f, k=k, seed=self.controls.seed.value())
                                         for n, f in frames.items()})
-        run, at = self.worker, {n: f.nfe for n, f in frames.items()}
+        run, at = self.worker, {n: axis.position(f, self.axis) for n, f in frames.items()}
         self.task.done.connect(lambda result: self._show_continuations(result, at) if self.worker is run else None)
         self.task.failed.connect(self.show_error)
         self._threads.add(self.task)

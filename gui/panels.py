@@ -156,6 +156,9 @@ class MethodPanel(QWidget):
     def show_frame(self, frames: list, i: int):
         """Paint frame i of a run (all frames up to i are available for the order map)."""
         f = frames[i]
+        x0_title = "x0: the real image" if f.method.startswith("forward") else "x0: predicted clean image"
+        if self.x0.title.text() != x0_title:
+            self.x0.title.setText(x0_title)
         if self._cont_nfe is not None and f.nfe != self._cont_nfe:
             self.hide_continuations()  # moved on (play, step, scrub): back to the method's views
         if f.known is not None:  # AR: pixels not fixed yet in neutral grey, so fixed black is visible
@@ -175,7 +178,7 @@ class MethodPanel(QWidget):
         elif f.noise_level is not None:
             nl = f.noise_level
             self.state.set_outline(None)
-            self.extra.title.setText("predicted noise ε̂")
+            self.extra.title.setText("the noise ε added" if f.method.startswith("forward") else "predicted noise ε̂")
             self.extra.image.setColorMap(pg.colormap.get("CET-D1"))
             if nl.eps_hat is not None:
                 self.extra.set_image(nl.eps_hat[0], levels=(-3, 3))
@@ -190,7 +193,7 @@ class MethodPanel(QWidget):
                 self.extra.set_image(f.uncertainty[0], levels=(0, 0.5))
             elif f.known is not None:
                 self.extra.title.setText("pixels still present")
-                self.extra.set_image(f.known[0].astype(np.float32))
+                self.extra.set_image(_with_unset(np.full((28, 28), 0.8, np.float32), f.known[0]), levels=(0, 255))
             self.empty.setText(_explain(f))
             self.bottom.setCurrentWidget(self.empty)
 

@@ -12,7 +12,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
-from . import style
+from . import axis, style
 from .canvas import ImageCanvas
 
 PLOTS = {
@@ -25,6 +25,9 @@ PLOTS = {
     "prob": ("classifier p(class | x0)", "What a separately trained classifier sees in x0: probability of the "
              "requested class (or of its top class when there is no prompt)."),
 }
+# Forward processes (a real image erased or noised) are measured on the image itself.
+FORWARD_TITLES = {"distance": "distance of the image to the real one", "sharpness": "sharpness of the image",
+                  "uncertainty": "mean uncertainty", "prob": "classifier p(class | image)"}
 STRIP = 8  # thumbnails per strip
 _Y0 = {"distance": 0.5, "sharpness": 0.2, "uncertainty": 0.2, "prob": 1.0}
 
@@ -78,6 +81,7 @@ class PlotsRow(QWidget):
         self.clear()
 
     def set_lecture(self, lecture: bool):
+        self.lecture = lecture
         for w in self.widgets.values():
             style.style_plot(w, lecture)
         for (_, lane), curve in self.curves.items():
@@ -86,7 +90,12 @@ class PlotsRow(QWidget):
         font.setPixelSize(style.plot_font_px(lecture) + 2)
         self.pending.setFont(font)
 
-    def clear(self, planned_nfe: int = 100):
+    def clear(self, planned_nfe: int = 100, ax: str = axis.NFE):
+        self.axis = ax
+        for key, w in self.widgets.items():
+            w.getPlotItem().getAxis("bottom").setLabel(axis.LABEL[ax])
+            w._pn_title = FORWARD_TITLES[key] if ax == axis.STEP else PLOTS[key][0]
+        self.set_lecture(self.lecture)
         for c in self.curves.values():
             c.setData([], [])
         for s in self.strips.values():
@@ -118,13 +127,13 @@ class PlotsRow(QWidget):
             self.ymax[key] = _nice_ceil(float(v.max()) * 1.05)
             self.widgets[key].setYRange(0, self.ymax[key], padding=0.02)
 
-    def update_lane(self, lane: str, metrics: list, distances, target: int | None, upto: int):
+    def update_lane(self, lane: str, metrics: list, distances, target: int | None, upto: int, ax: str = axis.NFE):
         """Redraw one lane's curves from its metrics (all steps so far), only if something changed."""
-        stamp = (len(metrics), distances is not None, target)
+        stamp = (len(metrics), distances is not None, target, ax)
         if not metrics or self._painted.get(lane) == stamp:
             return
         self._painted[lane] = stamp
-        nfe = np.array([m["nfe"] for m in metrics], np.float32)
+        nfe = np.array([axis.metric_position(m, ax) for m in metrics], np.float32)
         self.set_planned_nfe(int(nfe[-1]))
         sharp = [m["sharpness"] for m in metrics]
         self._grow_y("sharpness", sharp)
@@ -159,7 +168,9 @@ class PlotsRow(QWidget):
         if self._painted.get(key) == tuple(idx):
             return
         self._painted[key] = tuple(idx)
-        self.strips[lane].set_image(np.concatenate([frames[i].x0_mean[0] for i in idx], axis=1))
+        forward = frames[0].method.startswith("forward")  # its x0 is the real image: show the image itself
+        self.strips[lane].set_image(np.concatenate([(frames[i].state if forward else frames[i].x0_mean)[0]
+                                                    for i in idx], axis=1))
 
     def set_cursor(self, nfe: float):
         for c in self.cursors:

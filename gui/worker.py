@@ -13,7 +13,7 @@ import sys
 import threading
 import time
 import traceback
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from PySide6.QtCore import QThread, Signal
 
@@ -121,7 +121,7 @@ class RunWorker(QThread):
             try:
                 frame = next(lane.it)
                 engine_s = time.perf_counter() - t0  # "same wall-clock" pacing counts the network step only
-                m = metrics.frame_metrics(frame, lane.classifier)
+                m = metrics.frame_metrics(_measured(frame), lane.classifier)
             except StopIteration:
                 self._finish(lane)
                 continue
@@ -151,11 +151,24 @@ class RunWorker(QThread):
             return
         lane.done = True
         if lane.frames:
-            d = metrics.distances_to_final(lane.frames)
+            if _is_forward(lane.frames[-1]):  # how far the image has drifted from the real one
+                d = [metrics.distance(f.state[0], f.x0_mean[0]) for f in lane.frames]
+            else:
+                d = metrics.distances_to_final(lane.frames)
             with self.lock:
                 lane.distances = list(d)
                 self.version += 1
         self.lane_finished.emit(lane.name)
+
+
+def _is_forward(frame) -> bool:
+    return frame.method.startswith("forward")
+
+
+def _measured(frame):
+    """What the plots measure: x0 of a generating run; the degraded image itself of a forward
+    process (its x0 is the real image, the same at every step)."""
+    return replace(frame, x0_mean=frame.state) if _is_forward(frame) else frame
 
 
 class TaskWorker(QThread):

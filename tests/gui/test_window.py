@@ -198,6 +198,10 @@ def test_other_left_modes(qtbot, win, mode):
     win.restart()
     wait_done(qtbot, win)
     assert win.lanes["left"].frames and win.lanes["right"].frames[-1].noise_level.t == 999
+    # no network runs in the forward processes: the timeline and plots count steps instead of NFE
+    assert win.axis == "step" and win.timeline.maximum() == max(len(ln.frames) for ln in win.lanes.values())
+    win.timeline.setValue(5)
+    assert win.current_frames()["right"].step == 4 and win.timeline_label.text() == "step 5"
 
 
 def test_main_bad_arguments_exit_2():
