@@ -35,9 +35,9 @@ def measure(win, k: str, steps: int, order: str, lecture: bool) -> tuple:
     gaps, last, paints, slowest = [], [time.perf_counter()], [0], [0.0]
     original = win._show_at
 
-    def counting_show(*a):
+    def counting_show(*a, **kw):
         t = time.perf_counter()
-        original(*a)
+        original(*a, **kw)
         paints[0] += 1
         slowest[0] = max(slowest[0], time.perf_counter() - t)
 

@@ -1,6 +1,7 @@
 """The lecture window: controls, the two panels side by side, plots, a timeline, a caption."""
 from __future__ import annotations
 
+import time
 import weakref
 
 import numpy as np
@@ -22,6 +23,9 @@ from .plots import PlotsRow
 from .worker import Lane, RunWorker, TaskWorker, share_cpu_with_gui
 
 LANES = ("left", "right")
+# While a run plays, canvases repaint at display rate but the curves and strips at 10 Hz: they
+# are half the cost of a repaint and move smoothly enough at that rate.
+PLOT_INTERVAL_S = 0.1
 FORWARD_CAPTION = ("The forward processes: a real image losing its pixels (left) or being noised (right). "
                    "This is what the two generators learn to undo. The plots measure the degraded image.")
 DEFAULT_CAPTION = ("Left: autoregression fixes pixels one step at a time. Right: diffusion removes a little noise "
@@ -46,6 +50,7 @@ class MainWindow(QMainWindow):
         self._painted_version = -1
         self._target = None
         self.axis = axis.NFE
+        self._plotted_at = 0.0
         self.scenario: scenarios.Scenario | None = None
         self.variant = 0
         self._lane_settings: dict | None = None  # per-lane settings while a scenario is active
@@ -311,7 +316,11 @@ class MainWindow(QMainWindow):
         if self.follow:
             self.timeline.setValue(max_nfe)
         self.timeline.blockSignals(False)
-        self._show_at(self.timeline.value(), snap)
+        now = time.perf_counter()
+        plots_due = force or now - self._plotted_at >= PLOT_INTERVAL_S or all(ln.done for ln in self.lanes.values())
+        if plots_due:
+            self._plotted_at = now
+        self._show_at(self.timeline.value(), snap, plots=plots_due)
 
     def _maybe_auto_continuations(self, snap):
         frames = snap["left"][0] if "left" in snap else []
@@ -324,14 +333,16 @@ class MainWindow(QMainWindow):
         """The last frame at or before timeline position `pos` (a lane may lag or have finished)."""
         return max(0, int(np.searchsorted([axis.position(f, self.axis) for f in frames], pos, side="right")) - 1)
 
-    def _show_at(self, nfe: int, snap):
+    def _show_at(self, nfe: int, snap, plots: bool = True):
+        """Paint the step at timeline position `nfe`: canvases always, plots when `plots`."""
         for name, (frames, mets, dist) in snap.items():
             if not frames:
                 continue
             i = self._index_at(frames, nfe)
             self.panels[name].show_frame(frames, i)
-            self.plots.update_lane(name, mets, dist, self._target, i, self.axis)
-            self.plots.update_strip(name, frames, i)
+            if plots:
+                self.plots.update_lane(name, mets, dist, self._target, i, self.axis)
+                self.plots.update_strip(name, frames, i)
         self.plots.set_cursor(nfe)
         self.timeline_label.setText(f"{axis.SHORT[self.axis]} {nfe}")
 
