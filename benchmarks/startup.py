@@ -170,8 +170,8 @@ def main(argv=None) -> int:
                 xv.__exit__(None, None, None)
 
     load = os.getloadavg()
-    print(f"\nstart-up, {a.repeat} runs each ({'page cache emptied before each' if a.cold else 'first = coldest'},"
-          " first and median); "
+    print(f"\nstart-up, {a.repeat} runs each ({'page cache emptied before each' if a.cold else 'the first is the coldest'}): "
+          "first run, median; "
           f"load average {load[0]:.1f} on {os.cpu_count()} CPUs")
     print(f"| variant | --self-test wall (first, median) | self-test inside the app | time-to-window (xcb on Xvfb) | ok |")
     print("|---|---|---|---|---|")
