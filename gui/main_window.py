@@ -343,7 +343,7 @@ class MainWindow(QMainWindow):
             if plots:
                 self.plots.update_lane(name, mets, dist, self._target, i, self.axis)
                 self.plots.update_strip(name, frames, i)
-        self.plots.set_cursor(nfe)
+        self.plots.set_cursor(None if self.follow else nfe)
         self.timeline_label.setText(f"{axis.SHORT[self.axis]} {nfe}")
 
     def _timeline_moved(self, value: int):

@@ -10,7 +10,8 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from . import axis, style
 from .canvas import ImageCanvas
@@ -45,6 +46,12 @@ class PlotsRow(QWidget):
         super().__init__(parent)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
+        names = {"left": "autoregressive", "right": "diffusion"}
+        legend = ("&nbsp;" * 10).join(f'<span style="color: rgb{tuple(c)}; font-weight: bold;">━━ {names.get(lane, lane)}</span>'
+                               for lane, c in lane_colors.items())
+        self.legend = QLabel(legend, alignment=Qt.AlignCenter)
+        self.legend.setToolTip("Both methods on one axis: the number of network evaluations spent so far.")
+        outer.addWidget(self.legend)
         row = QHBoxLayout()
         outer.addLayout(row, 3)
         self.curves, self.cursors, self.widgets = {}, [], {}
@@ -55,7 +62,7 @@ class PlotsRow(QWidget):
             w = pg.PlotWidget()
             w.setToolTip(tip)
             w.setLabel("bottom", "network evaluations")
-            w.showGrid(x=True, y=True, alpha=0.25)
+            w.showGrid(x=False, y=False)  # a grid makes every curve update repaint both axes
             w.setMouseEnabled(False, False)
             w.hideButtons()
             w.getPlotItem().setMenuEnabled(False)
@@ -172,6 +179,13 @@ class PlotsRow(QWidget):
         self.strips[lane].set_image(np.concatenate([(frames[i].state if forward else frames[i].x0_mean)[0]
                                                     for i in idx], axis=1))
 
-    def set_cursor(self, nfe: float):
+    def set_cursor(self, nfe: float | None):
+        """The step on screen; None hides it (while following a run it would only sit at the end
+        of the curves, and moving it repaints every plot and its axes)."""
+        if nfe == getattr(self, "_cursor", "unset"):
+            return
+        self._cursor = nfe
         for c in self.cursors:
-            c.setValue(nfe)
+            c.setVisible(nfe is not None)
+            if nfe is not None:
+                c.setValue(nfe)
