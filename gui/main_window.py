@@ -8,15 +8,15 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QMainWindow, QSlider, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QSlider, QVBoxLayout, QWidget
 
 from engine import runs, scenarios
-from engine.continuations import continuations
 from engine.data import CLASS_NAMES
 from engine.models import load_models
 from engine.weights import WeightsError
 
 from . import axis, style
+from .interactions import InteractionsMixin
 from .controls import PACINGS, PAUSE, PLAY, SPEEDS, Controls
 from .panels import MethodPanel
 from .plots import PlotsRow
@@ -32,7 +32,7 @@ DEFAULT_CAPTION = ("Left: autoregression fixes pixels one step at a time. Right:
                    "per step. In both, x0 (predicted clean image) is the mean of what the image can still become.")
 
 
-class MainWindow(QMainWindow):
+class MainWindow(InteractionsMixin, QMainWindow):
     def __init__(self, device: str = "auto", lecture: bool | None = False, remember: bool = True):
         """lecture=None: the look remembered from last time."""
         super().__init__()
@@ -358,37 +358,6 @@ class MainWindow(QMainWindow):
         if self.worker is not None:
             self._show_at(value, self._snapshot()[1])
 
-    # -- interactions ----------------------------------------------------------------------
-    def set_drawing(self, on: bool):
-        canvas = self.panels["left"].state
-        if on:
-            self.stop_run()
-            self.panels["left"].reset(None, "autoregressive")  # a clean slate: no stale run beside the drawing
-            self.panels["right"].reset(None, "diffusion")
-            self.plots.clear()
-            for p in self.panels.values():
-                p.counter.setText("drawing")
-            canvas.clear_drawing()
-        canvas.enable_drawing(on)
-        self.caption.setText("Draw: left button ink, right button background; grey pixels are left for the models. "
-                             "Then press Complete." if on else self.caption.text())
-
-    def _mirror_drawing(self):
-        """The right panel shows the same known pixels: both methods complete the same drawing."""
-        c = self.panels["left"].state
-        if c.drawing_enabled:
-            self.panels["right"].state.set_image(c.image.image)
-
-    def complete_drawing(self):
-        c = self.panels["left"].state
-        if not c.known.any():
-            self.show_error("draw something first (✎ draw), then Complete")
-            return
-        known, values = c.known.copy(), c.values.copy()
-        self.end_scenario()
-        self.caption.setText("Completion: both models keep your pixels and fill in the rest.")
-        self.restart(known=known, values=values)
-
     def current_frames(self) -> dict:
         """The frame on screen for each lane (the timeline position)."""
         out = {}
@@ -399,55 +368,6 @@ class MainWindow(QMainWindow):
             if frames:
                 out[name] = frames[self._index_at(frames, self.timeline.value())]
         return out
-
-    def run_continuations(self):
-        frames = {n: f for n, f in self.current_frames().items() if f.method in ("autoregressive", "diffusion")}
-        if not frames:
-            self.show_error("K continuations need an autoregressive or diffusion run on screen")
-            return
-        if self.worker is not None:
-            self.worker.pause()
-            self.controls.play.setText(PLAY)
-        if self.task is not None and self.task.isRunning():
-            self.show_error("continuations are still running: wait for them to finish")
-            return
-        models = self.models(self.controls.dataset.currentText())
-        k = self.controls.cont_k.value()
-        self.statusBar().showMessage(f"running {k} continuations of each method…")
-        self.task = TaskWorker(lambda: {n: continuations(models, f, k=k, seed=self.controls.seed.value())
-                                        for n, f in frames.items()})
-        run, at = self.worker, {n: axis.position(f, self.axis) for n, f in frames.items()}
-        self.task.done.connect(lambda result: self._show_continuations(result, at) if self.worker is run else None)
-        self.task.failed.connect(self.show_error)
-        self._threads.add(self.task)
-        self.task.start()
-
-    def _show_continuations(self, result: dict, at: dict):
-        for name, c in result.items():
-            self.panels[name].show_continuations(c, at[name])
-        self.statusBar().showMessage("continuations done", 4000)
-
-    # -- export ----------------------------------------------------------------------------
-    def export_png(self, path: str) -> bool:
-        return self.grab().save(path)
-
-    def export_png_dialog(self):
-        path, _ = QFileDialog.getSaveFileName(self, "Save the window as PNG", "pixels-and-noise.png", "PNG (*.png)")
-        if path:
-            self.export_png(path)
-
-    def export_run_dialog(self):
-        path, _ = QFileDialog.getSaveFileName(self, "Save the run", "run.gif", "GIF (*.gif);;MP4 (*.mp4)")
-        if path:
-            try:
-                self.export_run(path)
-            except (OSError, ValueError) as e:
-                self.show_error(str(e))
-
-    def export_run(self, path: str) -> None:
-        from .export import write_run
-        _, snap = self._snapshot()
-        write_run({n: fr for n, (fr, _, _) in snap.items()}, path)
 
     # -- lifecycle -------------------------------------------------------------------------
     def closeEvent(self, ev):
