@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QFileDialog
 from engine.continuations import continuations
 
 from . import axis
+from .controls import PLAY
 from .worker import TaskWorker
 
 
