@@ -247,3 +247,30 @@ def test_closing_mid_run_stops_every_thread(qtbot, win):
     worker, task = win.worker, win.task
     win.close()
     assert worker.isFinished() and task.isFinished() and not win.running_threads()
+
+
+def test_keyboard_shortcuts(qtbot, win):
+    from PySide6.QtCore import Qt
+    win.controls.speed.setCurrentText("10 steps/s")
+    win.activateWindow()
+    qtbot.waitUntil(win.isActiveWindow, timeout=5000)
+    qtbot.keyClick(win, Qt.Key_Space)  # play
+    qtbot.waitUntil(lambda: win.worker is not None and sum(len(ln.frames) for ln in win.lanes.values()) >= 2,
+                    timeout=30000)
+    qtbot.keyClick(win, Qt.Key_Space)  # pause
+    assert win.worker.is_paused()
+    n = sum(len(ln.frames) for ln in win.lanes.values())
+    qtbot.keyClick(win, Qt.Key_Right)  # one step
+    qtbot.waitUntil(lambda: sum(len(ln.frames) for ln in win.lanes.values()) == n + 1, timeout=10000)
+    qtbot.keyClick(win, Qt.Key_L)
+    assert win.lecture
+    seed, first = win.controls.seed.value(), win.worker
+    qtbot.keyClick(win, Qt.Key_N)  # new seed, new run
+    assert win.controls.seed.value() != seed and win.worker is not first
+    qtbot.keyClick(win, Qt.Key_F11)
+    assert win.isFullScreen()
+    qtbot.keyClick(win, Qt.Key_F11)
+    assert not win.isFullScreen()
+    second = win.worker
+    qtbot.keyClick(win, Qt.Key_R)  # restart
+    assert win.worker is not second and second.isFinished()
