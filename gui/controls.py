@@ -120,7 +120,8 @@ class Controls(QWidget):
         self.step.setToolTip("One step (→): one network evaluation of the method whose turn it is.")
         self.restart = QPushButton("⟲ restart")
         self.restart.setToolTip("Start again with the current settings (R).")
-        self.speed = _combo(SPEEDS, "How fast the engine may go.", "50 steps/s")
+        self.speed = _combo(SPEEDS, "Steps per second, both panels together: slow enough to talk over, or 'max' to see "
+                            "what the hardware does.", "50 steps/s")
         self.pacing = _combo(PACINGS, "Same NFE budget: both advance one network evaluation at a time, so the "
                              "counters race honestly. Same wall-clock: equal engine time. Or each as fast as it can.")
         self.draw = QPushButton("✎ draw", checkable=True)

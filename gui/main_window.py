@@ -226,6 +226,7 @@ class MainWindow(InteractionsMixin, QMainWindow):
         self.show_error("")
         self.controls.draw.setChecked(False)
         self._target = s.label
+        self.plots.set_class_name(None if s.label is None else CLASS_NAMES[s.dataset][s.label])
         titles = {"autoregressive": "AUTOREGRESSIVE", "diffusion": "DIFFUSION", "one-shot-mean": "ONE SHOT: THE MEAN",
                   "one-shot-independent": "ONE SHOT: INDEPENDENT PIXELS", "forward-autoregressive": "ERASING (FORWARD)",
                   "forward-diffusion": "NOISING (FORWARD)"}

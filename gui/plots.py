@@ -103,6 +103,7 @@ class PlotsRow(QWidget):
             w.getPlotItem().getAxis("bottom").setLabel(axis.LABEL[ax])
             w._pn_title = FORWARD_TITLES[key] if ax == axis.STEP else PLOTS[key][0]
         self.set_lecture(self.lecture)
+        self.set_class_name(getattr(self, "_class_name", None))
         for c in self.curves.values():
             c.setData([], [])
         for s in self.strips.values():
@@ -126,6 +127,14 @@ class PlotsRow(QWidget):
         for w in self.widgets.values():
             w.setXRange(0, nfe, padding=0.02)
         self.pending.setPos(nfe / 2, self.ymax.get("distance", _Y0["distance"]) / 2)
+
+    def set_class_name(self, name: str | None) -> None:
+        """Name the class the probability plot follows: the prompt's, or the top class."""
+        self._class_name = name
+        w = self.widgets["prob"]
+        cls = f"“{name}”" if name else "top class"
+        w._pn_title = (f"classifier p({cls} | image)" if self.axis == axis.STEP else f"classifier p({cls} | x0)")
+        style.style_plot(w, self.lecture)
 
     def _grow_y(self, key: str, values) -> None:
         v = np.asarray(values, np.float64)

@@ -38,10 +38,10 @@ def run_self_test(app, outdir: str | Path, device: str = "auto") -> int:
     win.resize(1920, 1080)
     win.show()
 
-    def run_panels():
+    def run_panels(dataset: str, prompt: str):
         c = win.controls
-        c.dataset.setCurrentText("mnist")
-        c.prompt.setText("seven")
+        c.dataset.setCurrentText(dataset)
+        c.prompt.setText(prompt)
         c.k.setCurrentText("64")
         c.steps.setValue(10)
         c.speed.setCurrentText("max")
@@ -59,7 +59,8 @@ def run_self_test(app, outdir: str | Path, device: str = "auto") -> int:
             raise RuntimeError(errors or "run did not finish in 120 s")
         return {n: {"frames": len(ln.frames), "nfe": ln.frames[-1].nfe} for n, ln in win.lanes.items()}
 
-    check("run both panels through the worker", run_panels)
+    check("run both panels through the worker (fashion, sneaker)", lambda: run_panels("fashion", "sneaker"))
+    check("run both panels through the worker (mnist, seven)", lambda: run_panels("mnist", "seven"))
 
     def grab():
         path = out / "window.png"

@@ -116,6 +116,10 @@ def test_draw_then_complete_keeps_the_drawing(qtbot, win):
     for r in range(4, 24):
         canvas.paint_at(14, r, ink=True)
     canvas.paint_at(3, 3, ink=False)
+    from PySide6.QtCore import QPoint, Qt
+    vp = canvas.view.viewport()
+    qtbot.mouseClick(vp, Qt.LeftButton, pos=QPoint(vp.width() // 2, vp.height() // 2))  # a real click: the centre
+    assert canvas.known[13:15, 13:15].any() and canvas.values[13:15, 13:15].max() == 1.0
     known, values = canvas.known.copy(), canvas.values.copy()
     win.complete_drawing()
     wait_done(qtbot, win)
