@@ -32,7 +32,7 @@ def stylesheet(lecture: bool) -> str:
     QLabel#title {{ font-size: {base + 6}px; font-weight: bold; }}
     QLabel#caption {{ font-size: {base + (4 if lecture else 1)}px; color: #ffffff; padding: 4px 8px;
                       background: #1d2330; border-radius: 6px; }}
-    QLabel#counter {{ font-size: {base + 2}px; font-family: monospace; }}
+    QLabel#counter {{ font-size: {base + 4}px; font-family: monospace; font-weight: bold; }}
     QLabel#canvasTitle {{ font-size: {base}px; color: {dim}; }}
     QLabel#banner {{ font-size: {base + 3}px; font-weight: bold; color: #ffffff; background: #8a1f1f;
                      padding: 4px 8px; border-radius: 6px; }}
