@@ -26,6 +26,7 @@ LANES = ("left", "right")
 # While a run plays, canvases repaint at display rate but the curves and strips at 10 Hz: they
 # are half the cost of a repaint and move smoothly enough at that rate.
 PLOT_INTERVAL_S = 0.1
+SIDE_INTERVAL_S = 1 / 15  # the side views (order map, pixel distribution, eps, schedule): 15 Hz
 FORWARD_CAPTION = ("The forward processes: a real image losing its pixels (left) or being noised (right). "
                    "This is what the two generators learn to undo. The plots measure the degraded image.")
 DEFAULT_CAPTION = ("Left: autoregression fixes pixels one step at a time. Right: diffusion removes a little noise "
@@ -50,7 +51,8 @@ class MainWindow(InteractionsMixin, QMainWindow):
         self._painted_version = -1
         self._target = None
         self.axis = axis.NFE
-        self._plotted_at = 0.0
+        self._plotted_at = self._side_at = 0.0
+        self._stale = False
         self.scenario: scenarios.Scenario | None = None
         self.variant = 0
         self._lane_settings: dict | None = None  # per-lane settings while a scenario is active
@@ -303,7 +305,7 @@ class MainWindow(InteractionsMixin, QMainWindow):
         if self.worker is None:
             return
         version, snap = self._snapshot()
-        if version == self._painted_version and not force:
+        if version == self._painted_version and not force and not self._stale:
             return
         self._painted_version = version
         self._maybe_auto_continuations(snap)
@@ -321,7 +323,11 @@ class MainWindow(InteractionsMixin, QMainWindow):
         plots_due = force or now - self._plotted_at >= PLOT_INTERVAL_S or all(ln.done for ln in self.lanes.values())
         if plots_due:
             self._plotted_at = now
-        self._show_at(self.timeline.value(), snap, plots=plots_due)
+        side_due = plots_due or now - self._side_at >= SIDE_INTERVAL_S
+        if side_due:
+            self._side_at = now
+        self._stale = not (plots_due and side_due)  # skipped views catch up on a later tick, even if paused
+        self._show_at(self.timeline.value(), snap, plots=plots_due, side=side_due)
 
     def _maybe_auto_continuations(self, snap):
         frames = snap["left"][0] if "left" in snap else []
@@ -334,13 +340,14 @@ class MainWindow(InteractionsMixin, QMainWindow):
         """The last frame at or before timeline position `pos` (a lane may lag or have finished)."""
         return max(0, int(np.searchsorted([axis.position(f, self.axis) for f in frames], pos, side="right")) - 1)
 
-    def _show_at(self, nfe: int, snap, plots: bool = True):
-        """Paint the step at timeline position `nfe`: canvases always, plots when `plots`."""
+    def _show_at(self, nfe: int, snap, plots: bool = True, side: bool = True):
+        """Paint the step at timeline position `nfe`: state and x0 always, the panels' side views
+        when `side`, the plots when `plots`."""
         for name, (frames, mets, dist) in snap.items():
             if not frames:
                 continue
             i = self._index_at(frames, nfe)
-            self.panels[name].show_frame(frames, i)
+            self.panels[name].show_frame(frames, i, side=side)
             if plots:
                 self.plots.update_lane(name, mets, dist, self._target, i, self.axis)
                 self.plots.update_strip(name, frames, i)

@@ -153,8 +153,9 @@ class MethodPanel(QWidget):
         rgb[np.isnan(self._order_map)] = style.UNSET  # not fixed yet: neutral grey, not "early"
         return rgb.reshape(28, 28, 3)
 
-    def show_frame(self, frames: list, i: int):
-        """Paint frame i of a run (all frames up to i are available for the order map)."""
+    def show_frame(self, frames: list, i: int, side: bool = True):
+        """Paint frame i of a run (all frames up to i are available for the order map). With
+        side=False only the state, x0 and counter: the side views can follow at a lower rate."""
         f = frames[i]
         x0_title = "x0: the real image" if f.method.startswith("forward") else "x0: predicted clean image"
         if self.x0.title.text() != x0_title:
@@ -168,34 +169,43 @@ class MethodPanel(QWidget):
         self.x0.set_image(f.x0_mean[0])
         self.counter.setText(f"step {f.step + 1} / {f.total_steps}   NFE {f.nfe}   {f.elapsed_s:.1f} s")
         if f.new_pixels is not None:
+            self.state.set_outline(f.new_pixels.indices[0])
+        elif side or f.noise_level is not None:
+            self.state.set_outline(None)
+        if not side:
+            return
+        if f.new_pixels is not None:
             self.extra.title.setText("order: blue first")
             self.extra.set_image(self._order_image(frames, i), levels=(0, 255))
-            self.state.set_outline(f.new_pixels.indices[0])
             self.bottom.setCurrentWidget(self.hist)
             p = f.new_pixels.probs[0, 0]
             self.hist_bars.setData(np.arange(257) - 0.5, p)
             self.hist_line.setValue(float(f.new_pixels.values[0, 0]))
         elif f.noise_level is not None:
             nl = f.noise_level
-            self.state.set_outline(None)
             self.extra.title.setText("the noise ε added" if f.method.startswith("forward") else "predicted noise ε̂")
-            self.extra.image.setColorMap(pg.colormap.get("CET-D1"))
+            self._extra_cmap("CET-D1")
             if nl.eps_hat is not None:
                 self.extra.set_image(nl.eps_hat[0], levels=(-3, 3))
             self.bottom.setCurrentWidget(self.sched)
             t = max(nl.t, 0)
             self.sched_dot.setData([t], [nl.alpha_bar])
         else:
-            self.state.set_outline(None)
             if f.uncertainty is not None:
                 self.extra.title.setText("per-pixel std")
-                self.extra.image.setColorMap(pg.colormap.get("magma"))
+                self._extra_cmap("magma")
                 self.extra.set_image(f.uncertainty[0], levels=(0, 0.5))
             elif f.known is not None:
                 self.extra.title.setText("pixels still present")
                 self.extra.set_image(_with_unset(np.full((28, 28), 0.8, np.float32), f.known[0]), levels=(0, 255))
             self.empty.setText(_explain(f))
             self.bottom.setCurrentWidget(self.empty)
+
+    def _extra_cmap(self, name: str):
+        """Set the side image's colour map only when it changes (setting it re-renders)."""
+        if getattr(self, "_cmap_name", None) != name:
+            self._cmap_name = name
+            self.extra.image.setColorMap(pg.colormap.get(name))
 
     def show_continuations(self, c, at_nfe: int | None = None):
         """Show K continuations' mean and std in the side column until the view leaves that step."""

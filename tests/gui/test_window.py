@@ -66,6 +66,10 @@ def test_pause_resume_and_single_step(qtbot, win):
     qtbot.waitUntil(lambda: sum(len(ln.frames) for ln in win.lanes.values()) == n + 1, timeout=10000)
     qtbot.wait(300)
     assert sum(len(ln.frames) for ln in win.lanes.values()) == n + 1
+    # paused after a single step, the slower side views and plots still catch up with it
+    stepped = max(win.lanes.values(), key=lambda ln: ln.frames[-1].nfe)
+    qtbot.waitUntil(lambda: not win._stale, timeout=5000)
+    assert win.plots.curves[("sharpness", stepped.name)].xData[-1] == stepped.frames[-1].nfe
     win.controls.speed.setCurrentText("max")
     win.toggle_play()  # resume
     wait_done(qtbot, win)
