@@ -47,6 +47,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--data-dir", help="folder with the four IDX gzip files")
     p.add_argument("--run-dir", default="runs", help="where checkpoints and logs go")
     p.add_argument("--out", help="weights folder (default: the repo's weights/)")
+    p.add_argument("--decay-from", type=int, metavar="STEP",
+                   help="diffusion/AR: keep the learning rate constant until STEP, then cosine-decay it "
+                        "to 0 at --steps (used to finish a resumed run)")
     p.add_argument("--save-every", type=int, default=250)
     p.add_argument("--fresh", action="store_true", help="ignore an existing checkpoint")
     args = p.parse_args(argv)
@@ -55,6 +58,8 @@ def parse_args(argv=None) -> argparse.Namespace:
             setattr(args, k, v)
     if args.steps < 1 or args.batch < 1 or args.lr <= 0:
         p.error("--steps, --batch and --lr must be positive")
+    if args.decay_from is not None and not 0 <= args.decay_from < args.steps:
+        p.error("--decay-from must lie in [0, --steps)")
     return args
 
 
@@ -112,7 +117,7 @@ def _checkpoint_paths(args) -> tuple[Path, Path, Path]:
     return d / "checkpoint.safetensors", d / "checkpoint.json", d / "train.log"
 
 
-def save_checkpoint(args, model, ema, opt, step, seconds):
+def save_checkpoint(args, model, ema, opt, step, seconds, history):
     ckpt, meta, _ = _checkpoint_paths(args)
     ckpt.parent.mkdir(parents=True, exist_ok=True)
     tensors = {f"model.{k}": v for k, v in model.state_dict().items()}
@@ -125,13 +130,16 @@ def save_checkpoint(args, model, ema, opt, step, seconds):
     save_file(tensors, str(ckpt.with_suffix(".tmp")))
     ckpt.with_suffix(".tmp").replace(ckpt)
     meta.write_text(json.dumps({"step": step, "seconds": seconds, "config": model.cfg.to_dict(),
-                                "args": {k: v for k, v in vars(args).items()}}, indent=1))
+                                "args": {k: v for k, v in vars(args).items()},
+                                "history": history}, indent=1))
 
 
-def load_checkpoint(args, model, ema, opt) -> tuple[int, float]:
+def load_checkpoint(args, model, ema, opt) -> tuple[int, float, list]:
+    """Restore model, EMA and Adam moments; returns (step, seconds, history), where history lists
+    each earlier command with the step it ran up to."""
     ckpt, meta, _ = _checkpoint_paths(args)
     if args.fresh or not ckpt.exists():
-        return 0, 0.0
+        return 0, 0.0, []
     info = json.loads(meta.read_text())
     t = load_file(str(ckpt))
     model.load_state_dict({k[6:]: v for k, v in t.items() if k.startswith("model.")})
@@ -141,7 +149,14 @@ def load_checkpoint(args, model, ema, opt) -> tuple[int, float]:
             opt.state[p] = {"step": torch.tensor(float(info["step"])),
                             "exp_avg": t[f"opt.{n}.exp_avg"].to(p.device),
                             "exp_avg_sq": t[f"opt.{n}.exp_avg_sq"].to(p.device)}
-    return int(info["step"]), float(info["seconds"])
+    history = info.get("history") or [{"command": _command_of(info["args"]), "to_step": int(info["step"])}]
+    return int(info["step"]), float(info["seconds"]), history
+
+
+def _command_of(a: dict) -> str:
+    """Rebuild the command line of a checkpoint written before histories were kept."""
+    return (f"python -m engine.train --dataset {a['dataset']} --model {a['model']} --steps {a['steps']}"
+            + (f" --threads {a['threads']}" if a.get("threads") else ""))
 
 
 def main(argv=None) -> int:
@@ -162,11 +177,13 @@ def main(argv=None) -> int:
     model = nets.build(args.model, cfg).to(device).train()
     ema = copy.deepcopy(model).eval()
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-4 if args.model == "classifier" else 0.0)
-    start, seconds = load_checkpoint(args, model, ema, opt)
+    start, seconds, history = load_checkpoint(args, model, ema, opt)
     _, _, log_path = _checkpoint_paths(args)
     log_path.parent.mkdir(parents=True, exist_ok=True)
     log = log_path.open("a")
     cmd = "python -m engine.train " + " ".join(argv if argv is not None else sys.argv[1:])
+    if history and history[-1]["command"] == cmd:
+        history = history[:-1]  # the same command resumed after an interruption: one entry
     print(f"{cmd}\n{args.model} on {args.dataset}: {sum(p.numel() for p in model.parameters()):,} parameters, "
           f"device {device}, steps {start} -> {args.steps}", file=log, flush=True)
     alpha_bar = torch.from_numpy(NoiseSchedule.linear().alpha_bar).float()
@@ -181,6 +198,9 @@ def main(argv=None) -> int:
         warm = min(1.0, (step + 1) / 200)
         if args.model == "classifier":
             lr = args.lr * warm * 0.5 * (1 + math.cos(math.pi * step / args.steps))
+        elif args.decay_from is not None and step >= args.decay_from:
+            frac = (step - args.decay_from) / (args.steps - args.decay_from)
+            lr = args.lr * warm * 0.5 * (1 + math.cos(math.pi * frac))
         else:
             lr = args.lr * warm  # constant after warm-up; the EMA does the averaging
         for g in opt.param_groups:
@@ -212,10 +232,12 @@ def main(argv=None) -> int:
             print(msg, file=log, flush=True)
             losses = []
         if done % args.save_every == 0 or done == args.steps:
-            save_checkpoint(args, model, ema, opt, done, seconds + time.time() - t0)
+            save_checkpoint(args, model, ema, opt, done, seconds + time.time() - t0,
+                            history + [{"command": cmd, "to_step": done}])
     seconds += time.time() - t0
     card = {"data": {"dataset": args.dataset, "train_images": len(x_train), "test_images": len(x_test)},
-            "training": {"command": cmd, "steps": args.steps, "batch": args.batch, "lr": args.lr,
+            "training": {"command": cmd, "commands": history + [{"command": cmd, "to_step": args.steps}],
+                         "steps": args.steps, "batch": args.batch, "lr": args.lr,
                          "ema": args.ema, "seed": args.seed, "label_dropout": LABEL_DROPOUT,
                          "seconds": round(seconds, 1), "device": str(device)},
             "eval": {}}
