@@ -18,6 +18,7 @@ import json
 import math
 import sys
 import time
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -84,11 +85,16 @@ def classifier_accuracy(classifier, images: np.ndarray, labels: np.ndarray) -> f
     return float((probs.argmax(1) == labels).mean())
 
 
-def sample_quality(models, name: str, n: int, seed: int, test_feats: np.ndarray, batch: int) -> dict:
+def sample_quality(models, name: str, n: int, seed: int, test_feats: np.ndarray, batch: int,
+                   samples_dir=None) -> dict:
     from .sample import generate  # imported here: evaluation of the classifier alone needs no sampler
     method, kw = STANDARD_SETTINGS[name]
     labels = np.arange(n) % 10
     images, labels, nfe, seconds = generate(models, method, n=n, labels=labels, seed=seed, batch=batch, **kw)
+    if samples_dir is not None:  # kept for contact sheets and slides (benchmarks/contact_sheets.py --from)
+        Path(samples_dir).mkdir(parents=True, exist_ok=True)
+        np.savez_compressed(Path(samples_dir) / f"{models.dataset}_{name}.npz", images=images, labels=labels,
+                            nfe=nfe, seconds=seconds)
     probs = np.concatenate([metrics.classifier_probs(models.classifier, images[i:i + 1000].astype(np.float32) / 255)
                             for i in range(0, n, 1000)])
     feats = metrics.classifier_features(models.classifier, images)
@@ -102,7 +108,7 @@ def sample_quality(models, name: str, n: int, seed: int, test_feats: np.ndarray,
 def evaluate(dataset: str, n: int = 500, seed: int = 0, n_ar: int | None = None,
              settings=tuple(STANDARD_SETTINGS), data_dir=None,
              device="auto", weights_dir=None, draws: int = 4, raster_subset: int = 0, batch: int = 100,
-             log=print) -> dict:
+             log=print, samples_dir=None) -> dict:
     from .models import load_models
     models = load_models(dataset, device, weights_dir)
     x_train, y_train = load_split(dataset, "train", data_dir)
@@ -131,7 +137,7 @@ def evaluate(dataset: str, n: int = 500, seed: int = 0, n_ar: int | None = None,
     for name in settings:
         t0 = time.time()
         m = n_ar if (n_ar and STANDARD_SETTINGS[name][0] == "autoregressive") else n
-        r = sample_quality(models, name, m, seed, test_feats, batch)
+        r = sample_quality(models, name, m, seed, test_feats, batch, samples_dir)
         out["samples"][name] = r
         log(f"{name}: agreement {r['agreement']:.3f}, Fréchet {r['frechet']:.3f}, {r['nfe_per_image']:.0f} NFE, "
             f"{time.time() - t0:.0f} s")
@@ -168,6 +174,7 @@ def main(argv=None) -> int:
     p.add_argument("--device", default="auto")
     p.add_argument("--data-dir")
     p.add_argument("--weights-dir")
+    p.add_argument("--samples-dir", help="also save each setting's samples as <dataset>_<setting>.npz here")
     p.add_argument("--json", action="store_true", help="print the result as JSON on stdout")
     p.add_argument("--write-cards", action="store_true", help="store the numbers in the weights' JSON cards")
     args = p.parse_args(argv)
@@ -180,7 +187,8 @@ def main(argv=None) -> int:
         result = evaluate(args.dataset, args.n, args.seed, args.n_ar, settings, args.data_dir, args.device,
                           args.weights_dir,
                           args.draws, args.raster_subset, args.batch,
-                          log=(lambda m: print(m, file=sys.stderr)) if args.json else print)
+                          log=(lambda m: print(m, file=sys.stderr)) if args.json else print,
+                          samples_dir=args.samples_dir)
     except (DataError, weights.WeightsError, ValueError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2

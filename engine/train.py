@@ -112,6 +112,18 @@ def classifier_accuracy(model, x, y, device, batch=500) -> float:
     return correct / len(x)
 
 
+def learning_rate(args, step: int) -> float:
+    """200 warm-up steps, then: the classifier decays (cosine) over the whole run; the generative
+    models stay constant (the EMA does the averaging) until --decay-from, then decay to 0."""
+    warm = min(1.0, (step + 1) / 200)
+    if args.model == "classifier":
+        return args.lr * warm * 0.5 * (1 + math.cos(math.pi * step / args.steps))
+    if args.decay_from is not None and step >= args.decay_from:
+        frac = (step - args.decay_from) / (args.steps - args.decay_from)
+        return args.lr * warm * 0.5 * (1 + math.cos(math.pi * frac))
+    return args.lr * warm
+
+
 def _checkpoint_paths(args) -> tuple[Path, Path, Path]:
     d = Path(args.run_dir) / f"{args.dataset}_{args.model}"
     return d / "checkpoint.safetensors", d / "checkpoint.json", d / "train.log"
@@ -195,14 +207,7 @@ def main(argv=None) -> int:
         rng = np.random.default_rng(args.seed * 1_000_003 + step)
         idx = torch.randint(0, len(x_all), (args.batch,), generator=gen)
         xb, yb = x_all[idx], y_all[idx]
-        warm = min(1.0, (step + 1) / 200)
-        if args.model == "classifier":
-            lr = args.lr * warm * 0.5 * (1 + math.cos(math.pi * step / args.steps))
-        elif args.decay_from is not None and step >= args.decay_from:
-            frac = (step - args.decay_from) / (args.steps - args.decay_from)
-            lr = args.lr * warm * 0.5 * (1 + math.cos(math.pi * frac))
-        else:
-            lr = args.lr * warm  # constant after warm-up; the EMA does the averaging
+        lr = learning_rate(args, step)
         for g in opt.param_groups:
             g["lr"] = lr
         if args.model == "diffusion":

@@ -1,0 +1,64 @@
+"""The training schedule and the evaluation tooling around the shipped weights."""
+import math
+
+import numpy as np
+import pytest
+
+from benchmarks.contact_sheets import grid, saved_sheet
+from engine.train import learning_rate, parse_args
+
+
+def _args(*extra):
+    return parse_args(["--dataset", "mnist", "--model", "autoregressive", "--steps", "1000", *extra])
+
+
+def test_generative_learning_rate_is_constant_after_warm_up_without_decay():
+    a = _args()
+    assert learning_rate(a, 0) == pytest.approx(a.lr / 200)
+    assert learning_rate(a, 199) == learning_rate(a, 999) == a.lr
+
+
+def test_decay_from_keeps_the_rate_then_cosine_decays_to_zero():
+    a = _args("--decay-from", "600")
+    assert learning_rate(a, 599) == a.lr
+    assert learning_rate(a, 600) == a.lr
+    assert learning_rate(a, 800) == pytest.approx(a.lr * 0.5)
+    assert learning_rate(a, 999) < a.lr * 1e-4
+    rates = [learning_rate(a, s) for s in range(600, 1000)]
+    assert all(x >= y for x, y in zip(rates, rates[1:]))
+
+
+def test_classifier_decays_over_the_whole_run():
+    a = parse_args(["--dataset", "mnist", "--model", "classifier", "--steps", "1000"])
+    assert learning_rate(a, 500) == pytest.approx(a.lr * 0.5 * (1 + math.cos(math.pi / 2)))
+
+
+@pytest.mark.parametrize("bad", ["1000", "-1", "2000"])
+def test_decay_from_outside_the_run_is_refused(bad):
+    with pytest.raises(SystemExit):
+        _args("--decay-from", bad)
+
+
+def test_contact_sheet_reuses_evaluation_samples_one_row_per_class(tmp_path):
+    n = 120
+    labels = np.arange(n) % 10
+    images = np.zeros((n, 28, 28), np.uint8)
+    images[:, 0, 0] = labels * 20  # marks each sample with its class
+    images[:, 0, 1] = np.arange(n)  # and its index
+    np.savez_compressed(tmp_path / "mnist_ar-raster-k1-T1-w3.npz", images=images, labels=labels,
+                        nfe=np.full(n, 1568), seconds=12.0)
+    got, got_labels, seconds = saved_sheet(tmp_path, "mnist", "autoregressive")
+    assert got_labels.tolist() == np.repeat(np.arange(10), 10).tolist()
+    assert (got[:, 0, 0] == got_labels * 20).all()
+    assert got[:10, 0, 1].tolist() == list(range(0, 100, 10))  # class 0: the first ten zeros, in order
+    assert seconds == pytest.approx(10.0)
+    assert saved_sheet(tmp_path, "mnist", "diffusion") is None
+    assert saved_sheet(tmp_path, "fashion", "autoregressive") is None
+
+
+def test_grid_places_each_image_in_its_cell():
+    ims = np.stack([np.full((28, 28), 10 * i, np.uint8) for i in range(6)])
+    g = grid(ims, rows=2, cols=3, scale=1, pad=2)
+    assert g.shape == (2 * 30 + 2, 3 * 30 + 2)
+    assert g[2 + 30 + 5, 2 + 2 * 30 + 5] == 50  # row 1, column 2 -> image 5
+    assert g[0, 0] == 40  # gutter
