@@ -18,6 +18,7 @@ import imageio.v3 as iio
 import numpy as np
 
 from engine import metrics
+from engine.device import PRECISIONS
 from engine.models import load_models
 from engine.sample import generate
 
@@ -59,6 +60,7 @@ def main(argv=None) -> int:
     p.add_argument("--datasets", default="mnist,fashion")
     p.add_argument("--models", default="diffusion,autoregressive")
     p.add_argument("--device", default="auto")
+    p.add_argument("--precision", choices=PRECISIONS, default="fp32")
     p.add_argument("--from", dest="from_dir", help="folder of samples saved by engine.evaluate --samples-dir")
     args = p.parse_args(argv)
     DOCS.mkdir(exist_ok=True)
@@ -73,7 +75,7 @@ def main(argv=None) -> int:
             else:
                 labels = np.repeat(np.arange(10), 10)  # row = class, column = seed
                 images, labels, _, seconds = generate(models, kind, n=100, labels=labels, seed=0, batch=100,
-                                                      **SETTINGS[kind])
+                                                      precision=args.precision, **SETTINGS[kind])
             agree = (metrics.classifier_probs(models.classifier, images.astype(np.float32) / 255).argmax(1) == labels).mean()
             path = DOCS / f"{ds}_{kind}.png"
             iio.imwrite(path, grid(images, 10, 10))

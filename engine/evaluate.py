@@ -26,6 +26,7 @@ import torch.nn.functional as F
 
 from . import metrics, weights
 from .data import DATASETS, DataError, load_split
+from .device import PRECISIONS
 from .nets import NULL_LABEL
 
 # name -> (method, keyword settings). Guidance 3 for the conditional targets, 0 for unconditional.
@@ -86,11 +87,12 @@ def classifier_accuracy(classifier, images: np.ndarray, labels: np.ndarray) -> f
 
 
 def sample_quality(models, name: str, n: int, seed: int, test_feats: np.ndarray, batch: int,
-                   samples_dir=None) -> dict:
+                   samples_dir=None, precision: str = "fp32") -> dict:
     from .sample import generate  # imported here: evaluation of the classifier alone needs no sampler
     method, kw = STANDARD_SETTINGS[name]
     labels = np.arange(n) % 10
-    images, labels, nfe, seconds = generate(models, method, n=n, labels=labels, seed=seed, batch=batch, **kw)
+    images, labels, nfe, seconds = generate(models, method, n=n, labels=labels, seed=seed, batch=batch,
+                                            precision=precision, **kw)
     if samples_dir is not None:  # kept for contact sheets and slides (benchmarks/contact_sheets.py --from)
         Path(samples_dir).mkdir(parents=True, exist_ok=True)
         np.savez_compressed(Path(samples_dir) / f"{models.dataset}_{name}.npz", images=images, labels=labels,
@@ -98,7 +100,7 @@ def sample_quality(models, name: str, n: int, seed: int, test_feats: np.ndarray,
     probs = np.concatenate([metrics.classifier_probs(models.classifier, images[i:i + 1000].astype(np.float32) / 255)
                             for i in range(0, n, 1000)])
     feats = metrics.classifier_features(models.classifier, images)
-    return {"method": method, **kw, "n": n, "seed": seed,
+    return {"method": method, **kw, "n": n, "seed": seed, "batch": batch, "precision": precision,
             "agreement": float((probs.argmax(1) == labels).mean()),
             "frechet": metrics.frechet_distance(feats, test_feats),
             "nfe_per_image": float(np.mean(nfe)), "seconds": float(seconds),
@@ -108,7 +110,7 @@ def sample_quality(models, name: str, n: int, seed: int, test_feats: np.ndarray,
 def evaluate(dataset: str, n: int = 500, seed: int = 0, n_ar: int | None = None,
              settings=tuple(STANDARD_SETTINGS), data_dir=None,
              device="auto", weights_dir=None, draws: int = 4, raster_subset: int = 0, batch: int = 100,
-             log=print, samples_dir=None) -> dict:
+             log=print, samples_dir=None, precision: str = "fp32") -> dict:
     from .models import load_models
     models = load_models(dataset, device, weights_dir)
     x_train, y_train = load_split(dataset, "train", data_dir)
@@ -118,15 +120,19 @@ def evaluate(dataset: str, n: int = 500, seed: int = 0, n_ar: int | None = None,
     log(f"classifier accuracy {out['classifier_test_accuracy']:.4f}")
     eval_x, eval_y = x_test[:2000], y_test[:2000]
     t0 = time.time()
-    bpd, se = ar_bits_per_dim(models.ar, eval_x, None, draws, seed)
-    bpd_c, se_c = ar_bits_per_dim(models.ar, eval_x, eval_y, draws, seed)
+    # draws = 0: sample quality only; write_cards then keeps the card's bits/dim
+    bpd, se = ar_bits_per_dim(models.ar, eval_x, None, draws, seed) if draws else (None, None)
+    bpd_c, se_c = ar_bits_per_dim(models.ar, eval_x, eval_y, draws, seed) if draws else (None, None)
     out["ar_bits_per_dim"] = {"estimator": "order-agnostic Monte-Carlo bound, random orders", "images": len(eval_x),
                               "draws_per_image": draws, "unconditional": bpd, "unconditional_se": se,
                               "conditional": bpd_c, "conditional_se": se_c}
-    if raster_subset:
+    if not draws:
+        del out["ar_bits_per_dim"]
+    elif raster_subset:
         out["ar_bits_per_dim"]["raster_exact_unconditional"] = ar_raster_bits_per_dim(models.ar, x_test[:raster_subset])
         out["ar_bits_per_dim"]["raster_images"] = raster_subset
-    log(f"AR bits/dim {bpd:.3f} ± {se:.3f} (conditional {bpd_c:.3f}) in {time.time() - t0:.0f} s")
+    if draws:
+        log(f"AR bits/dim {bpd:.3f} ± {se:.3f} (conditional {bpd_c:.3f}) in {time.time() - t0:.0f} s")
     rng = np.random.default_rng(seed)
     ref_n = min(n, len(x_test), len(x_train))
     test_feats = metrics.classifier_features(models.classifier, x_test[:max(ref_n, 2000)])
@@ -137,7 +143,7 @@ def evaluate(dataset: str, n: int = 500, seed: int = 0, n_ar: int | None = None,
     for name in settings:
         t0 = time.time()
         m = n_ar if (n_ar and STANDARD_SETTINGS[name][0] == "autoregressive") else n
-        r = sample_quality(models, name, m, seed, test_feats, batch, samples_dir)
+        r = sample_quality(models, name, m, seed, test_feats, batch, samples_dir, precision)
         out["samples"][name] = r
         log(f"{name}: agreement {r['agreement']:.3f}, Fréchet {r['frechet']:.3f}, {r['nfe_per_image']:.0f} NFE, "
             f"{time.time() - t0:.0f} s")
@@ -154,7 +160,7 @@ def write_cards(result: dict, weights_dir=None) -> None:
         ev["frechet_real_vs_real"] = result["frechet_real_vs_real"]
         if kind == "classifier":
             ev["test_accuracy"] = result["classifier_test_accuracy"]
-        if kind == "autoregressive":
+        if kind == "autoregressive" and "ar_bits_per_dim" in result:
             ev["bits_per_dim"] = result["ar_bits_per_dim"]
         ev.setdefault("samples", {}).update(
             {k: v for k, v in result.get("samples", {}).items() if v["method"] == kind})  # merge runs
@@ -168,27 +174,30 @@ def main(argv=None) -> int:
     p.add_argument("--n-ar", type=int, help="samples per AR setting (default --n; AR costs 784 NFE an image)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--settings", default="all", help=f"comma list of {', '.join(STANDARD_SETTINGS)}, all, or none")
-    p.add_argument("--draws", type=int, default=4, help="Monte-Carlo draws per held-out image for bits/dim")
+    p.add_argument("--draws", type=int, default=4,
+                   help="Monte-Carlo draws per held-out image for bits/dim (0: skip bits/dim, keep the card's)")
     p.add_argument("--raster-subset", type=int, default=0, help="exact raster-order NLL on this many test images")
     p.add_argument("--batch", type=int, default=100)
     p.add_argument("--device", default="auto")
     p.add_argument("--data-dir")
     p.add_argument("--weights-dir")
+    p.add_argument("--precision", choices=PRECISIONS, default="fp32",
+                   help="sampling precision; bf16 autocast is about 2x faster on CPUs with AVX-512 BF16")
     p.add_argument("--samples-dir", help="also save each setting's samples as <dataset>_<setting>.npz here")
     p.add_argument("--json", action="store_true", help="print the result as JSON on stdout")
     p.add_argument("--write-cards", action="store_true", help="store the numbers in the weights' JSON cards")
     args = p.parse_args(argv)
     settings = {"all": tuple(STANDARD_SETTINGS), "none": ()}.get(args.settings, tuple(args.settings.split(",")))
     bad = [s for s in settings if s not in STANDARD_SETTINGS]
-    if bad or args.n < 10:
-        print(f"error: unknown setting {bad[0]!r}" if bad else "error: --n must be at least 10", file=sys.stderr)
+    if bad or args.n < 10 or args.draws < 0:
+        print(f"error: unknown setting {bad[0]!r}" if bad else "error: --n must be at least 10 and --draws at least 0", file=sys.stderr)
         return 2
     try:
         result = evaluate(args.dataset, args.n, args.seed, args.n_ar, settings, args.data_dir, args.device,
                           args.weights_dir,
                           args.draws, args.raster_subset, args.batch,
                           log=(lambda m: print(m, file=sys.stderr)) if args.json else print,
-                          samples_dir=args.samples_dir)
+                          samples_dir=args.samples_dir, precision=args.precision)
     except (DataError, weights.WeightsError, ValueError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2

@@ -17,6 +17,7 @@ import numpy as np
 from . import autoregressive, diffusion, weights
 from .autoregressive import sample_autoregressive
 from .data import DATASETS, parse_label
+from .device import PRECISIONS, with_precision
 from .diffusion import sample_diffusion
 from .one_shot import sample_one_shot
 from .orders import ORDERS
@@ -26,10 +27,12 @@ AR_ONLY = ("order", "pixels_per_step", "greedy")
 DIFFUSION_ONLY = ("sampler", "steps", "eta")
 
 
-def generate(models, method: str, n: int, labels=None, seed: int = 0, batch: int = 100, **kw):
+def generate(models, method: str, n: int, labels=None, seed: int = 0, batch: int = 100,
+             precision: str = "fp32", **kw):
     """Generate n images in batches. Returns (images uint8 (n,28,28), labels (n,), nfe (n,), seconds).
 
-    Batch b uses seed + b, so results depend on the batch size but are reproducible for it."""
+    Batch b uses seed + b, so results depend on the batch size but are reproducible for it.
+    `precision="bf16"` runs the networks under bfloat16 autocast (engine.device.with_precision)."""
     labels = np.full(n, -1) if labels is None else np.broadcast_to(np.asarray(labels, np.int64), (n,)).copy()
     images, nfe = np.zeros((n, 28, 28), np.uint8), np.zeros(n, np.int64)
     t0 = time.perf_counter()
@@ -37,11 +40,11 @@ def generate(models, method: str, n: int, labels=None, seed: int = 0, batch: int
         lab = labels[i:i + batch]
         m = len(lab)
         if method == "diffusion":
-            gen = sample_diffusion(models.diffusion, n=m, labels=lab, seed=seed + b, **kw)
+            gen = sample_diffusion(with_precision(models.diffusion, precision), n=m, labels=lab, seed=seed + b, **kw)
         elif method == "autoregressive":
-            gen = sample_autoregressive(models.ar, n=m, labels=lab, seed=seed + b, **kw)
+            gen = sample_autoregressive(with_precision(models.ar, precision), n=m, labels=lab, seed=seed + b, **kw)
         elif method == "one-shot":
-            gen = sample_one_shot(models.ar, n=m, labels=lab, seed=seed + b, **kw)
+            gen = sample_one_shot(with_precision(models.ar, precision), n=m, labels=lab, seed=seed + b, **kw)
         else:
             raise ValueError(f"unknown method {method!r}: use one of {', '.join(METHODS)}")
         last = None
@@ -76,6 +79,8 @@ def parse_args(argv=None):
     p.add_argument("--mode", choices=("mean", "independent"))
     p.add_argument("--batch", type=int, default=100)
     p.add_argument("--device", default="auto")
+    p.add_argument("--precision", choices=PRECISIONS, default="fp32",
+                   help="bf16: bfloat16 autocast, about 2x faster in batches on CPUs with AVX-512 BF16")
     p.add_argument("--weights-dir")
     p.add_argument("--out", required=True, help="output .npz")
     args = p.parse_args(argv)
@@ -111,7 +116,7 @@ def main(argv=None) -> int:
         kinds = ("diffusion",) if args.method == "diffusion" else ("autoregressive",)
         models = load_models(args.dataset, args.device, args.weights_dir, kinds=kinds)
         images, labels, nfe, seconds = generate(models, args.method, args.n, labels, args.seed, args.batch,
-                                                guidance=args.guidance, **kw)
+                                                args.precision, guidance=args.guidance, **kw)
         np.savez_compressed(args.out, images=images, labels=labels, nfe=nfe, seconds=np.float64(seconds))
     except (ValueError, weights.WeightsError, OSError) as e:
         print(f"error: {e}", file=sys.stderr)

@@ -62,3 +62,30 @@ def test_grid_places_each_image_in_its_cell():
     assert g.shape == (2 * 30 + 2, 3 * 30 + 2)
     assert g[2 + 30 + 5, 2 + 2 * 30 + 5] == 50  # row 1, column 2 -> image 5
     assert g[0, 0] == 40  # gutter
+
+
+def test_bf16_sampling_stays_close_to_fp32_and_returns_float32():
+    import torch
+
+    from engine.device import with_precision
+    from engine.models import load_models
+    from engine.sample import generate
+    models = load_models("mnist", "cpu", kinds=("autoregressive",))
+    x = torch.rand(4, 28, 28)
+    known = torch.rand(4, 28, 28) < 0.5
+    lab = torch.arange(4)
+    with torch.inference_mode():
+        p32 = torch.softmax(models.ar(x, known, lab), -1)
+        out16 = with_precision(models.ar, "bf16")(x, known, lab)
+    assert out16.dtype == torch.float32
+    assert (torch.softmax(out16, -1) - p32).abs().max() < 0.1
+    a, _, nfe_a, _ = generate(models, "one-shot", 4, np.arange(4), mode="mean", guidance=3.0)
+    b, _, nfe_b, _ = generate(models, "one-shot", 4, np.arange(4), mode="mean", guidance=3.0, precision="bf16")
+    assert b.dtype == np.uint8 and nfe_a.tolist() == nfe_b.tolist()
+    assert np.sqrt(np.mean((a.astype(float) - b) ** 2)) < 3  # grey levels out of 255
+
+
+def test_unknown_precision_is_refused():
+    from engine.device import with_precision
+    with pytest.raises(ValueError, match="precision"):
+        with_precision(object(), "fp16")
