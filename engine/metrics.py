@@ -46,6 +46,16 @@ def radial_power_spectrum(img: np.ndarray, bands: int = 10) -> np.ndarray:
     return (sums / np.maximum(counts, 1)).astype(np.float32)
 
 
+def high_frequency_share(images: np.ndarray, bands: int = 10) -> float:
+    """Share of spectral power in the upper half of the frequency bands, averaged over images (N, H, W).
+
+    Unlike the mean gradient, it does not depend on how much ink there is: a blurred mean image
+    spreads its ink wider yet keeps almost no power at high frequencies; speckle has too much."""
+    spectra = np.array([radial_power_spectrum(im, bands) for im in np.asarray(images)], np.float64)
+    total = spectra.sum(axis=1)
+    return float(np.mean(spectra[:, bands // 2:].sum(axis=1) / np.maximum(total, 1e-12)))
+
+
 @torch.inference_mode()
 def classifier_probs(classifier: torch.nn.Module, images: np.ndarray) -> np.ndarray:
     """(N, 10) class probabilities of images (N, H, W) in [0, 1]."""

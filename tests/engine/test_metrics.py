@@ -1,0 +1,42 @@
+"""Image measures behind the claims table: blur and speckle must move them the right way."""
+import numpy as np
+
+from engine import metrics
+
+
+def _digit_like() -> np.ndarray:
+    img = np.zeros((28, 28), np.float32)
+    img[6:22, 12:16] = 1.0  # a hard-edged vertical stroke
+    img[6:10, 8:20] = 1.0
+    return img
+
+
+def _box_blur(img: np.ndarray, passes: int) -> np.ndarray:
+    out = img.copy()
+    for _ in range(passes):
+        padded = np.pad(out, 1, mode="edge")
+        out = sum(padded[dy:dy + 28, dx:dx + 28] for dy in range(3) for dx in range(3)) / 9
+    return out
+
+
+def test_blurring_lowers_the_high_frequency_share():
+    sharp = _digit_like()
+    shares = [metrics.high_frequency_share(_box_blur(sharp, p)[None]) for p in (0, 1, 3)]
+    assert shares[0] > shares[1] > shares[2]
+    assert shares[2] < 0.5 * shares[0]
+
+
+def test_speckle_raises_the_high_frequency_share():
+    rng = np.random.default_rng(0)
+    sharp = _digit_like()
+    speckled = np.where(rng.random(sharp.shape) < 0.2, 1.0 - sharp, sharp)
+    assert metrics.high_frequency_share(speckled[None]) > metrics.high_frequency_share(sharp[None])
+
+
+def test_high_frequency_share_ignores_scale():
+    img = _box_blur(_digit_like(), 1)[None]
+    assert np.isclose(metrics.high_frequency_share(img), metrics.high_frequency_share(0.3 * img))
+
+
+def test_radial_spectrum_of_a_flat_image_is_zero():
+    assert np.allclose(metrics.radial_power_spectrum(np.full((28, 28), 0.7)), 0.0)
