@@ -52,6 +52,10 @@ def parse_args(argv=None) -> argparse.Namespace:
                         "to 0 at --steps (used to finish a resumed run)")
     p.add_argument("--save-every", type=int, default=250)
     p.add_argument("--fresh", action="store_true", help="ignore an existing checkpoint")
+    p.add_argument("--init-from-weights", action="store_true",
+                   help="with no checkpoint: start model and EMA from the shipped weights at the step their "
+                        "card records (fresh Adam moments, 200 warm-up steps); finishes a run whose "
+                        "checkpoint is gone, e.g. with --decay-from")
     args = p.parse_args(argv)
     for k, v in DEFAULTS[args.model].items():
         if getattr(args, k, None) is None:
@@ -115,7 +119,7 @@ def classifier_accuracy(model, x, y, device, batch=500) -> float:
 def learning_rate(args, step: int) -> float:
     """200 warm-up steps, then: the classifier decays (cosine) over the whole run; the generative
     models stay constant (the EMA does the averaging) until --decay-from, then decay to 0."""
-    warm = min(1.0, (step + 1) / 200)
+    warm = min(1.0, (step - getattr(args, "warm_from", 0) + 1) / 200)
     if args.model == "classifier":
         return args.lr * warm * 0.5 * (1 + math.cos(math.pi * step / args.steps))
     if args.decay_from is not None and step >= args.decay_from:
@@ -165,6 +169,20 @@ def load_checkpoint(args, model, ema, opt) -> tuple[int, float, list]:
     return int(info["step"]), float(info["seconds"]), history
 
 
+def init_from_weights(args, model, ema) -> tuple[int, float, list]:
+    """Load the shipped EMA weights into model and EMA; returns (step, seconds, history) from their card."""
+    shipped, card = weights.load(args.dataset, args.model, "cpu", args.out)
+    model.load_state_dict(shipped.state_dict())
+    ema.load_state_dict(shipped.state_dict())
+    t = card["training"]
+    history = t.get("commands") or [{"command": t["command"], "to_step": t["steps"]}]
+    history = history + [{"command": "(checkpoint lost: restarted from the shipped EMA weights, fresh Adam moments)",
+                          "to_step": t["steps"]}]
+    if args.steps <= t["steps"]:
+        raise ValueError(f"--steps {args.steps} must exceed the shipped model's {t['steps']} steps")
+    return int(t["steps"]), float(t["seconds"]), history
+
+
 def _command_of(a: dict) -> str:
     """Rebuild the command line of a checkpoint written before histories were kept."""
     return (f"python -m engine.train --dataset {a['dataset']} --model {a['model']} --steps {a['steps']}"
@@ -190,6 +208,10 @@ def main(argv=None) -> int:
     ema = copy.deepcopy(model).eval()
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-4 if args.model == "classifier" else 0.0)
     start, seconds, history = load_checkpoint(args, model, ema, opt)
+    args.warm_from = 0
+    if start == 0 and args.init_from_weights:
+        start, seconds, history = init_from_weights(args, model, ema)
+        args.warm_from = start  # the Adam moments start from zero: warm up again
     _, _, log_path = _checkpoint_paths(args)
     log_path.parent.mkdir(parents=True, exist_ok=True)
     log = log_path.open("a")

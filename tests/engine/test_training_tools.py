@@ -89,3 +89,28 @@ def test_unknown_precision_is_refused():
     from engine.device import with_precision
     with pytest.raises(ValueError, match="precision"):
         with_precision(object(), "fp16")
+
+
+def test_init_from_weights_continues_the_shipped_model_and_its_history(tmp_path):
+    """A run whose checkpoint is lost restarts from the shipped EMA weights at the card's step."""
+    import json
+    import shutil
+
+    from engine import weights
+    from engine.train import main
+
+    for src in weights.paths("mnist", "classifier"):
+        shutil.copy(src, tmp_path / src.name)
+    shipped, card = weights.load("mnist", "classifier", "cpu", tmp_path)
+    steps = card["training"]["steps"]
+    rc = main(["--dataset", "mnist", "--model", "classifier", "--steps", str(steps + 2), "--init-from-weights",
+               "--threads", "1", "--out", str(tmp_path), "--run-dir", str(tmp_path / "runs")])
+    assert rc == 0
+    tuned, new_card = weights.load("mnist", "classifier", "cpu", tmp_path)
+    moved = max((a - b).abs().max().item() for a, b in zip(tuned.state_dict().values(), shipped.state_dict().values())
+                if a.is_floating_point())
+    assert 0 < moved < 0.05  # two tiny steps away from the shipped weights, not a fresh network
+    assert new_card["training"]["steps"] == steps + 2
+    assert new_card["training"]["commands"][0]["command"] == card["training"]["command"]
+    assert new_card["eval"]["test_accuracy"] > 0.98
+    assert json.loads((tmp_path / "runs" / "mnist_classifier" / "checkpoint.json").read_text())["step"] == steps + 2
