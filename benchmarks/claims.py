@@ -250,7 +250,8 @@ def main(argv=None) -> int:
         {"dataset": args.dataset, "n": args.n, "precision": args.precision, "claims": [{**c, "held": None if c["held"] is None else bool(c["held"])} for c in claims],
          "quality_vs_nfe": {"diffusion": [(s, {k: v for k, v in r.items() if k != "images"}) for s, r in diff_rows],
                             "ar": [(k, {kk: vv for kk, vv in c.items() if kk != "images"},
-                                    {kk: vv for kk, vv in s.items() if kk != "images"}) for k, c, s in ar_rows]}},
+                                    {kk: vv for kk, vv in s.items() if kk != "images"}) for k, c, s in ar_rows],
+                            "ar_raster": {k: v for k, v in ar_raster.items() if k != "images"}}},
         indent=1, default=float))
     plot_quality_vs_nfe(ar_rows, diff_rows, ar_raster, DOCS / f"quality_vs_nfe_{args.dataset}.png")
     if args.samples_dir:

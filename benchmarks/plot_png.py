@@ -1,10 +1,17 @@
 """Line plots saved as PNG with pyqtgraph, offscreen (benchmarks only; no matplotlib needed)."""
 from __future__ import annotations
 
+import math
 import os
 from pathlib import Path
 
 COLORS = [(31, 119, 180), (214, 39, 40), (44, 160, 44), (148, 103, 189), (255, 127, 14)]
+
+
+def _log_ticks(lo: float, hi: float) -> list:
+    """Ticks at 1, 2, 5 × 10^k between lo and hi, in pyqtgraph's log-mode coordinates (log10)."""
+    ticks = [m * 10 ** e for e in range(math.floor(math.log10(lo)), math.ceil(math.log10(hi)) + 1) for m in (1, 2, 5)]
+    return [[(math.log10(t), f"{t:g}") for t in ticks if lo / 1.5 <= t <= hi * 1.5], []]
 
 
 def line_plot(series: dict, path: Path, xlabel: str, ylabel: str, logx: bool = True, logy: bool = True,
@@ -24,6 +31,12 @@ def line_plot(series: dict, path: Path, xlabel: str, ylabel: str, logx: bool = T
     w.showGrid(x=True, y=True, alpha=0.3)
     w.setLabel("bottom", xlabel)
     w.setLabel("left", ylabel)
+    xs_all = [pt[0] for pts in series.values() for pt in pts]
+    ys_all = [pt[1] for pts in series.values() for pt in pts]
+    if logx:  # pyqtgraph labels every minor log tick, and they overlap: label 1-2-5 steps only
+        w.getAxis("bottom").setTicks(_log_ticks(min(xs_all), max(xs_all)))
+    if logy:
+        w.getAxis("left").setTicks(_log_ticks(min(ys_all), max(ys_all)))
     for i, (name, pts) in enumerate(series.items()):
         pts = sorted(pts)
         xs, ys = [p[0] for p in pts], [p[1] for p in pts]
