@@ -179,6 +179,21 @@ def claim_coarse_to_fine(models, n: int, seed: int, bands: int = 6) -> dict:
                 numbers="band (low→high) settles at step " + ", ".join(map(str, settle)), held=held)
 
 
+def real_vs_real_line(b: Bench, dataset: str, draws: int = 5) -> str:
+    """The Fréchet distance of n real training images against the same reference, over a few draws:
+    what "as good as real" reads as at this sample size."""
+    try:
+        train, _ = load_split(dataset, "train")
+    except Exception:
+        return "(no training images: no real-vs-real reference)"
+    rng = np.random.default_rng(b.seed)
+    v = [metrics.frechet_distance(metrics.classifier_features(b.models.classifier,
+                                                             train[rng.choice(len(train), b.n, replace=False)]),
+                                  b.ref_feats) for _ in range(draws)]
+    return (f"Real-vs-real reference: {b.n} training images against the same held-out set give Fréchet "
+            f"{min(v):.1f}-{max(v):.1f} (mean {np.mean(v):.1f}, {draws} draws).")
+
+
 def quality_vs_nfe_table(ar_rows, diff_rows, ar_raster: dict) -> str:
     """Every sample set of the run as one row: quality against network evaluations and wall-clock."""
     rows = [(f"DDIM {s} step{'s' if s > 1 else ''}", r) for s, r in diff_rows]
@@ -237,7 +252,7 @@ def main(argv=None) -> int:
                claim_x0_is_mean(models, args.k, args.seed), claim_coarse_to_fine(models, min(args.n, 20), args.seed)]
     print(f"Claims measured on {args.dataset} with the shipped weights, {args.n} samples a setting "
           f"(labels 0-9 round-robin), device {models.device}, sample sets in {args.precision}, "
-          f"{time.time() - t0:.0f} s\n")
+          f"{time.time() - t0:.0f} s. {real_vs_real_line(b, args.dataset)}\n")
     print("| claim | measurement | numbers | held? |\n|---|---|---|---|")
     for c in claims:
         verdict = "inconclusive" if c["held"] is None else "yes" if c["held"] else "**no**"

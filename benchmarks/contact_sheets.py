@@ -62,24 +62,28 @@ def main(argv=None) -> int:
     p.add_argument("--device", default="auto")
     p.add_argument("--precision", choices=PRECISIONS, default="fp32")
     p.add_argument("--from", dest="from_dir", help="folder of samples saved by engine.evaluate --samples-dir")
+    p.add_argument("--ar-order", default="raster",
+                   help="AR generation order; other than raster, the sheet is docs/<dataset>_autoregressive_<order>.png")
     args = p.parse_args(argv)
+    settings = {**SETTINGS, "autoregressive": {**SETTINGS["autoregressive"], "order": args.ar_order}}
     DOCS.mkdir(exist_ok=True)
     print("| dataset | model | settings | agreement (100 samples) | seconds |")
     print("|---|---|---|---|---|")
     for ds in args.datasets.split(","):
         models = load_models(ds, args.device)
         for kind in args.models.split(","):
-            saved = saved_sheet(Path(args.from_dir), ds, kind) if args.from_dir else None
+            custom = kind == "autoregressive" and args.ar_order != "raster"
+            saved = saved_sheet(Path(args.from_dir), ds, kind) if args.from_dir and not custom else None
             if saved is not None:
                 images, labels, seconds = saved
             else:
                 labels = np.repeat(np.arange(10), 10)  # row = class, column = seed
                 images, labels, _, seconds = generate(models, kind, n=100, labels=labels, seed=0, batch=100,
-                                                      precision=args.precision, **SETTINGS[kind])
+                                                      precision=args.precision, **settings[kind])
             agree = (metrics.classifier_probs(models.classifier, images.astype(np.float32) / 255).argmax(1) == labels).mean()
-            path = DOCS / f"{ds}_{kind}.png"
+            path = DOCS / (f"{ds}_{kind}_{args.ar_order}.png" if custom else f"{ds}_{kind}.png")
             iio.imwrite(path, grid(images, 10, 10))
-            desc = ", ".join(f"{k}={v}" for k, v in SETTINGS[kind].items())
+            desc = ", ".join(f"{k}={v}" for k, v in settings[kind].items())
             source = "evaluation samples" if saved is not None else "generated"
             print(f"| {ds} | {kind} | {desc} ({source}) | {agree:.2f} | {seconds:.0f} |", flush=True)
     return 0

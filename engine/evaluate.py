@@ -33,6 +33,8 @@ from .nets import NULL_LABEL
 STANDARD_SETTINGS = {
     "diffusion-ddim100-w3": ("diffusion", dict(sampler="ddim", steps=100, guidance=3.0)),
     "diffusion-ddim100-w0": ("diffusion", dict(sampler="ddim", steps=100, guidance=0.0)),
+    "diffusion-ddim100-w1": ("diffusion", dict(sampler="ddim", steps=100, guidance=1.0)),
+    "diffusion-ddim100-w2": ("diffusion", dict(sampler="ddim", steps=100, guidance=2.0)),
     "ar-raster-k1-T1-w3": ("autoregressive", dict(order="raster", pixels_per_step=1, temperature=1.0, guidance=3.0)),
     "ar-raster-k1-T1-w0": ("autoregressive", dict(order="raster", pixels_per_step=1, temperature=1.0, guidance=0.0)),
 }

@@ -114,3 +114,11 @@ def test_init_from_weights_continues_the_shipped_model_and_its_history(tmp_path)
     assert new_card["training"]["commands"][0]["command"] == card["training"]["command"]
     assert new_card["eval"]["test_accuracy"] > 0.98
     assert json.loads((tmp_path / "runs" / "mnist_classifier" / "checkpoint.json").read_text())["step"] == steps + 2
+
+
+def test_log_ticks_label_one_two_five_steps_inside_the_data_range():
+    from benchmarks.plot_png import _log_ticks
+    major, minor = _log_ticks(2, 2000)
+    labels = [text for _, text in major]
+    assert labels == ["2", "5", "10", "20", "50", "100", "200", "500", "1000", "2000"]
+    assert all(abs(pos - math.log10(float(t))) < 1e-12 for pos, t in major) and minor == []
