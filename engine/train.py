@@ -210,7 +210,11 @@ def main(argv=None) -> int:
     start, seconds, history = load_checkpoint(args, model, ema, opt)
     args.warm_from = 0
     if start == 0 and args.init_from_weights:
-        start, seconds, history = init_from_weights(args, model, ema)
+        try:
+            start, seconds, history = init_from_weights(args, model, ema)
+        except (weights.WeightsError, ValueError) as e:
+            print(f"error: {e}", file=sys.stderr)
+            return 2
         args.warm_from = start  # the Adam moments start from zero: warm up again
     _, _, log_path = _checkpoint_paths(args)
     log_path.parent.mkdir(parents=True, exist_ok=True)

@@ -122,3 +122,17 @@ def test_log_ticks_label_one_two_five_steps_inside_the_data_range():
     labels = [text for _, text in major]
     assert labels == ["2", "5", "10", "20", "50", "100", "200", "500", "1000", "2000"]
     assert all(abs(pos - math.log10(float(t))) < 1e-12 for pos, t in major) and minor == []
+
+
+def test_init_from_weights_refuses_a_run_no_longer_than_the_shipped_one(tmp_path, capsys):
+    import shutil
+
+    from engine import weights
+    from engine.train import main
+
+    for src in weights.paths("mnist", "classifier"):
+        shutil.copy(src, tmp_path / src.name)
+    steps = weights.read_card("mnist", "classifier", tmp_path)["training"]["steps"]
+    rc = main(["--dataset", "mnist", "--model", "classifier", "--steps", str(steps), "--init-from-weights",
+               "--out", str(tmp_path), "--run-dir", str(tmp_path / "runs")])
+    assert rc == 2 and "must exceed" in capsys.readouterr().err
