@@ -91,6 +91,24 @@ def test_unknown_precision_is_refused():
         with_precision(object(), "fp16")
 
 
+def _bank_as_idx(folder):
+    """The shipped bank of 100 held-out digits written as both IDX splits: training data for tests
+    that must not depend on the dataset files being present."""
+    import gzip
+
+    from engine.bank import load_bank
+    from engine.data import FILES
+
+    bank = load_bank("mnist")
+    folder.mkdir()
+    for images_name, labels_name in FILES.values():
+        for name, arr in ((images_name, bank.images), (labels_name, bank.labels.astype(np.uint8))):
+            header = bytes([0, 0, 8, arr.ndim]) + b"".join(d.to_bytes(4, "big") for d in arr.shape)
+            with gzip.open(folder / name, "wb") as f:
+                f.write(header + np.ascontiguousarray(arr, dtype=np.uint8).tobytes())
+    return folder
+
+
 def test_init_from_weights_continues_the_shipped_model_and_its_history(tmp_path):
     """A run whose checkpoint is lost restarts from the shipped EMA weights at the card's step."""
     import json
@@ -104,7 +122,8 @@ def test_init_from_weights_continues_the_shipped_model_and_its_history(tmp_path)
     shipped, card = weights.load("mnist", "classifier", "cpu", tmp_path)
     steps = card["training"]["steps"]
     rc = main(["--dataset", "mnist", "--model", "classifier", "--steps", str(steps + 2), "--init-from-weights",
-               "--threads", "1", "--out", str(tmp_path), "--run-dir", str(tmp_path / "runs")])
+               "--threads", "1", "--out", str(tmp_path), "--run-dir", str(tmp_path / "runs"),
+               "--data-dir", str(_bank_as_idx(tmp_path / "data"))])
     assert rc == 0
     tuned, new_card = weights.load("mnist", "classifier", "cpu", tmp_path)
     moved = max((a - b).abs().max().item() for a, b in zip(tuned.state_dict().values(), shipped.state_dict().values())
@@ -112,7 +131,7 @@ def test_init_from_weights_continues_the_shipped_model_and_its_history(tmp_path)
     assert 0 < moved < 0.05  # two tiny steps away from the shipped weights, not a fresh network
     assert new_card["training"]["steps"] == steps + 2
     assert new_card["training"]["commands"][0]["command"] == card["training"]["command"]
-    assert new_card["eval"]["test_accuracy"] > 0.98
+    assert new_card["eval"]["test_accuracy"] > 0.95  # on the 100 bank digits
     assert json.loads((tmp_path / "runs" / "mnist_classifier" / "checkpoint.json").read_text())["step"] == steps + 2
 
 
@@ -134,5 +153,6 @@ def test_init_from_weights_refuses_a_run_no_longer_than_the_shipped_one(tmp_path
         shutil.copy(src, tmp_path / src.name)
     steps = weights.read_card("mnist", "classifier", tmp_path)["training"]["steps"]
     rc = main(["--dataset", "mnist", "--model", "classifier", "--steps", str(steps), "--init-from-weights",
-               "--out", str(tmp_path), "--run-dir", str(tmp_path / "runs")])
+               "--out", str(tmp_path), "--run-dir", str(tmp_path / "runs"),
+               "--data-dir", str(_bank_as_idx(tmp_path / "data"))])
     assert rc == 2 and "must exceed" in capsys.readouterr().err
