@@ -17,6 +17,7 @@ import numpy as np
 from engine import metrics
 from engine.data import load_split
 from engine.device import PRECISIONS
+from engine.evaluate import save_sample_set
 from engine.models import load_models
 from engine.sample import generate
 
@@ -40,11 +41,16 @@ class Bench:
             x = images.astype(np.float32) / 255
             pred = metrics.classifier_probs(self.models.classifier, x).argmax(1)
             self.cache[key] = dict(
-                images=images, agreement=float((pred == labels).mean()),
+                images=images, labels=labels, agreement=float((pred == labels).mean()),
                 frechet=metrics.frechet_distance(metrics.classifier_features(self.models.classifier, images), self.ref_feats),
                 sharpness=float(metrics.sharpness_batch(x).mean()), nfe=float(np.mean(nfe)),
                 seconds_per_image=float(seconds) / self.n)
         return self.cache[key]
+
+
+def _numbers(r: dict) -> dict:
+    """A scored sample set without its arrays: what the JSON keeps."""
+    return {k: v for k, v in r.items() if k not in ("images", "labels")}
 
 
 def fmt(r: dict) -> str:
@@ -263,26 +269,18 @@ def main(argv=None) -> int:
     DOCS.mkdir(exist_ok=True)
     (DOCS / f"claims_{args.dataset}.json").write_text(json.dumps(
         {"dataset": args.dataset, "n": args.n, "precision": args.precision, "claims": [{**c, "held": None if c["held"] is None else bool(c["held"])} for c in claims],
-         "quality_vs_nfe": {"diffusion": [(s, {k: v for k, v in r.items() if k != "images"}) for s, r in diff_rows],
-                            "ar": [(k, {kk: vv for kk, vv in c.items() if kk != "images"},
-                                    {kk: vv for kk, vv in s.items() if kk != "images"}) for k, c, s in ar_rows],
-                            "ar_raster": {k: v for k, v in ar_raster.items() if k != "images"}}},
+         "quality_vs_nfe": {"diffusion": [(s, _numbers(r)) for s, r in diff_rows],
+                            "ar": [(k, _numbers(c), _numbers(s)) for k, c, s in ar_rows],
+                            "ar_raster": _numbers(ar_raster)}},
         indent=1, default=float))
     plot_quality_vs_nfe(ar_rows, diff_rows, ar_raster, DOCS / f"quality_vs_nfe_{args.dataset}.png")
-    if args.samples_dir:
-        save_samples(Path(args.samples_dir), args.dataset, {"ar-raster-k1-T1-w3": ar_raster,
-                                                            "diffusion-ddim100-w3": dict(diff_rows).get(100)})
+    if args.samples_dir:  # under engine.evaluate's names, for benchmarks.contact_sheets --from
+        sets = {"ar-raster-k1-T1-w3": ar_raster, "diffusion-ddim100-w3": dict(diff_rows).get(100)}
+        for name, r in sets.items():
+            if r is not None:
+                save_sample_set(args.samples_dir, args.dataset, name, r["images"], r["labels"],
+                                np.full(args.n, r["nfe"]), r["seconds_per_image"] * args.n)
     return 0
-
-
-def save_samples(folder: Path, dataset: str, sets: dict) -> None:
-    """Sample sets in engine.evaluate's --samples-dir format (labels 0..9 round-robin)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, r in sets.items():
-        if r is not None:
-            n = len(r["images"])
-            np.savez_compressed(folder / f"{dataset}_{name}.npz", images=r["images"], labels=np.arange(n) % 10,
-                                nfe=np.full(n, r["nfe"]), seconds=r["seconds_per_image"] * n)
 
 
 if __name__ == "__main__":

@@ -88,6 +88,14 @@ def classifier_accuracy(classifier, images: np.ndarray, labels: np.ndarray) -> f
     return float((probs.argmax(1) == labels).mean())
 
 
+def save_sample_set(folder, dataset: str, name: str, images, labels, nfe, seconds: float) -> Path:
+    """One setting's samples as <folder>/<dataset>_<name>.npz, the file contact sheets read back."""
+    path = Path(folder) / f"{dataset}_{name}.npz"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    np.savez_compressed(path, images=images, labels=labels, nfe=nfe, seconds=seconds)
+    return path
+
+
 def sample_quality(models, name: str, n: int, seed: int, test_feats: np.ndarray, batch: int,
                    samples_dir=None, precision: str = "fp32") -> dict:
     from .sample import generate  # imported here: evaluation of the classifier alone needs no sampler
@@ -96,9 +104,7 @@ def sample_quality(models, name: str, n: int, seed: int, test_feats: np.ndarray,
     images, labels, nfe, seconds = generate(models, method, n=n, labels=labels, seed=seed, batch=batch,
                                             precision=precision, **kw)
     if samples_dir is not None:  # kept for contact sheets and slides (benchmarks/contact_sheets.py --from)
-        Path(samples_dir).mkdir(parents=True, exist_ok=True)
-        np.savez_compressed(Path(samples_dir) / f"{models.dataset}_{name}.npz", images=images, labels=labels,
-                            nfe=nfe, seconds=seconds)
+        save_sample_set(samples_dir, models.dataset, name, images, labels, nfe, seconds)
     probs = np.concatenate([metrics.classifier_probs(models.classifier, images[i:i + 1000].astype(np.float32) / 255)
                             for i in range(0, n, 1000)])
     feats = metrics.classifier_features(models.classifier, images)

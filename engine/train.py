@@ -116,10 +116,11 @@ def classifier_accuracy(model, x, y, device, batch=500) -> float:
     return correct / len(x)
 
 
-def learning_rate(args, step: int) -> float:
-    """200 warm-up steps, then: the classifier decays (cosine) over the whole run; the generative
-    models stay constant (the EMA does the averaging) until --decay-from, then decay to 0."""
-    warm = min(1.0, (step - getattr(args, "warm_from", 0) + 1) / 200)
+def learning_rate(args, step: int, warm_from: int = 0) -> float:
+    """200 warm-up steps from `warm_from` (where the Adam moments started), then: the classifier
+    decays (cosine) over the whole run; the generative models stay constant (the EMA does the
+    averaging) until --decay-from, then decay to 0."""
+    warm = min(1.0, (step - warm_from + 1) / 200)
     if args.model == "classifier":
         return args.lr * warm * 0.5 * (1 + math.cos(math.pi * step / args.steps))
     if args.decay_from is not None and step >= args.decay_from:
@@ -172,14 +173,14 @@ def load_checkpoint(args, model, ema, opt) -> tuple[int, float, list]:
 def init_from_weights(args, model, ema) -> tuple[int, float, list]:
     """Load the shipped EMA weights into model and EMA; returns (step, seconds, history) from their card."""
     shipped, card = weights.load(args.dataset, args.model, "cpu", args.out)
+    t = card["training"]
+    if args.steps <= t["steps"]:
+        raise ValueError(f"--steps {args.steps} must exceed the shipped model's {t['steps']} steps")
     model.load_state_dict(shipped.state_dict())
     ema.load_state_dict(shipped.state_dict())
-    t = card["training"]
     history = t.get("commands") or [{"command": t["command"], "to_step": t["steps"]}]
     history = history + [{"command": "(checkpoint lost: restarted from the shipped EMA weights, fresh Adam moments)",
                           "to_step": t["steps"]}]
-    if args.steps <= t["steps"]:
-        raise ValueError(f"--steps {args.steps} must exceed the shipped model's {t['steps']} steps")
     return int(t["steps"]), float(t["seconds"]), history
 
 
@@ -208,14 +209,14 @@ def main(argv=None) -> int:
     ema = copy.deepcopy(model).eval()
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-4 if args.model == "classifier" else 0.0)
     start, seconds, history = load_checkpoint(args, model, ema, opt)
-    args.warm_from = 0
+    warm_from = 0  # a checkpoint restores the Adam moments: no second warm-up
     if start == 0 and args.init_from_weights:
         try:
             start, seconds, history = init_from_weights(args, model, ema)
         except (weights.WeightsError, ValueError) as e:
             print(f"error: {e}", file=sys.stderr)
             return 2
-        args.warm_from = start  # the Adam moments start from zero: warm up again
+        warm_from = start  # the Adam moments start from zero: warm up again
     _, _, log_path = _checkpoint_paths(args)
     log_path.parent.mkdir(parents=True, exist_ok=True)
     log = log_path.open("a")
@@ -233,7 +234,7 @@ def main(argv=None) -> int:
         rng = np.random.default_rng(args.seed * 1_000_003 + step)
         idx = torch.randint(0, len(x_all), (args.batch,), generator=gen)
         xb, yb = x_all[idx], y_all[idx]
-        lr = learning_rate(args, step)
+        lr = learning_rate(args, step, warm_from)
         for g in opt.param_groups:
             g["lr"] = lr
         if args.model == "diffusion":

@@ -109,9 +109,9 @@ def _bank_as_idx(folder):
     return folder
 
 
-def test_init_from_weights_continues_the_shipped_model_and_its_history(tmp_path):
-    """A run whose checkpoint is lost restarts from the shipped EMA weights at the card's step."""
-    import json
+def _continue_shipped_classifier(tmp_path, extra_steps: int):
+    """Copy the shipped MNIST classifier to tmp_path and run train --init-from-weights on it to
+    (shipped steps + extra_steps); returns (exit code, shipped model, shipped card)."""
     import shutil
 
     from engine import weights
@@ -120,10 +120,20 @@ def test_init_from_weights_continues_the_shipped_model_and_its_history(tmp_path)
     for src in weights.paths("mnist", "classifier"):
         shutil.copy(src, tmp_path / src.name)
     shipped, card = weights.load("mnist", "classifier", "cpu", tmp_path)
-    steps = card["training"]["steps"]
-    rc = main(["--dataset", "mnist", "--model", "classifier", "--steps", str(steps + 2), "--init-from-weights",
-               "--threads", "1", "--out", str(tmp_path), "--run-dir", str(tmp_path / "runs"),
+    rc = main(["--dataset", "mnist", "--model", "classifier", "--steps", str(card["training"]["steps"] + extra_steps),
+               "--init-from-weights", "--threads", "1", "--out", str(tmp_path), "--run-dir", str(tmp_path / "runs"),
                "--data-dir", str(_bank_as_idx(tmp_path / "data"))])
+    return rc, shipped, card
+
+
+def test_init_from_weights_continues_the_shipped_model_and_its_history(tmp_path):
+    """A run whose checkpoint is lost restarts from the shipped EMA weights at the card's step."""
+    import json
+
+    from engine import weights
+
+    rc, shipped, card = _continue_shipped_classifier(tmp_path, 2)
+    steps = card["training"]["steps"]
     assert rc == 0
     tuned, new_card = weights.load("mnist", "classifier", "cpu", tmp_path)
     moved = max((a - b).abs().max().item() for a, b in zip(tuned.state_dict().values(), shipped.state_dict().values())
@@ -144,15 +154,5 @@ def test_log_ticks_label_one_two_five_steps_inside_the_data_range():
 
 
 def test_init_from_weights_refuses_a_run_no_longer_than_the_shipped_one(tmp_path, capsys):
-    import shutil
-
-    from engine import weights
-    from engine.train import main
-
-    for src in weights.paths("mnist", "classifier"):
-        shutil.copy(src, tmp_path / src.name)
-    steps = weights.read_card("mnist", "classifier", tmp_path)["training"]["steps"]
-    rc = main(["--dataset", "mnist", "--model", "classifier", "--steps", str(steps), "--init-from-weights",
-               "--out", str(tmp_path), "--run-dir", str(tmp_path / "runs"),
-               "--data-dir", str(_bank_as_idx(tmp_path / "data"))])
+    rc, _, _ = _continue_shipped_classifier(tmp_path, 0)
     assert rc == 2 and "must exceed" in capsys.readouterr().err
