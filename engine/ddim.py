@@ -1,7 +1,7 @@
 """DDIM step (Song et al. 2021). eta = 0 is deterministic; eta = 1 matches DDPM's variance.
 
-x̂0 = (x_t − sqrt(1−ᾱ_t) ε̂) / sqrt(ᾱ_t), clipped; ε̂ is recomputed from the clipped x̂0 so the
-two stay consistent; then
+Given x_t, the predicted clean image x̂0 (clipped) and the noise ε̂ consistent with it
+(ε̂ = (x_t − sqrt(ᾱ_t) x̂0) / sqrt(1−ᾱ_t)),
   x_prev = sqrt(ᾱ_prev) x̂0 + sqrt(1 − ᾱ_prev − σ²) ε̂ + σ z,
   σ = eta · sqrt((1−ᾱ_prev)/(1−ᾱ_t)) · sqrt(1 − ᾱ_t/ᾱ_prev).
 """
@@ -11,8 +11,6 @@ import math
 
 import torch
 
-from .ddpm import predict_x0
-
 
 def sigma(alpha_bar_t: float, alpha_bar_prev: float, eta: float) -> float:
     if alpha_bar_prev >= 1.0:
@@ -20,15 +18,13 @@ def sigma(alpha_bar_t: float, alpha_bar_prev: float, eta: float) -> float:
     return eta * math.sqrt((1 - alpha_bar_prev) / (1 - alpha_bar_t)) * math.sqrt(1 - alpha_bar_t / alpha_bar_prev)
 
 
-def step(eps: torch.Tensor, x_t: torch.Tensor, alpha_bar_t: float, alpha_bar_prev: float, eta: float = 0.0,
-         noise: torch.Tensor | None = None, clip: bool = True) -> tuple[torch.Tensor, torch.Tensor]:
-    """One DDIM step from ᾱ_t to ᾱ_prev (1.0 = the clean image). Returns (x_prev, x̂0)."""
-    x0 = predict_x0(eps, x_t, alpha_bar_t, clip)
+def step(x0: torch.Tensor, eps: torch.Tensor, alpha_bar_t: float, alpha_bar_prev: float, eta: float = 0.0,
+         noise: torch.Tensor | None = None) -> torch.Tensor:
+    """One DDIM step from ᾱ_t to ᾱ_prev (1.0 = the clean image: returns x̂0). Returns x_prev."""
     if alpha_bar_prev >= 1.0:
-        return x0, x0
-    eps = (x_t - math.sqrt(alpha_bar_t) * x0) / math.sqrt(1 - alpha_bar_t)
+        return x0
     s = sigma(alpha_bar_t, alpha_bar_prev, eta)
     x_prev = math.sqrt(alpha_bar_prev) * x0 + math.sqrt(max(0.0, 1 - alpha_bar_prev - s * s)) * eps
     if s > 0 and noise is not None:
         x_prev = x_prev + s * noise
-    return x_prev, x0
+    return x_prev

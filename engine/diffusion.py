@@ -3,10 +3,11 @@
 Each frame's `state` is the sample after the step (x at `noise_level.t`, −1 = clean) and
 `noise_level.x_t` the same sample raw (model units, AFTER the step, so a frame can be resumed
 from); `x0_mean` is x̂0 predicted from the sample BEFORE the step (clipped to the data range,
-as inside the update), `noise_level.eps_hat` the noise predicted from it. `uncertainty` is
-None: one ε̂ does not give the spread of x0 given x_t — K continuations (engine.continuations)
-measure it. Near t = T−1, x̂0 = (x_t − sqrt(1−ᾱ) ε̂)/sqrt(ᾱ) multiplies any error of ε̂ by
-sqrt((1−ᾱ)/ᾱ) (~150 at t = 999), so the first few x̂0 are noisier than the true posterior mean.
+as inside the update), `noise_level.eps_hat` the noise consistent with it. The network predicts
+v (or ε, or x0: its config says; engine.parametrization turns any of them into x̂0 and ε̂). With v,
+x̂0 never divides by sqrt(ᾱ): at pure noise it is the network's estimate of the mean image of the
+class, blurry, and it sharpens as the noise goes. `uncertainty` is None: one x̂0 does not give
+the spread of x0 given x_t — K continuations (engine.continuations) measure it.
 """
 from __future__ import annotations
 
@@ -16,8 +17,9 @@ import numpy as np
 import torch
 
 from . import ddim, ddpm
-from .frames import DIFFUSION, Frame, NoiseLevel
-from .guidance import diffusion_eps, label_tensor, labels_array
+from .frames import DIFFUSION, Frame, GuidanceParts, NoiseLevel
+from .guidance import diffusion_output, label_tensor, labels_array
+from .parametrization import eps_from_x0, to_x0_eps
 from .schedule import NoiseSchedule
 
 SAMPLERS = ("ddim", "ddpm")
@@ -38,6 +40,18 @@ def to01(x: torch.Tensor) -> np.ndarray:
     return ((x.float() + 1) / 2).clamp(0, 1).cpu().numpy().astype(np.float32)
 
 
+def schedule_of(net) -> NoiseSchedule:
+    """The schedule the network was trained on (the original ε-models: linear)."""
+    return net.noise_schedule() if hasattr(net, "noise_schedule") else NoiseSchedule.linear()
+
+
+def predict_x0_eps(net, output: torch.Tensor, x_t: torch.Tensor, alpha_bar: float):
+    """x̂0 clipped to the data range and the noise consistent with it."""
+    x0, _ = to_x0_eps(output.float(), x_t, alpha_bar, getattr(net, "prediction", "epsilon"))
+    x0 = x0.clamp(-1, 1)
+    return x0, eps_from_x0(x0, x_t, alpha_bar)
+
+
 @torch.inference_mode()
 def sample_diffusion(net, *, n: int = 1, labels=None, sampler: str = "ddim", steps: int = 100, eta: float = 0.0,
                      guidance: float = 1.0, seed: int = 0, known=None, values=None,
@@ -48,7 +62,7 @@ def sample_diffusion(net, *, n: int = 1, labels=None, sampler: str = "ddim", ste
     values noised to the current level before every step). `start=(x_t, t)` resumes from a raw
     sample x_t ((n, 28, 28), model units) at timestep t: the first step denoises from t itself
     (on the grid of `steps` or not), then it follows the grid below t; t = -1 yields nothing."""
-    schedule = schedule or NoiseSchedule.linear()
+    schedule = schedule or schedule_of(net)
     validate(sampler, steps, eta, guidance, schedule.T)
     if int(n) < 1:
         raise ValueError(f"n must be at least 1, got {n}")
@@ -79,14 +93,19 @@ def sample_diffusion(net, *, n: int = 1, labels=None, sampler: str = "ddim", ste
         if kn is not None:  # re-noise the known pixels to the current level
             z = torch.randn((n, 28, 28), generator=gen).to(dev)
             x = torch.where(kn, ab ** 0.5 * v + (1 - ab) ** 0.5 * z, x)
-        eps, used = diffusion_eps(net, x, torch.full((n,), t, device=dev), lab, guidance)
+        out, used, cond, uncond = diffusion_output(net, x, torch.full((n,), t, device=dev), lab, guidance)
         nfe += used
+        x0, eps = predict_x0_eps(net, out, x, ab)
+        parts = None
+        if cond is not None:  # guided: keep what the prompt changes, as images
+            parts = GuidanceParts(cond=to01(predict_x0_eps(net, cond, x, ab)[0]),
+                                  uncond=to01(predict_x0_eps(net, uncond, x, ab)[0]), guidance=float(guidance))
         stochastic = sampler == "ddpm" or eta > 0
         noise = torch.randn((n, 28, 28), generator=gen).to(dev) if stochastic and t_prev >= 0 else None
         if sampler == "ddpm":
-            x, x0 = ddpm.step(eps, x, ab, ab_prev, noise)
+            x = ddpm.step(x0, x, ab, ab_prev, noise)
         else:
-            x, x0 = ddim.step(eps, x, ab, ab_prev, eta, noise)
+            x = ddim.step(x0, eps, ab, ab_prev, eta, noise)
         if kn is not None:
             x0 = torch.where(kn, v, x0)
             if t_prev < 0:
@@ -96,4 +115,4 @@ def sample_diffusion(net, *, n: int = 1, labels=None, sampler: str = "ddim", ste
                                            x_t=x.float().cpu().numpy().copy(),
                                            eps_hat=eps.float().cpu().numpy().copy()),
                     elapsed_s=time.perf_counter() - t0, labels=labels_array(lab),
-                    known=None if kn is None else kn.cpu().numpy().copy(), info=dict(info))
+                    known=None if kn is None else kn.cpu().numpy().copy(), info=dict(info), guidance_parts=parts)

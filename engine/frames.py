@@ -38,6 +38,16 @@ class NoiseLevel:
 
 
 @dataclass(frozen=True)
+class GuidanceParts:
+    """Classifier-free guidance made visible: the network run with and without the prompt, as
+    predicted clean images; the frame's x0_mean is uncond + w · (cond − uncond) (before clipping)."""
+
+    cond: np.ndarray    # (N, H, W) x̂0 with the prompt, in [0, 1]
+    uncond: np.ndarray  # (N, H, W) x̂0 without the prompt, in [0, 1]
+    guidance: float     # w
+
+
+@dataclass(frozen=True)
 class Frame:
     method: str                  # one of the constants above
     step: int                    # 0-based index of this step
@@ -51,6 +61,7 @@ class Frame:
     uncertainty: np.ndarray | None = None    # (N, H, W) per-pixel predictive std, in [0, 1] units
     elapsed_s: float = 0.0                   # engine seconds since the run started
     labels: np.ndarray | None = None         # (N,) requested class, -1 for "no label"
+    guidance_parts: GuidanceParts | None = None  # the cond and uncond runs of a guided step
     info: dict = field(default_factory=dict)  # small extras (order name, guidance, ...)
 
     @property

@@ -45,21 +45,30 @@ def _as_label_tensor(labels, n: int, device) -> torch.Tensor:
     return label_tensor(labels, n, device)
 
 
-def guided(fn, labels_t, guidance: float, *inputs: torch.Tensor) -> tuple[torch.Tensor, int]:
-    """Run `fn(*inputs, labels)` with classifier-free guidance. Returns (output, NFE per image)."""
+def guided_parts(fn, labels_t, guidance: float, *inputs: torch.Tensor):
+    """Run `fn(*inputs, labels)` with classifier-free guidance.
+
+    Returns (output, NFE per image, cond, uncond): `cond` and `uncond` are the two runs that
+    were combined (None when only one run was needed)."""
     w = float(guidance)
     labels_t = _as_label_tensor(labels_t, len(inputs[0]), inputs[0].device)
     has_label = labels_t != NULL_LABEL
     if w == 0.0 or not bool(has_label.any()):
-        return fn(*inputs, torch.full_like(labels_t, NULL_LABEL)), 1
+        return fn(*inputs, torch.full_like(labels_t, NULL_LABEL)), 1, None, None
     if w == 1.0:
-        return fn(*inputs, labels_t), 1
+        return fn(*inputs, labels_t), 1, None, None
     both = fn(*[torch.cat([x, x]) for x in inputs], torch.cat([labels_t, torch.full_like(labels_t, NULL_LABEL)]))
     cond, uncond = both.chunk(2)
     out = uncond + w * (cond - uncond)
     # A sample without a label gets its plain unconditional prediction.
     mask = has_label.view(-1, *([1] * (out.ndim - 1)))
-    return torch.where(mask, out, uncond), 2
+    return torch.where(mask, out, uncond), 2, cond, uncond
+
+
+def guided(fn, labels_t, guidance: float, *inputs: torch.Tensor) -> tuple[torch.Tensor, int]:
+    """Run `fn(*inputs, labels)` with classifier-free guidance. Returns (output, NFE per image)."""
+    out, nfe, _, _ = guided_parts(fn, labels_t, guidance, *inputs)
+    return out, nfe
 
 
 def ar_logits(net, x01: torch.Tensor, known: torch.Tensor, labels_t, guidance: float):
@@ -69,6 +78,7 @@ def ar_logits(net, x01: torch.Tensor, known: torch.Tensor, labels_t, guidance: f
     return guided(lambda x, k, lab: net(x, k, lab), labels_t, guidance, x01, known)
 
 
-def diffusion_eps(net, x_t: torch.Tensor, t: torch.Tensor, labels_t, guidance: float):
-    """Guided noise prediction ε̂ of the diffusion net (labels as in `ar_logits`)."""
-    return guided(lambda x, tt, lab: net(x, tt, lab), labels_t, guidance, x_t, t)
+def diffusion_output(net, x_t: torch.Tensor, t: torch.Tensor, labels_t, guidance: float):
+    """Guided output of the diffusion net (ε, v or x0, as `net.prediction` says; labels as in
+    `ar_logits`). Returns (output, NFE per image, cond, uncond) as `guided_parts`."""
+    return guided_parts(lambda x, tt, lab: net(x, tt, lab), labels_t, guidance, x_t, t)

@@ -2,7 +2,7 @@
 
 * `PixelARNet`: (image with unknown pixels blanked, mask of known pixels, label) -> 256 logits for
   every pixel. Its "time" input is the fraction of pixels still unknown.
-* `NoiseNet`: (x_t, t, label) -> predicted noise ε.
+* `DiffusionNet`: (x_t, t, label) -> predicted v (or ε, or x0: its config says which).
 
 Labels are 0..9, and `NULL_LABEL` (= 10) means "no label" (trained with label dropout, which is
 what classifier-free guidance needs). `Classifier` is a plain CNN whose penultimate layer gives
@@ -43,6 +43,20 @@ class UNetConfig:
         d = dict(d)
         d["mults"] = tuple(d["mults"])
         return cls(**d)
+
+
+@dataclass
+class DiffusionConfig(UNetConfig):
+    prediction: str = "epsilon"  # what the net outputs: "epsilon", "v" or "x0" (engine.parametrization)
+    schedule: str = "linear"     # noise schedule it was trained on: "linear" or "cosine" (engine.schedule)
+
+    def __post_init__(self):
+        from .parametrization import PREDICTIONS
+        from .schedule import SCHEDULES
+        if self.prediction not in PREDICTIONS:
+            raise ValueError(f"prediction must be one of {PREDICTIONS}, got {self.prediction!r}")
+        if self.schedule not in SCHEDULES:
+            raise ValueError(f"schedule must be one of {SCHEDULES}, got {self.schedule!r}")
 
 
 def timestep_embedding(t: torch.Tensor, dim: int, max_period: float = 10000.0) -> torch.Tensor:
@@ -133,16 +147,27 @@ class UNet(nn.Module):
         return self.out(F.silu(self.out_norm(h)))
 
 
-class NoiseNet(nn.Module):
-    """ε-prediction network: x_t in model units (data scaled to [-1, 1]), t in 0..T-1."""
+class DiffusionNet(nn.Module):
+    """Denoiser: x_t in model units (data scaled to [-1, 1]), t in 0..T-1 -> the quantity named by
+    `cfg.prediction` (ε, v or x0) on the schedule named by `cfg.schedule`."""
 
     kind = "diffusion"
 
-    def __init__(self, cfg: UNetConfig | None = None):
+    def __init__(self, cfg: DiffusionConfig | None = None):
         super().__init__()
-        cfg = cfg or UNetConfig(in_ch=1, out_ch=1)
+        cfg = cfg or default_config("diffusion")
+        if not isinstance(cfg, DiffusionConfig):  # a plain UNetConfig: the original ε-prediction model
+            cfg = DiffusionConfig(**asdict(cfg))
         self.cfg = cfg
         self.unet = UNet(cfg)
+
+    @property
+    def prediction(self) -> str:
+        return self.cfg.prediction
+
+    def noise_schedule(self):
+        from .schedule import NoiseSchedule
+        return NoiseSchedule.named(self.cfg.schedule)
 
     def forward(self, x_t: torch.Tensor, t: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
         return self.unet(x_t[:, None], t.float(), labels)[:, 0]
@@ -208,15 +233,15 @@ class Classifier(nn.Module):
         return self.head(self.features(x))
 
 
-ARCHITECTURES = {"autoregressive": PixelARNet, "diffusion": NoiseNet, "classifier": Classifier}
-CONFIGS = {"autoregressive": UNetConfig, "diffusion": UNetConfig, "classifier": ClassifierConfig}
+ARCHITECTURES = {"autoregressive": PixelARNet, "diffusion": DiffusionNet, "classifier": Classifier}
+CONFIGS = {"autoregressive": UNetConfig, "diffusion": DiffusionConfig, "classifier": ClassifierConfig}
 
 
 def default_config(kind: str):
     if kind == "autoregressive":
         return UNetConfig(in_ch=2, out_ch=LEVELS, out_kernel=1)
     if kind == "diffusion":
-        return UNetConfig(in_ch=1, out_ch=1)
+        return DiffusionConfig(in_ch=1, out_ch=1, prediction="v", schedule="cosine")
     if kind == "classifier":
         return ClassifierConfig()
     raise ValueError(f"unknown model kind {kind!r}")

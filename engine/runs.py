@@ -93,5 +93,6 @@ def forward_frames(models, s: RunSettings, kind: str = "autoregressive", bank_in
             orders.patch_side(k)
         return forward_autoregressive(image, order=order, pixels_per_step=k, seed=s.seed)
     if kind == "diffusion":
-        return forward_diffusion(image, steps=s.diffusion.steps, seed=s.seed)
+        schedule = diffusion.schedule_of(models.diffusion) if models.diffusion is not None else None
+        return forward_diffusion(image, steps=s.diffusion.steps, seed=s.seed, schedule=schedule)
     raise ValueError(f"unknown forward process {kind!r}: use autoregressive or diffusion")

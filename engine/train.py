@@ -23,7 +23,7 @@ from safetensors.torch import load_file, save_file
 from . import nets, orders, weights
 from .data import DATASETS, DataError, load_split
 from .device import resolve_device
-from .schedule import NoiseSchedule
+from .parametrization import training_target
 
 DEFAULTS = {  # per model kind: steps, batch, lr, EMA decay
     "diffusion": dict(steps=8000, batch=64, lr=1e-3, ema=0.999),
@@ -46,7 +46,14 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--threads", type=int, default=0, help="CPU threads for torch (0 = torch default)")
     p.add_argument("--data-dir", help="folder with the four IDX gzip files")
     p.add_argument("--run-dir", default="runs", help="where checkpoints and logs go")
-    p.add_argument("--out", help="weights folder (default: the repo's weights/)")
+    p.add_argument("--out", help="weights folder for the finished model (default: the run folder; see --install)")
+    p.add_argument("--install", action="store_true",
+                   help="write the finished model into the app's weights/ folder (replacing the shipped one)")
+    p.add_argument("--precision", choices=("fp32", "bf16"), default="fp32",
+                   help="bf16 runs forward and backward under bfloat16 autocast (weights and Adam stay fp32)")
+    p.add_argument("--init-from", metavar="FILE",
+                   help="start a fresh run from these weights (a .safetensors of the same architecture, "
+                        "e.g. an ε-prediction model fine-tuned to predict v); step counter starts at 0")
     p.add_argument("--decay-from", type=int, metavar="STEP",
                    help="diffusion/AR: keep the learning rate constant until STEP, then cosine-decay it "
                         "to 0 at --steps (used to finish a resumed run)")
@@ -64,7 +71,34 @@ def parse_args(argv=None) -> argparse.Namespace:
         p.error("--steps, --batch and --lr must be positive")
     if args.decay_from is not None and not 0 <= args.decay_from < args.steps:
         p.error("--decay-from must lie in [0, --steps)")
+    if args.install and args.out:
+        p.error("--install and --out both say where the weights go: use one")
+    if args.init_from and args.init_from_weights:
+        p.error("--init-from and --init-from-weights both say where to start: use one")
     return args
+
+
+def output_dir(args) -> Path:
+    """Where the finished weights go: the run folder unless --out or --install says otherwise, so
+    that a trial run never replaces the weights the app ships."""
+    if args.install:
+        return weights.SHIPPED_WEIGHTS_DIR
+    return Path(args.out) if args.out else Path(args.run_dir) / f"{args.dataset}_{args.model}"
+
+
+def init_from_file(path: str, model, ema) -> list:
+    """Load matching weights from a safetensors file into model and EMA (fresh run, step 0)."""
+    try:
+        tensors = load_file(path)
+    except Exception as e:  # safetensors raises several types for a bad file
+        raise ValueError(f"--init-from {path}: not a readable safetensors file ({e})") from None
+    own = model.state_dict()
+    wrong = [k for k in own if k not in tensors or tensors[k].shape != own[k].shape]
+    if wrong:
+        raise ValueError(f"--init-from {path}: {len(wrong)} tensors missing or of another shape, e.g. {wrong[0]}")
+    model.load_state_dict({k: tensors[k].float() for k in own})
+    ema.load_state_dict(model.state_dict())
+    return [{"command": f"(initialised from {path})", "to_step": 0}]
 
 
 def augment_shift(x: torch.Tensor, gen: torch.Generator, max_shift: int = 2) -> torch.Tensor:
@@ -84,13 +118,16 @@ def drop_labels(labels: torch.Tensor, gen: torch.Generator) -> torch.Tensor:
 
 
 def diffusion_loss(model, x01, labels, gen, alpha_bar: torch.Tensor) -> torch.Tensor:
+    """Mean squared error of the network's prediction (ε, v or x0, as its config says) at a
+    uniformly drawn timestep."""
     x0 = x01 * 2 - 1
     t = torch.randint(0, len(alpha_bar), (x0.shape[0],), generator=gen)
     eps = torch.randn(x0.shape, generator=gen)
     ab = alpha_bar[t][:, None, None]
     x_t = ab.sqrt() * x0 + (1 - ab).sqrt() * eps
+    target = training_target(x0, eps, ab, model.prediction)
     dev = next(model.parameters()).device
-    return F.mse_loss(model(x_t.to(dev), t.to(dev), drop_labels(labels, gen).to(dev)), eps.to(dev))
+    return F.mse_loss(model(x_t.to(dev), t.to(dev), drop_labels(labels, gen).to(dev)).float(), target.to(dev))
 
 
 def ar_loss(model, x01, labels, gen, rng: np.random.Generator) -> torch.Tensor:
@@ -206,10 +243,17 @@ def main(argv=None) -> int:
     if args.base and args.model != "classifier":
         cfg.base = args.base
     model = nets.build(args.model, cfg).to(device).train()
+    autocast = torch.autocast(device_type=device.type, dtype=torch.bfloat16, enabled=args.precision == "bf16")
     ema = copy.deepcopy(model).eval()
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-4 if args.model == "classifier" else 0.0)
     start, seconds, history = load_checkpoint(args, model, ema, opt)
     warm_from = 0  # a checkpoint restores the Adam moments: no second warm-up
+    if start == 0 and args.init_from:
+        try:
+            history = init_from_file(args.init_from, model, ema)
+        except ValueError as e:
+            print(f"error: {e}", file=sys.stderr)
+            return 2
     if start == 0 and args.init_from_weights:
         try:
             start, seconds, history = init_from_weights(args, model, ema)
@@ -225,7 +269,7 @@ def main(argv=None) -> int:
         history = history[:-1]  # the same command resumed after an interruption: one entry
     print(f"{cmd}\n{args.model} on {args.dataset}: {sum(p.numel() for p in model.parameters()):,} parameters, "
           f"device {device}, steps {start} -> {args.steps}", file=log, flush=True)
-    alpha_bar = torch.from_numpy(NoiseSchedule.linear().alpha_bar).float()
+    alpha_bar = torch.from_numpy(model.noise_schedule().alpha_bar).float() if args.model == "diffusion" else None
     x_all = torch.from_numpy(x_train).float().div(255)
     y_all = torch.from_numpy(y_train)
     t0, losses = time.time(), []
@@ -237,12 +281,18 @@ def main(argv=None) -> int:
         lr = learning_rate(args, step, warm_from)
         for g in opt.param_groups:
             g["lr"] = lr
-        if args.model == "diffusion":
-            loss = diffusion_loss(model, xb, yb, gen, alpha_bar)
-        elif args.model == "autoregressive":
-            loss = ar_loss(model, xb, yb, gen, rng)
-        else:
-            loss = F.cross_entropy(model(augment_shift(xb, gen).to(device)), yb.to(device), label_smoothing=0.05)
+        with autocast:
+            if args.model == "diffusion":
+                loss = diffusion_loss(model, xb, yb, gen, alpha_bar)
+            elif args.model == "autoregressive":
+                loss = ar_loss(model, xb, yb, gen, rng)
+            else:
+                loss = F.cross_entropy(model(augment_shift(xb, gen).to(device)), yb.to(device), label_smoothing=0.05)
+        if not torch.isfinite(loss):
+            print(f"error: the loss is {loss.item()} at step {step + 1} (learning rate {lr:.3g}): training stopped; "
+                  f"the last checkpoint (if any) is untouched; lower --lr", file=sys.stderr)
+            print(f"stopped: non-finite loss at step {step + 1}", file=log, flush=True)
+            return 1
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -269,13 +319,13 @@ def main(argv=None) -> int:
     seconds += time.time() - t0
     card = {"data": {"dataset": args.dataset, "train_images": len(x_train), "test_images": len(x_test)},
             "training": {"command": cmd, "commands": history + [{"command": cmd, "to_step": args.steps}],
-                         "steps": args.steps, "batch": args.batch, "lr": args.lr,
+                         "steps": args.steps, "batch": args.batch, "lr": args.lr, "precision": args.precision,
                          "ema": args.ema, "seed": args.seed, "label_dropout": LABEL_DROPOUT,
                          "seconds": round(seconds, 1), "device": str(device)},
             "eval": {}}
     if args.model == "classifier":
         card["eval"]["test_accuracy"] = classifier_accuracy(ema, x_test, y_test, device)
-    w, c = weights.save(ema, args.dataset, card, args.out)
+    w, c = weights.save(ema, args.dataset, card, output_dir(args))
     print(f"wrote {w} and {c}" + (f"; test accuracy {card['eval']['test_accuracy']:.4f}"
                                    if args.model == "classifier" else ""), file=log, flush=True)
     print(f"wrote {w} ({w.stat().st_size / 1e6:.1f} MB) and {c}")

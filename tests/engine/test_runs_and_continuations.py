@@ -126,10 +126,10 @@ def test_ar_inpainting_skips_known_pixels_in_a_random_order():
 def test_guidance_accepts_minus_one_and_label_lists():
     net = ConstantEps(0.1, per_label=0.01)
     x, t = torch.zeros(3, 28, 28), torch.zeros(3, dtype=torch.long)
-    a, na = guidance.diffusion_eps(net, x, t, torch.tensor([2, -1, NULL_LABEL]), 2.0)
-    b, nb = guidance.diffusion_eps(net, x, t, [2, -1, -1], 2.0)
-    c, nc = guidance.diffusion_eps(net, x, t, None, 2.0)
+    a, na, _, _ = guidance.diffusion_output(net, x, t, torch.tensor([2, -1, NULL_LABEL]), 2.0)
+    b, nb, _, _ = guidance.diffusion_output(net, x, t, [2, -1, -1], 2.0)
+    c, nc, _, _ = guidance.diffusion_output(net, x, t, None, 2.0)
     assert torch.equal(a, b) and na == nb == 2 and nc == 1
     assert torch.allclose(c, torch.full_like(c, 0.1 + 0.01 * NULL_LABEL))
     with pytest.raises(ValueError):
-        guidance.diffusion_eps(net, x, t, [2, 11, 0], 2.0)
+        guidance.diffusion_output(net, x, t, [2, 11, 0], 2.0)

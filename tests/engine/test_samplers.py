@@ -113,8 +113,8 @@ def test_cfg_on_noise_and_samples_without_label():
     x = torch.zeros(2, 28, 28)
     t = torch.tensor([10, 10])
     lab = guidance.label_tensor([2, -1], 2, "cpu")
-    eps, nfe = guidance.diffusion_eps(net, x, t, lab, 3.0)
-    assert nfe == 2
+    eps, nfe, cond_out, uncond_out = guidance.diffusion_output(net, x, t, lab, 3.0)
+    assert nfe == 2 and cond_out.shape == uncond_out.shape == eps.shape
     cond, uncond = 0.1 + 0.02, 0.1 + 0.01 * NULL_LABEL
     assert eps[0, 0, 0].item() == pytest.approx(uncond + 3 * (cond - uncond), abs=1e-6)
     assert eps[1, 0, 0].item() == pytest.approx(uncond, abs=1e-6)  # no label: plain unconditional
