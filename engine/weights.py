@@ -36,15 +36,12 @@ def _train_hint(dataset: str, kind: str) -> str:
     return f"re-create it with `python -m engine.train --dataset {dataset} --model {kind}` or restore it from git"
 
 
-def save(model: torch.nn.Module, dataset: str, card: dict, weights_dir=None,
-         extra_tensors: dict | None = None) -> tuple[Path, Path]:
+def save(model: torch.nn.Module, dataset: str, card: dict, weights_dir=None) -> tuple[Path, Path]:
     """Write the model's weights and card. `card` is merged over the required fields."""
     kind = model.kind
     w_path, c_path = paths(dataset, kind, weights_dir)
     w_path.parent.mkdir(parents=True, exist_ok=True)
     tensors = {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
-    if extra_tensors:
-        tensors.update({k: v.detach().cpu().contiguous() for k, v in extra_tensors.items()})
     full = {"format": CARD_FORMAT, "kind": kind, "dataset": dataset, "config": model.cfg.to_dict(),
             "parameters": int(sum(p.numel() for p in model.parameters()))}
     full.update(card)
@@ -61,8 +58,9 @@ def read_card(dataset: str, kind: str, weights_dir=None) -> dict:
         raise WeightsError(f"{c_path} is missing (the JSON card of {w_path.name}): {_train_hint(dataset, kind)}")
     try:
         card = json.loads(c_path.read_text())
-    except (ValueError, OSError) as e:
-        raise WeightsError(f"{c_path} is not valid JSON ({e}): {_train_hint(dataset, kind)}") from None
+    except (ValueError, OSError, RecursionError) as e:
+        reason = "nested too deeply" if isinstance(e, RecursionError) else e
+        raise WeightsError(f"{c_path} is not valid JSON ({reason}): {_train_hint(dataset, kind)}") from None
     problems = []
     if not isinstance(card, dict):
         raise WeightsError(f"{c_path} must hold a JSON object: {_train_hint(dataset, kind)}")
@@ -80,11 +78,9 @@ def read_card(dataset: str, kind: str, weights_dir=None) -> dict:
     return card
 
 
-def load(dataset: str, kind: str, device: str | torch.device = "cpu", weights_dir=None,
-         with_extra: bool = False):
-    """Build the model from its card and load its weights, validating everything.
-
-    Returns (model in eval mode on `device`, card), plus the extra tensors when `with_extra`."""
+def load(dataset: str, kind: str, device: str | torch.device = "cpu", weights_dir=None):
+    """Build the model from its card and load its weights, validating everything (shapes, finite
+    values). Returns (model in eval mode on `device`, card)."""
     if kind not in KINDS:
         raise ValueError(f"unknown model kind {kind!r}: use one of {', '.join(KINDS)}")
     w_path, c_path = paths(dataset, kind, weights_dir)
@@ -94,7 +90,7 @@ def load(dataset: str, kind: str, device: str | torch.device = "cpu", weights_di
     try:
         cfg = nets.CONFIGS[kind].from_dict(card["config"])
         model = nets.build(kind, cfg)
-    except (TypeError, KeyError, ValueError, RuntimeError) as e:
+    except Exception as e:  # any config the constructors cannot build (zero groups, no levels, ...)
         raise WeightsError(f"{c_path}: its config does not describe a {kind} network ({e}): "
                            f"{_train_hint(dataset, kind)}") from None
     try:
@@ -111,9 +107,11 @@ def load(dataset: str, kind: str, device: str | torch.device = "cpu", weights_di
                            ([f"wrong shapes: {', '.join(wrong[:3])}"] if wrong else []))
         raise WeightsError(f"{w_path} does not match the architecture in {c_path.name} ({detail}): "
                            f"{_train_hint(dataset, kind)}")
+    bad = [k for k in expected if tensors[k].is_floating_point() and not bool(torch.isfinite(tensors[k]).all())]
+    if bad:
+        raise WeightsError(f"{w_path} holds NaN or infinite values ({len(bad)} tensors, e.g. {bad[0]}): the training "
+                           f"that wrote it diverged; {_train_hint(dataset, kind)}")
     model.load_state_dict({k: tensors[k].float() if tensors[k].is_floating_point() else tensors[k]
                            for k in expected})
     model.to(device).eval()
-    if with_extra:
-        return model, card, {k: v for k, v in tensors.items() if k not in expected}
     return model, card

@@ -3,6 +3,7 @@ import math
 
 import numpy as np
 import pytest
+import torch
 
 from benchmarks.contact_sheets import grid, saved_sheet
 from engine.train import learning_rate, parse_args
@@ -156,3 +157,47 @@ def test_log_ticks_label_one_two_five_steps_inside_the_data_range():
 def test_init_from_weights_refuses_a_run_no_longer_than_the_shipped_one(tmp_path, capsys):
     rc, _, _ = _continue_shipped_classifier(tmp_path, 0)
     assert rc == 2 and "must exceed" in capsys.readouterr().err
+
+
+def _train_tiny_diffusion(tmp_path, *extra):
+    """Two steps of a tiny diffusion model on the bank digits, in tmp_path; returns the exit code."""
+    from engine.train import main
+
+    data = tmp_path / "data"
+    if not data.exists():
+        _bank_as_idx(data)
+    return main(["--dataset", "mnist", "--model", "diffusion", "--steps", "2", "--batch", "4", "--base", "8",
+                 "--threads", "1", "--run-dir", str(tmp_path / "runs"), "--data-dir", str(data), *extra])
+
+
+def test_training_writes_to_its_run_folder_unless_told_to_install(tmp_path):
+    from engine import weights
+
+    shipped = [p.stat().st_mtime_ns for p in weights.paths("mnist", "diffusion", weights.SHIPPED_WEIGHTS_DIR)]
+    assert _train_tiny_diffusion(tmp_path) == 0
+    run = tmp_path / "runs" / "mnist_diffusion"
+    net, card = weights.load("mnist", "diffusion", "cpu", run)
+    assert card["config"]["prediction"] == "v" and card["config"]["schedule"] == "cosine"
+    assert [p.stat().st_mtime_ns for p in weights.paths("mnist", "diffusion", weights.SHIPPED_WEIGHTS_DIR)] == shipped
+    with pytest.raises(SystemExit):
+        _args("--install", "--out", str(tmp_path))
+
+
+def test_training_stops_with_a_clear_error_on_a_non_finite_loss(tmp_path, capsys):
+    assert _train_tiny_diffusion(tmp_path, "--lr", "inf") == 1
+    assert "loss is nan" in capsys.readouterr().err
+    assert not (tmp_path / "runs" / "mnist_diffusion" / "mnist_diffusion.safetensors").exists()
+
+
+def test_init_from_starts_a_fresh_run_from_given_weights(tmp_path, capsys):
+    from engine import weights
+
+    assert _train_tiny_diffusion(tmp_path, "--out", str(tmp_path / "first")) == 0
+    first, _ = weights.load("mnist", "diffusion", "cpu", tmp_path / "first")
+    src = str(weights.paths("mnist", "diffusion", tmp_path / "first")[0])
+    assert _train_tiny_diffusion(tmp_path, "--fresh", "--init-from", src, "--lr", "1e-9",
+                                 "--out", str(tmp_path / "second")) == 0
+    second, card = weights.load("mnist", "diffusion", "cpu", tmp_path / "second")
+    assert all(torch.allclose(a, b, atol=1e-4) for a, b in zip(first.state_dict().values(), second.state_dict().values()))
+    assert card["training"]["commands"][0]["command"] == f"(initialised from {src})"
+    assert _train_tiny_diffusion(tmp_path, "--fresh", "--init-from", str(tmp_path / "nothing.safetensors")) == 2

@@ -71,6 +71,34 @@ def test_wrong_card(tmp_path, edit, match):
         weights.load("mnist", "diffusion", "cpu", tmp_path)
 
 
+@pytest.mark.parametrize("config_edit", [{"groups": 0}, {"mults": []}, {"base": -4}, {"prediction": "score"},
+                                         {"schedule": 7}, {"unknown_field": 1}])
+def test_malformed_config_is_one_clear_error(tmp_path, config_edit):
+    weights.save(tiny("diffusion"), "mnist", {}, tmp_path)
+    _, c = weights.paths("mnist", "diffusion", tmp_path)
+    card = json.loads(c.read_text())
+    card["config"].update(config_edit)
+    c.write_text(json.dumps(card))
+    with pytest.raises(weights.WeightsError, match=r"its config does not describe a diffusion network"):
+        weights.load("mnist", "diffusion", "cpu", tmp_path)
+
+
+def test_deeply_nested_card_is_one_clear_error(tmp_path):
+    weights.save(tiny("diffusion"), "mnist", {}, tmp_path)
+    weights.paths("mnist", "diffusion", tmp_path)[1].write_text("[" * 100_000 + "]" * 100_000)
+    with pytest.raises(weights.WeightsError, match=r"not valid JSON \(nested too deeply\)"):
+        weights.load("mnist", "diffusion", "cpu", tmp_path)
+
+
+def test_non_finite_weights_are_refused(tmp_path):
+    model = tiny("diffusion")
+    with torch.no_grad():
+        next(model.parameters())[0] = float("nan")
+    weights.save(model, "mnist", {}, tmp_path)
+    with pytest.raises(weights.WeightsError, match=r"NaN or infinite values.*diverged"):
+        weights.load("mnist", "diffusion", "cpu", tmp_path)
+
+
 def test_card_that_is_not_json(tmp_path):
     weights.save(tiny("diffusion"), "mnist", {}, tmp_path)
     weights.paths("mnist", "diffusion", tmp_path)[1].write_text("{not json")
