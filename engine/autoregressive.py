@@ -14,8 +14,8 @@ import numpy as np
 import torch
 
 from . import orders
-from .frames import AUTOREGRESSIVE, Frame, NewPixels
-from .guidance import ar_logits, label_tensor, labels_array
+from .frames import AUTOREGRESSIVE, Frame, GuidanceParts, NewPixels
+from .guidance import ar_logits_parts, label_tensor, labels_array
 
 D = orders.D
 LEVELS = torch.arange(256, dtype=torch.float32) / 255.0
@@ -86,7 +86,8 @@ def sample_autoregressive(net, *, n: int = 1, labels=None, order: str = "raster"
                 order_seed=seed if order_seed is None else order_seed)
     for step in range(total):
         x01 = (levels.float() / 255).to(dev)
-        logits, used = ar_logits(net, x01.view(n, 28, 28), kn.to(dev).view(n, 28, 28), lab, guidance)
+        logits, used, cond, uncond = ar_logits_parts(net, x01.view(n, 28, 28), kn.to(dev).view(n, 28, 28), lab,
+                                                     guidance)
         nfe += used
         probs = torch.softmax(logits.float() / temperature, dim=-1)           # (n, 784, 256)
         mean = probs @ lv                                                     # expected value per pixel
@@ -113,6 +114,12 @@ def sample_autoregressive(net, *, n: int = 1, labels=None, order: str = "raster"
         state = (levels.float() / 255) * kn
         x0 = torch.where(kn_dev, state.to(dev), mean)
         unc = torch.where(kn_dev, torch.zeros_like(std), std)
+        parts = None
+        if cond is not None:  # guided: the expected image with and without the prompt (before this step)
+            before = torch.where(unknown, torch.zeros_like(mean), x01.view(n, 784))
+            parts = GuidanceParts(*[torch.where(unknown, torch.softmax(lg.float() / temperature, -1) @ lv, before)
+                                    .view(n, 28, 28).cpu().numpy().astype(np.float32) for lg in (cond, uncond)],
+                                  guidance=float(guidance))
         yield Frame(method=AUTOREGRESSIVE, step=step, total_steps=total, nfe=nfe,
                     state=state.view(n, 28, 28).numpy().astype(np.float32),
                     x0_mean=x0.view(n, 28, 28).cpu().numpy().astype(np.float32),
@@ -120,4 +127,5 @@ def sample_autoregressive(net, *, n: int = 1, labels=None, order: str = "raster"
                     new_pixels=NewPixels(idx.numpy().astype(np.int64), p.numpy().astype(np.float32),
                                          v.numpy().astype(np.int64)),
                     uncertainty=unc.view(n, 28, 28).cpu().numpy().astype(np.float32),
-                    elapsed_s=time.perf_counter() - t0, labels=labels_array(lab), info=dict(info))
+                    elapsed_s=time.perf_counter() - t0, labels=labels_array(lab), info=dict(info),
+                    guidance_parts=parts)

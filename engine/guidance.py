@@ -78,6 +78,11 @@ def ar_logits(net, x01: torch.Tensor, known: torch.Tensor, labels_t, guidance: f
     return guided(lambda x, k, lab: net(x, k, lab), labels_t, guidance, x01, known)
 
 
+def ar_logits_parts(net, x01: torch.Tensor, known: torch.Tensor, labels_t, guidance: float):
+    """As `ar_logits`, plus the cond and uncond logits (None when only one run was needed)."""
+    return guided_parts(lambda x, k, lab: net(x, k, lab), labels_t, guidance, x01, known)
+
+
 def diffusion_output(net, x_t: torch.Tensor, t: torch.Tensor, labels_t, guidance: float):
     """Guided output of the diffusion net (ε, v or x0, as `net.prediction` says; labels as in
     `ar_logits`). Returns (output, NFE per image, cond, uncond) as `guided_parts`."""

@@ -24,3 +24,23 @@ class ConstantEps(torch.nn.Module):
 
     def forward(self, x_t, t, labels):
         return torch.full_like(x_t, self.value) + self.per_label * labels.float()[:, None, None]
+
+
+class OracleDenoiser(torch.nn.Module):
+    """A dummy diffusion model that knows the answer: its output (ε, v or x0, per `prediction`)
+    always corresponds to the same clean image `x0` (model units), on the given schedule."""
+    kind = "diffusion"
+
+    def __init__(self, x0: torch.Tensor, prediction: str, schedule):
+        super().__init__()
+        self.x0, self.prediction, self.schedule = x0, prediction, schedule
+        self.dummy = torch.nn.Parameter(torch.zeros(1))
+
+    def noise_schedule(self):
+        return self.schedule
+
+    def forward(self, x_t, t, labels):
+        from engine.parametrization import eps_from_x0, training_target
+        ab = torch.as_tensor(self.schedule.alpha_bar[t.long().cpu().numpy()], dtype=torch.float32)[:, None, None]
+        x0 = self.x0.expand_as(x_t)
+        return training_target(x0, eps_from_x0(x0, x_t, ab), ab, self.prediction)

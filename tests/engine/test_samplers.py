@@ -175,3 +175,41 @@ def test_forward_processes():
     ts = [f.noise_level.t for f in noise]
     assert ts == sorted(ts) and ts[-1] == 999
     assert np.abs(noise[0].state - img).mean() < np.abs(noise[-1].state - img).mean()
+
+
+@pytest.mark.parametrize("prediction", ["epsilon", "v", "x0"])
+@pytest.mark.parametrize("sampler,steps,eta", [("ddim", 1, 0.0), ("ddim", 10, 0.0), ("ddim", 10, 1.0),
+                                               ("ddpm", 10, 0.0), ("ddpm", 1000, 0.0)])
+def test_a_denoiser_that_knows_x0_predicts_it_at_every_step_and_lands_on_it(prediction, sampler, steps, eta):
+    """Every parametrization, sampler and step count: x̂0 is the oracle's image from the first step
+    on (v and x0 exactly; ε up to float error amplified near pure noise) and the run ends on it."""
+    from engine.schedule import NoiseSchedule
+    from tests.engine.helpers import OracleDenoiser
+    target = torch.linspace(-1, 1, 784).reshape(1, 28, 28)
+    net = OracleDenoiser(target, prediction, NoiseSchedule.cosine() if prediction != "epsilon" else NoiseSchedule.linear())
+    frames = run(sample_diffusion(net, n=2, sampler=sampler, steps=steps, eta=eta, seed=3))
+    want = ((target[0] + 1) / 2).numpy()
+    tol = 2e-2 if prediction == "epsilon" else 1e-4
+    assert np.abs(frames[0].x0_mean - want).max() < tol
+    assert all(np.abs(f.x0_mean - want).max() < tol for f in frames)
+    assert np.abs(frames[-1].state - want).max() < 1e-4
+
+
+def test_guided_frames_show_the_conditional_and_unconditional_x0():
+    frames = run(sample_diffusion(DM, n=1, labels=3, steps=4, guidance=3.0, seed=0))
+    unguided = run(sample_diffusion(DM, n=1, labels=3, steps=4, guidance=1.0, seed=0))
+    parts = frames[0].guidance_parts
+    assert parts is not None and parts.guidance == 3.0 and parts.cond.shape == parts.uncond.shape == (1, 28, 28)
+    assert np.allclose(parts.cond, unguided[0].x0_mean, atol=1e-5)  # the first step: same x_T, the prompt's x̂0
+    assert unguided[0].guidance_parts is None  # w = 1 runs the network once: nothing to show apart
+
+
+def test_guided_ar_frames_show_the_expected_image_with_and_without_the_prompt():
+    guided3 = next(sample_autoregressive(AR, n=1, labels=3, order="raster", pixels_per_step=8, guidance=3.0, seed=0))
+    cond = next(sample_autoregressive(AR, n=1, labels=3, order="raster", pixels_per_step=8, guidance=1.0, seed=0))
+    uncond = next(sample_autoregressive(AR, n=1, labels=None, order="raster", pixels_per_step=8, guidance=1.0, seed=0))
+    parts = guided3.guidance_parts
+    assert parts is not None and parts.guidance == 3.0 and cond.guidance_parts is None
+    # the first step: where no pixel is fixed yet, the plain runs' x̂0 is their expectation
+    assert np.allclose(parts.cond[~cond.known], cond.x0_mean[~cond.known], atol=1e-5)
+    assert np.allclose(parts.uncond[~uncond.known], uncond.x0_mean[~uncond.known], atol=1e-5)
