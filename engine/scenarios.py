@@ -1,15 +1,87 @@
-"""Named lecture scenarios: a run configuration for both panels plus a caption of one to three
-sentences. Some have variants the lecturer steps through (key V), e.g. 1, 2, 5, 10, 100 steps.
+"""What a panel can show (its *mode*) and the named lecture scenarios.
 
-Pure data: the GUI applies them (`--scenario NAME`, the Scenarios menu) and `--render` renders them.
+A mode is one generator a panel runs: its title, which settings it uses (the window shows exactly
+those controls), whether it measures a degraded real image (the forward processes: no network, the
+plots count steps) and the factory that makes its frames. A scenario is a run configuration for
+both panels plus a caption of one to three sentences; some have variants the lecturer steps
+through (key V), e.g. 1, 2, 5, 10, 100 steps.
+
+Qt-free: the GUI applies them (`--scenario NAME`, the Scenarios menu, a lesson) and `--render`
+renders them.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Callable
 
 import numpy as np
 
+from . import runs
 from .runs import ARSettings, DiffusionSettings, RunSettings
+
+AR_FIELDS = ("order", "pixels_per_step", "temperature", "greedy")
+DIFFUSION_FIELDS = ("sampler", "steps", "eta")
+
+
+@dataclass(frozen=True)
+class Mode:
+    name: str
+    title: str                           # what the panel, its controls, the legend and its strip are called
+    fields: tuple                        # the per-panel settings it uses (AR_FIELDS / DIFFUSION_FIELDS names)
+    forward: bool                        # a real image degraded (no network): plots measure the image, count steps
+    make: Callable                       # (models, RunSettings) -> iterator of Frames
+
+
+def _forward_ar(models, s: RunSettings):
+    """A real held-out image losing its pixels, in exactly the panel's order and pixels/step."""
+    from .forward import forward_autoregressive
+    from .orders import STATIC_ORDERS, patch_side
+    s.validate()
+    if s.ar.order not in STATIC_ORDERS:
+        raise ValueError(f"erasing needs a fixed order ({s.ar.order!r} depends on a network): "
+                         f"use one of {', '.join(STATIC_ORDERS)}")
+    if s.ar.order == "patches":
+        patch_side(s.ar.pixels_per_step)
+    return forward_autoregressive(models.bank.pick(s.label, 0), order=s.ar.order,
+                                  pixels_per_step=s.ar.pixels_per_step, seed=s.seed)
+
+
+MODES = {m.name: m for m in [
+    Mode("autoregressive", "autoregressive", AR_FIELDS, False, runs.ar_frames),
+    Mode("diffusion", "diffusion", DIFFUSION_FIELDS, False, runs.diffusion_frames),
+    Mode("one-shot-mean", "one shot: the mean", ("temperature",), False,
+         lambda models, s: runs.one_shot_frames(models, s, "mean")),
+    Mode("one-shot-independent", "one shot: independent pixels", ("temperature",), False,
+         lambda models, s: runs.one_shot_frames(models, s, "independent")),
+    Mode("forward-autoregressive", "erasing (forward)", ("order", "pixels_per_step"), True, _forward_ar),
+    Mode("forward-diffusion", "noising (forward)", ("steps",), True,
+         lambda models, s: runs.forward_frames(models, s, "diffusion", s.seed)),
+]}
+
+
+def mode(name: str) -> Mode:
+    if name not in MODES:
+        raise ValueError(f"unknown mode {name!r}: use one of {', '.join(MODES)}")
+    return MODES[name]
+
+
+def describe(mode_name: str, s: RunSettings) -> str:
+    """A short label of what a panel runs, e.g. 'diffusion, DDIM 1 step' or 'autoregressive, patches,
+    16 px/step': legend, strips and panel titles say what actually runs."""
+    m = mode(mode_name)
+    parts = [m.title]
+    if "order" in m.fields:
+        parts.append(s.ar.order)
+    if "pixels_per_step" in m.fields:
+        parts.append(f"{s.ar.pixels_per_step} px/step")
+    if "greedy" in m.fields and s.ar.greedy:
+        parts.append("greedy")
+    if "sampler" in m.fields:
+        n = s.diffusion.steps
+        parts.append(f"{s.diffusion.sampler.upper()} {n} step{'s' if n != 1 else ''}")
+    elif "steps" in m.fields:
+        parts.append(f"{s.diffusion.steps} steps")
+    return ", ".join(parts)
 
 
 @dataclass(frozen=True)
@@ -58,9 +130,11 @@ SCENARIOS = {s.name: s for s in [
              variants=tuple((f"{k} pixels/step", {"left": {"pixels_per_step": k}, "right": {"pixels_per_step": k}})
                             for k in (16, 64, 4, 1))),
     Scenario("forward-processes", "What each method undoes",
-             "Left: a real image losing its pixels — autoregression learns to put them back one by one. Right: the "
-             "same image drowning in noise — diffusion learns to remove it a little at a time.",
-             "forward-autoregressive", "forward-diffusion", _s(order="random", pixels_per_step=8), _s(steps=100),
+             "Left: a real image losing its pixels, 8 a step — autoregression learns to put them back. Right: the "
+             "same image drowning in noise — diffusion learns to remove it a little at a time. Both take the same "
+             "98 steps, side by side.",
+             # 784 pixels / 8 a step = 98 steps: the noising takes as many, so the two advance in step
+             "forward-autoregressive", "forward-diffusion", _s(order="random", pixels_per_step=8), _s(steps=98),
              speed="50 steps/s"),
     Scenario("hundred-steps", "100 steps instead of 784",
              "The same budget of network evaluations for both: autoregression needs 784 (one per pixel), "

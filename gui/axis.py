@@ -9,7 +9,9 @@ SHORT = {NFE: "NFE", STEP: "step"}
 
 
 def axis_for_modes(modes) -> str:
-    return STEP if any(str(m).startswith("forward") for m in modes) else NFE
+    """STEP when some panel runs a forward process (its mode says so), else NFE."""
+    from engine.scenarios import MODES
+    return STEP if any(MODES[m].forward for m in modes) else NFE
 
 
 def axis_for_lanes(frame_lists) -> str:

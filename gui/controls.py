@@ -1,25 +1,32 @@
-"""The control bar: every widget, with a tooltip that says what it teaches. Reads into a
-RunSettings; holds no logic beyond that."""
+"""The control bar and each panel's controls: every widget, with a tooltip that says what it
+teaches. Reads into one RunSettings per panel; holds no logic beyond that.
+
+Each panel's controls show what that panel runs: its mode ("show") and only the settings that mode
+uses, titled by the mode. A scenario writes its per-panel settings here, so the controls always
+show the settings actually running (both panels can run diffusion, with 1 and 100 steps)."""
 from __future__ import annotations
 
 from contextlib import contextmanager
 
 from PySide6.QtCore import Signal
-
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QCompleter, QDoubleSpinBox, QGridLayout, QGroupBox,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QCompleter, QDoubleSpinBox, QFrame, QGridLayout, QGroupBox,
                                QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox, QWidget)
 
 from engine.data import CLASS_NAMES, DATASETS, parse_label
 from engine.orders import ORDERS
 from engine.runs import ARSettings, DiffusionSettings, RunSettings
+from engine.scenarios import AR_FIELDS, DIFFUSION_FIELDS, MODES
 
-LEFT_MODES = {"autoregressive": "autoregressive", "one-shot mean": "one-shot-mean",
-              "one-shot independent": "one-shot-independent", "erase a real image": "forward-autoregressive"}
-RIGHT_MODES = {"diffusion": "diffusion", "noise a real image": "forward-diffusion",
-               "one-shot independent": "one-shot-independent"}
+# what the "show" box says -> the mode it runs
+MODE_LABELS = {"autoregressive": "autoregressive", "diffusion": "diffusion", "one-shot mean": "one-shot-mean",
+               "one-shot independent": "one-shot-independent", "erase a real image": "forward-autoregressive",
+               "noise a real image": "forward-diffusion"}
+LABEL_OF_MODE = {v: k for k, v in MODE_LABELS.items()}
+PIXELS_PER_STEP = ("1", "2", "4", "8", "16", "64")
 SPEEDS = {"max": 0.0, "200 steps/s": 200.0, "50 steps/s": 50.0, "10 steps/s": 10.0, "2 steps/s": 2.0}
 PLAY, PAUSE = "▶ play", "❚❚ pause"  # ⏸ is missing from common Linux fonts
 PACINGS = {"same NFE budget": "same-nfe", "same wall-clock": "same-time", "as fast as possible": "fastest"}
+POINT_FIELDS = ("dataset", "mode")  # editing these changes what a scenario shows: it ends the scenario
 
 
 def _combo(items, tip, current=None):
@@ -31,36 +38,134 @@ def _combo(items, tip, current=None):
     return c
 
 
-def _row(lay: QHBoxLayout, pairs) -> None:
-    """label, widget, label, widget … on one line (a method's controls under its panel). Combos
-    may shrink below their longest entry and take the spare width; spin boxes and the check box
-    keep their natural width, so the row fits half a 1920 screen in lecture mode."""
-    for lbl, w in pairs:
-        combo = isinstance(w, QComboBox) and max(len(w.itemText(i)) for i in range(w.count())) > 4
-        if combo:
-            w.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
-            w.setMinimumContentsLength(4)
-        if lbl:
-            lay.addWidget(QLabel(lbl))
-        lay.addWidget(w, 1 if combo else 0)
-        lay.addSpacing(8)
+def _shrinkable(w: QComboBox) -> QComboBox:
+    """A combo that may shrink below its longest entry (the row fits half a 1280-pixel screen)."""
+    w.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+    w.setMinimumContentsLength(5)
+    return w
+
+
+class LaneControls(QGroupBox):
+    """One panel's controls, under that panel: what it shows and that mode's settings only."""
+    edited = Signal(str)  # the field the user changed
+
+    def __init__(self, mode: str, parent=None):
+        super().__init__(parent)
+        self.mode = _shrinkable(_combo(MODE_LABELS, "What this panel shows: autoregression, diffusion, the whole "
+                                       "image predicted at once (its mean, or every pixel sampled independently), "
+                                       "or a forward process (a real image erased or noised).", LABEL_OF_MODE[mode]))
+        self.order = _shrinkable(_combo(ORDERS, "The order pixels are generated in. 'confidence' fixes the most "
+                                        "certain pixels first; 'patches' fixes contiguous blocks."))
+        self.k = _combo(PIXELS_PER_STEP, "Pixels fixed per network evaluation. More = fewer steps, but pixels fixed "
+                        "together cannot see each other: contiguous patches lose consistency, scattered pixels less.")
+        self.temperature = QDoubleSpinBox(minimum=0.05, maximum=3.0, singleStep=0.1, value=1.0, decimals=2)
+        self.temperature.setToolTip("Sampling temperature: < 1 sharpens each pixel's distribution (safer, duller), "
+                                    "> 1 flattens it (wilder, noisier).")
+        self.greedy = QCheckBox("greedy")
+        self.greedy.setToolTip("Always take the most likely value instead of sampling: the same image for every seed.")
+        self.sampler = _combo(("ddim", "ddpm"), "DDIM (eta 0): deterministic, the same noise gives the same image. "
+                              "DDPM: fresh noise every step.")
+        self.steps = QSpinBox(minimum=1, maximum=1000, value=100)
+        self.steps.setToolTip("Denoising steps over the 1000 noise levels. ~100 suffice; 1 big step gives a blurry mean.")
+        self.eta = QDoubleSpinBox(minimum=0.0, maximum=1.0, singleStep=0.1, value=0.0, decimals=2)
+        self.eta.setToolTip("DDIM eta: 0 deterministic, 1 as noisy as DDPM.")
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(6, 2, 6, 4)
+        lay.setSpacing(4)
+        self._pairs = {}  # field -> (label or None, widget)
+        for field, label, w in [("mode", None, self.mode), ("order", "order", self.order),
+                                ("pixels_per_step", "px/step", self.k), ("temperature", "temp.", self.temperature),
+                                ("greedy", None, self.greedy), ("sampler", None, self.sampler),
+                                ("steps", "steps", self.steps), ("eta", "eta", self.eta)]:
+            lbl = QLabel(label) if label else None
+            if lbl is not None:
+                lbl.setToolTip(w.toolTip())
+                lay.addWidget(lbl)
+            lay.addWidget(w, 1 if isinstance(w, QComboBox) and w is not self.k else 0)
+            self._pairs[field] = (lbl, w)
+        lay.addStretch(0)
+        for field, w in [("mode", self.mode), ("order", self.order), ("pixels_per_step", self.k),
+                         ("sampler", self.sampler)]:
+            w.currentTextChanged.connect(lambda _t, f=field: self.edited.emit(f))
+        for field, w in [("temperature", self.temperature), ("steps", self.steps), ("eta", self.eta)]:
+            w.valueChanged.connect(lambda _v, f=field: self.edited.emit(f))
+        self.greedy.toggled.connect(lambda _v: self.edited.emit("greedy"))
+        self.mode.currentTextChanged.connect(self._show_fields)
+        self.sampler.currentTextChanged.connect(self._show_fields)
+        self._show_fields()
+
+    def current_mode(self) -> str:
+        return MODE_LABELS[self.mode.currentText()]
+
+    def _show_fields(self, *_):
+        """Only the settings the mode uses (eta only for DDIM); the box is titled by the mode."""
+        m = MODES[self.current_mode()]
+        self.setTitle(m.title)
+        for field, (lbl, w) in self._pairs.items():
+            on = field == "mode" or field in m.fields
+            if field == "eta":
+                on = on and self.sampler.currentText() == "ddim"
+            w.setVisible(on)
+            if lbl is not None:
+                lbl.setVisible(on)
+
+    def read(self, shared: RunSettings) -> tuple[RunSettings, str]:
+        """The panel's RunSettings (settings the mode does not use stay at their defaults) and mode."""
+        mode = self.current_mode()
+        f = MODES[mode].fields
+        d_ar, d_df = ARSettings(), DiffusionSettings()
+        ar = ARSettings(self.order.currentText() if "order" in f else d_ar.order,
+                        int(self.k.currentText()) if "pixels_per_step" in f else d_ar.pixels_per_step,
+                        self.temperature.value() if "temperature" in f else d_ar.temperature,
+                        self.greedy.isChecked() if "greedy" in f else d_ar.greedy)
+        df = DiffusionSettings(self.sampler.currentText() if "sampler" in f else d_df.sampler,
+                               self.steps.value() if "steps" in f else d_df.steps,
+                               self.eta.value() if "eta" in f else d_df.eta)
+        return shared.with_changes(ar=ar, diffusion=df).validate(), mode
+
+    def write(self, s: RunSettings, mode: str) -> None:
+        self.mode.setCurrentText(LABEL_OF_MODE[mode])
+        self.order.setCurrentText(s.ar.order)
+        if self.k.findText(str(s.ar.pixels_per_step)) < 0:  # a scenario's own k: show it, never a stale one
+            self.k.addItem(str(s.ar.pixels_per_step))
+        self.k.setCurrentText(str(s.ar.pixels_per_step))
+        self.temperature.setValue(s.ar.temperature)
+        self.greedy.setChecked(s.ar.greedy)
+        self.sampler.setCurrentText(s.diffusion.sampler)
+        self.steps.setValue(s.diffusion.steps)
+        self.eta.setValue(s.diffusion.eta)
+
+    def state_dict(self) -> dict:
+        return {"order": self.order.currentText(), "k": self.k.currentText(), "temperature": self.temperature.value(),
+                "greedy": self.greedy.isChecked(), "sampler": self.sampler.currentText(), "steps": self.steps.value(),
+                "eta": self.eta.value()}
+
+    def setters(self) -> dict:
+        return {"order": self.order.setCurrentText, "k": self.k.setCurrentText,
+                "temperature": lambda v: self.temperature.setValue(float(v)),
+                "greedy": lambda v: self.greedy.setChecked(str(v).lower() == "true"),
+                "sampler": self.sampler.setCurrentText, "steps": lambda v: self.steps.setValue(int(v)),
+                "eta": lambda v: self.eta.setValue(float(v))}
 
 
 class Controls(QWidget):
-    edited = Signal()  # the user changed a run setting (not speed/pacing, not a programmatic write)
+    edited = Signal(str)  # the user changed a run setting (its name; not speed/pacing, not a programmatic write)
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self._quiet = 0
         lay = QHBoxLayout(self)
-        lay.setContentsMargins(2, 2, 2, 2)
-        common = QGroupBox("prompt")
+        lay.setContentsMargins(2, 0, 2, 0)
+        common = QFrame(objectName="bar")
         g = QGridLayout(common)
+        g.setContentsMargins(6, 2, 6, 4)
+        g.setVerticalSpacing(3)
         self.dataset = _combo(DATASETS, "Which trained models: handwritten digits (MNIST) or clothes (Fashion-MNIST).")
         self.prompt = QLineEdit("seven")
         self.prompt.setToolTip("Conditional generation: type a class (\"seven\", \"7\", \"sneaker\") or \"none\" "
                                "for an unconditional model.")
         self.prompt.setMaximumWidth(150)
+        self.prompt.setMinimumWidth(80)
         self._set_completer("mnist")
         self.guidance = QDoubleSpinBox(minimum=0.0, maximum=20.0, singleStep=0.5, value=3.0, decimals=1)
         self.guidance.setToolTip("Classifier-free guidance w: the model runs with AND without the prompt and the "
@@ -70,8 +175,10 @@ class Controls(QWidget):
         self.new_seed = QPushButton("⟳")
         self.new_seed.setToolTip("New seed (N): another sample from the same distribution.")
         self.device = _combo(("auto", "cpu", "cuda"), "Where the networks run: auto picks CUDA when available.")
-        for i, (lbl, w) in enumerate([("dataset", self.dataset), ("prompt", self.prompt), ("guidance w", self.guidance)]):
-            g.addWidget(QLabel(lbl), 0, 2 * i)
+        for i, (lbl, w) in enumerate([("dataset", self.dataset), ("prompt", self.prompt), ("w", self.guidance)]):
+            lab = QLabel(lbl)
+            lab.setToolTip(w.toolTip())
+            g.addWidget(lab, 0, 2 * i)
             g.addWidget(w, 0, 2 * i + 1)
         g.addWidget(QLabel("seed"), 1, 0)
         sr = QHBoxLayout()
@@ -82,48 +189,25 @@ class Controls(QWidget):
         g.addWidget(self.device, 1, 3)
         lay.addWidget(common)
 
-        ar = QGroupBox("autoregressive")
-        g = QHBoxLayout(ar)
-        self.left_mode = _combo(LEFT_MODES, "What the left panel shows: autoregression, the whole image predicted "
-                                "at once (its mean, or every pixel sampled independently), or the forward process.")
-        self.order = _combo(ORDERS, "The order pixels are generated in. 'confidence' fixes the most certain "
-                            "pixels first; 'patches' fixes contiguous blocks.")
-        self.k = _combo(("1", "4", "16", "64"), "Pixels fixed per network evaluation. More = fewer steps, but pixels "
-                        "fixed together cannot see each other: contiguous patches lose consistency, scattered pixels less.")
-        self.temperature = QDoubleSpinBox(minimum=0.05, maximum=3.0, singleStep=0.1, value=1.0, decimals=2)
-        self.temperature.setToolTip("Sampling temperature: < 1 sharpens each pixel's distribution (safer, duller), "
-                                    "> 1 flattens it (wilder, noisier).")
-        self.greedy = QCheckBox("greedy")
-        self.greedy.setToolTip("Always take the most likely value instead of sampling: the same image for every seed.")
-        _row(g, [("show", self.left_mode), ("order", self.order), ("pixels/step", self.k),
-                 ("temperature", self.temperature), (None, self.greedy)])
-        self.ar_group = ar
+        self.lanes = {"left": LaneControls("autoregressive"), "right": LaneControls("diffusion")}
+        # the panels host these under their canvases (the window puts them there)
+        self.ar_group, self.diffusion_group = self.lanes["left"], self.lanes["right"]
 
-        df = QGroupBox("diffusion")
-        g = QHBoxLayout(df)
-        self.right_mode = _combo(RIGHT_MODES, "What the right panel shows: diffusion from noise, or the forward process "
-                                 "(a real image being noised).")
-        self.sampler = _combo(("ddim", "ddpm"), "DDIM (eta 0): deterministic, the same noise gives the same image. "
-                              "DDPM: fresh noise every step.")
-        self.steps = QSpinBox(minimum=1, maximum=1000, value=100)
-        self.steps.setToolTip("Denoising steps over the 1000 noise levels. ~100 suffice; 1 big step gives a blurry mean.")
-        self.eta = QDoubleSpinBox(minimum=0.0, maximum=1.0, singleStep=0.1, value=0.0, decimals=2)
-        self.eta.setToolTip("DDIM eta: 0 deterministic, 1 as noisy as DDPM.")
-        _row(g, [("show", self.right_mode), ("sampler", self.sampler), ("steps", self.steps), ("eta", self.eta)])
-        self.diffusion_group = df
-
-        run = QGroupBox("run")
+        run = QFrame(objectName="bar")
         g = QGridLayout(run)
+        g.setContentsMargins(6, 2, 6, 4)
+        g.setVerticalSpacing(3)
         self.play = QPushButton(PLAY)
         self.play.setToolTip("Play / pause (Space).")
         self.step = QPushButton("▶| step")
         self.step.setToolTip("One step (→): one network evaluation of the method whose turn it is.")
         self.restart = QPushButton("⟲ restart")
         self.restart.setToolTip("Start again with the current settings (R).")
-        self.speed = _combo(SPEEDS, "Steps per second, both panels together: slow enough to talk over, or 'max' to see "
-                            "what the hardware does.", "50 steps/s")
-        self.pacing = _combo(PACINGS, "Same NFE budget: both advance one network evaluation at a time, so the "
-                             "counters race honestly. Same wall-clock: equal engine time. Or each as fast as it can.")
+        self.speed = _shrinkable(_combo(SPEEDS, "Steps per second, both panels together: slow enough to talk over, "
+                                        "or 'max' to see what the hardware does.", "50 steps/s"))
+        self.pacing = _shrinkable(_combo(PACINGS, "Same NFE budget: both advance one network evaluation at a time, "
+                                         "so the counters race honestly. Same wall-clock: equal engine time. Or each "
+                                         "as fast as it can."))
         self.draw = QPushButton("✎ draw", checkable=True)
         self.draw.setToolTip("Draw on the left state canvas (left button: ink, right button: background) to give "
                              "known pixels; then Complete lets both models fill in the rest.")
@@ -135,23 +219,25 @@ class Controls(QWidget):
         self.cont = QPushButton("K continuations")
         self.cont.setToolTip("From the step on screen, run K continuations of each method: their mean is what x0 "
                              "predicts, their std what is still undecided.")
-        for i, w in enumerate((self.play, self.step, self.restart, self.speed, self.pacing)):
+        for i, w in enumerate((self.play, self.step, self.restart)):
             g.addWidget(w, 0, i)
+        g.addWidget(self.speed, 0, 3)
+        g.addWidget(self.pacing, 0, 4)
         for i, w in enumerate((self.draw, self.complete, self.cont_k, self.cont)):
             g.addWidget(w, 1, i)
-        lay.addWidget(run)
-        lay.addStretch(1)
+        lay.addWidget(run, 1)
         self.dataset.currentTextChanged.connect(self._set_completer)
-        for w in (self.dataset, self.left_mode, self.order, self.k, self.right_mode, self.sampler):
-            w.currentTextChanged.connect(self._user_edit)
-        for w in (self.guidance, self.seed, self.temperature, self.steps, self.eta):
-            w.valueChanged.connect(self._user_edit)
-        self.greedy.toggled.connect(self._user_edit)
-        self.prompt.textEdited.connect(self._user_edit)
+        self.dataset.currentTextChanged.connect(lambda _t: self._user_edit("dataset"))
+        for name, w in [("guidance", self.guidance), ("seed", self.seed)]:
+            w.valueChanged.connect(lambda _v, n=name: self._user_edit(n))
+        self.device.currentTextChanged.connect(lambda _t: self._user_edit("device"))
+        self.prompt.textEdited.connect(lambda _t: self._user_edit("prompt"))
+        for lane in self.lanes.values():
+            lane.edited.connect(self._user_edit)
 
-    def _user_edit(self, *_):
+    def _user_edit(self, name: str):
         if not self._quiet:
-            self.edited.emit()
+            self.edited.emit(name)
 
     @contextmanager
     def quietly(self):
@@ -178,55 +264,59 @@ class Controls(QWidget):
                 break
 
     # -- settings <-> widgets ------------------------------------------------------------
-    def read(self) -> tuple[RunSettings, str, str]:
-        """(RunSettings, left mode, right mode). Raises ValueError with a clear message."""
+    def read(self) -> tuple[dict, dict]:
+        """({lane: RunSettings}, {lane: mode}). Raises ValueError with a clear message."""
         ds = self.dataset.currentText()
-        label = parse_label(self.prompt.text(), ds)
-        s = RunSettings(dataset=ds, label=label, guidance=self.guidance.value(), seed=self.seed.value(),
-                        ar=ARSettings(self.order.currentText(), int(self.k.currentText()), self.temperature.value(),
-                                      self.greedy.isChecked()),
-                        diffusion=DiffusionSettings(self.sampler.currentText(), self.steps.value(), self.eta.value()))
-        return s.validate(), LEFT_MODES[self.left_mode.currentText()], RIGHT_MODES[self.right_mode.currentText()]
+        shared = RunSettings(dataset=ds, label=parse_label(self.prompt.text(), ds), guidance=self.guidance.value(),
+                             seed=self.seed.value())
+        settings, modes = {}, {}
+        for name, lane in self.lanes.items():
+            settings[name], modes[name] = lane.read(shared)
+        return settings, modes
 
-    def write(self, s: RunSettings, left: str = "autoregressive", right: str = "diffusion"):
+    def write(self, settings: dict, modes: dict):
+        """Show per-panel settings ({lane: RunSettings}, {lane: mode}); the shared ones come from the left."""
         with self.quietly():
-            self._write(s, left, right)
-
-    def _write(self, s: RunSettings, left: str, right: str):
-        self.dataset.setCurrentText(s.dataset)
-        self.prompt.setText("none" if s.label is None else CLASS_NAMES[s.dataset][s.label])
-        self.guidance.setValue(s.guidance)
-        self.seed.setValue(s.seed)
-        self.order.setCurrentText(s.ar.order)
-        self.k.setCurrentText(str(s.ar.pixels_per_step))
-        self.temperature.setValue(s.ar.temperature)
-        self.greedy.setChecked(s.ar.greedy)
-        self.sampler.setCurrentText(s.diffusion.sampler)
-        self.steps.setValue(s.diffusion.steps)
-        self.eta.setValue(s.diffusion.eta)
-        self.left_mode.setCurrentText({v: k for k, v in LEFT_MODES.items()}.get(left, "autoregressive"))
-        self.right_mode.setCurrentText({v: k for k, v in RIGHT_MODES.items()}.get(right, "diffusion"))
+            s = settings["left"]
+            self.dataset.setCurrentText(s.dataset)
+            self.prompt.setText("none" if s.label is None else CLASS_NAMES[s.dataset][s.label])
+            self.guidance.setValue(s.guidance)
+            self.seed.setValue(s.seed)
+            for name, lane in self.lanes.items():
+                lane.write(settings[name], modes[name])
 
     def state_dict(self) -> dict:
-        return {"dataset": self.dataset.currentText(), "prompt": self.prompt.text(),
-                "guidance": self.guidance.value(), "seed": self.seed.value(), "device": self.device.currentText(),
-                "order": self.order.currentText(), "k": self.k.currentText(), "temperature": self.temperature.value(),
-                "greedy": self.greedy.isChecked(), "sampler": self.sampler.currentText(), "steps": self.steps.value(),
-                "eta": self.eta.value(), "speed": self.speed.currentText(), "pacing": self.pacing.currentText()}
+        d = {"dataset": self.dataset.currentText(), "prompt": self.prompt.text(), "guidance": self.guidance.value(),
+             "seed": self.seed.value(), "device": self.device.currentText(), "speed": self.speed.currentText(),
+             "pacing": self.pacing.currentText()}
+        for name, lane in self.lanes.items():
+            d.update({f"{name}.{k}": v for k, v in lane.state_dict().items()})
+        return d
 
     def load_state(self, d: dict):
-        """Restore remembered settings, ignoring anything stale or malformed."""
+        """Restore remembered settings, ignoring anything stale or malformed (the panels' modes are
+        not remembered: a new launch shows autoregression and diffusion)."""
         setters = {"dataset": self.dataset.setCurrentText, "prompt": self.prompt.setText,
                    "guidance": lambda v: self.guidance.setValue(float(v)), "seed": lambda v: self.seed.setValue(int(v)),
-                   "device": self.device.setCurrentText, "order": self.order.setCurrentText, "k": self.k.setCurrentText,
-                   "temperature": lambda v: self.temperature.setValue(float(v)),
-                   "greedy": lambda v: self.greedy.setChecked(str(v).lower() == "true"),
-                   "sampler": self.sampler.setCurrentText, "steps": lambda v: self.steps.setValue(int(v)),
-                   "eta": lambda v: self.eta.setValue(float(v)), "speed": self.speed.setCurrentText,
+                   "device": self.device.setCurrentText, "speed": self.speed.setCurrentText,
                    "pacing": self.pacing.setCurrentText}
-        for k, v in d.items():
-            if k in setters and v is not None:
-                try:
-                    setters[k](v)
-                except (TypeError, ValueError):
-                    pass
+        for name, lane in self.lanes.items():
+            setters.update({f"{name}.{k}": f for k, f in lane.setters().items()})
+        with self.quietly():
+            for k, v in d.items():
+                if k in setters and v is not None:
+                    try:
+                        setters[k](v)
+                    except (TypeError, ValueError):
+                        pass
+
+    # -- short names for the default layout (left autoregression, right diffusion), as scripts use them
+    order = property(lambda self: self.lanes["left"].order)
+    k = property(lambda self: self.lanes["left"].k)
+    temperature = property(lambda self: self.lanes["left"].temperature)
+    greedy = property(lambda self: self.lanes["left"].greedy)
+    left_mode = property(lambda self: self.lanes["left"].mode)
+    sampler = property(lambda self: self.lanes["right"].sampler)
+    steps = property(lambda self: self.lanes["right"].steps)
+    eta = property(lambda self: self.lanes["right"].eta)
+    right_mode = property(lambda self: self.lanes["right"].mode)

@@ -18,6 +18,7 @@ class InteractionsMixin:
         canvas = self.panels["left"].state
         if on:
             self.stop_run()
+            self._given = None  # a fresh drawing replaces any pixels given before
             self.panels["left"].reset(None, "autoregressive")  # a clean slate: no stale run beside the drawing
             self.panels["right"].reset(None, "diffusion")
             self.plots.clear()
@@ -57,7 +58,7 @@ class InteractionsMixin:
             return
         models = self.models(self.controls.dataset.currentText())
         k = self.controls.cont_k.value()
-        self.statusBar().showMessage(f"running {k} continuations of each method…")
+        self.show_status(f"running {k} continuations of each method…")
         self.task = TaskWorker(lambda: {n: continuations(models, f, k=k, seed=self.controls.seed.value())
                                         for n, f in frames.items()})
         run, at = self.worker, {n: axis.position(f, self.axis) for n, f in frames.items()}
@@ -69,7 +70,7 @@ class InteractionsMixin:
     def _show_continuations(self, result: dict, at: dict):
         for name, c in result.items():
             self.panels[name].show_continuations(c, at[name])
-        self.statusBar().showMessage("continuations done", 4000)
+        self.show_status("continuations done", 4000)
 
     # -- export ----------------------------------------------------------------------------
     def export_png(self, path: str) -> bool:

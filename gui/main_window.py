@@ -8,7 +8,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QSlider, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QSizePolicy, QSlider, QVBoxLayout, QWidget
 
 from engine import runs, scenarios
 from engine.data import CLASS_NAMES
@@ -17,7 +17,8 @@ from engine.weights import WeightsError
 
 from . import axis, style
 from .interactions import InteractionsMixin
-from .controls import PACINGS, PAUSE, PLAY, SPEEDS, Controls
+from .controls import PACINGS, PAUSE, PLAY, POINT_FIELDS, SPEEDS, Controls
+from .lesson import LessonPresenter
 from .panels import MethodPanel
 from .plots import PlotsRow
 from .worker import Lane, RunWorker, TaskWorker, share_cpu_with_gui
@@ -27,6 +28,8 @@ LANES = ("left", "right")
 # are half the cost of a repaint and move smoothly enough at that rate.
 PLOT_INTERVAL_S = 0.1
 SIDE_INTERVAL_S = 1 / 15  # the side views (order map, pixel distribution, eps, schedule): 15 Hz
+EDIT_DELAY_MS = 300
+CAPTION_LINES = 3  # every scenario caption fits in three lines at 1280 pixels (tests/gui check it)
 FORWARD_CAPTION = ("The forward processes: a real image losing its pixels (left) or being noised (right). "
                    "This is what the two generators learn to undo. The plots measure the degraded image.")
 DEFAULT_CAPTION = ("Left: autoregression fixes pixels one step at a time. Right: diffusion removes a little noise "
@@ -55,16 +58,29 @@ class MainWindow(InteractionsMixin, QMainWindow):
         self._stale = False
         self.scenario: scenarios.Scenario | None = None
         self.variant = 0
-        self._lane_settings: dict | None = None  # per-lane settings while a scenario is active
+        self._given = None  # (known, values): pixels given to both models (a drawing, a scenario's sketch)
+        self.modes = {"left": "autoregressive", "right": "diffusion"}  # what each panel runs now
         self._cont_pending = False
         central = QWidget()
         self.setCentralWidget(central)
         lay = QVBoxLayout(central)
+        lay.setContentsMargins(4, 2, 4, 2)
+        lay.setSpacing(4)
         self.controls = Controls()
         lay.addWidget(self.controls)
+        cap = QHBoxLayout()
+        self.slide_label = QLabel("", objectName="slide")  # "3 / 11" while a lesson runs
+        self.slide_label.hide()
+        cap.addWidget(self.slide_label)
         self.caption = QLabel(DEFAULT_CAPTION, objectName="caption", wordWrap=True)
-        lay.addWidget(self.caption)
-        self.banner = QLabel("", objectName="banner", wordWrap=True)  # errors, big enough for the hall
+        self.caption.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)  # wraps to the window, never widens it
+        cap.addWidget(self.caption, 1)
+        self.caption.setMaximumHeight(10**6)  # capped to three lines of its font in _restyle
+        lay.addLayout(cap)
+        # Errors, big enough for the hall. Capped and elided (show_error): a long pasted prompt
+        # never widens the window.
+        self.banner = QLabel("", objectName="banner", wordWrap=True)
+        self.banner.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
         self.banner.hide()
         lay.addWidget(self.banner)
         row = QHBoxLayout()
@@ -74,17 +90,28 @@ class MainWindow(InteractionsMixin, QMainWindow):
         row.addWidget(self.panels["right"], 1)
         lay.addLayout(row, 5)
         self.plots = PlotsRow({"left": style.AR_COLOR, "right": style.DIFF_COLOR})
-        self.plots.setMinimumHeight(300)  # the canvases shrink first (e.g. when continuations show)
         lay.addWidget(self.plots, 3)
         tl = QHBoxLayout()
         self.timeline = QSlider(Qt.Horizontal, maximum=0)
+        self.timeline.setMinimumWidth(300)
         self.timeline.setToolTip("Timeline: scrub back to any step of the run just made (network evaluations).")
         self.timeline_label = QLabel("NFE 0", objectName="counter")
         tl.addWidget(QLabel("timeline"))
-        tl.addWidget(self.timeline, 1)
+        tl.addWidget(self.timeline, 4)
         tl.addWidget(self.timeline_label)
+        # short messages ("continuations done") sit here, not in a status bar: no height is spent on one
+        self.status = QLabel("", objectName="status")
+        self.status.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
+        tl.addWidget(self.status, 1)
+        self._status_timer = QTimer(self, singleShot=True)
+        self._status_timer.timeout.connect(lambda: self.status.setText(""))
         lay.addLayout(tl)
         self.error = QLabel("", objectName="error")  # the plain message (the banner shows it)
+        self.lesson = LessonPresenter(self)
+        # An edited control applies at once: the run restarts with the new value, after a short
+        # pause so typing "100" or spinning a box restarts once, not at every key.
+        self._edit_timer = QTimer(self, singleShot=True, interval=EDIT_DELAY_MS)
+        self._edit_timer.timeout.connect(self._apply_edit)
         self._connect()
         self._build_menu()
         if remember:
@@ -107,19 +134,24 @@ class MainWindow(InteractionsMixin, QMainWindow):
         c = self.controls
         c.play.clicked.connect(self.toggle_play)
         c.step.clicked.connect(self.step_once)
-        c.restart.clicked.connect(self.restart)
+        c.restart.clicked.connect(lambda: self.restart())  # clicked(bool) must not land in `known`
         c.new_seed.clicked.connect(self.new_seed)
         c.draw.toggled.connect(self.set_drawing)
         c.complete.clicked.connect(self.complete_drawing)
         c.edited.connect(self._on_user_edit)
         self.panels["left"].state.drawn.connect(self._mirror_drawing)
         c.cont.clicked.connect(self.run_continuations)
+        # speed and pacing apply to the running run at once, without a restart
         c.speed.currentTextChanged.connect(lambda t: self.worker and setattr(self.worker, "steps_per_second", SPEEDS[t]))
+        c.pacing.currentTextChanged.connect(lambda t: self.worker and setattr(self.worker, "pacing", PACINGS[t]))
         self.timeline.valueChanged.connect(self._timeline_moved)
-        for key, fn in [("Space", self.toggle_play), ("Right", self.step_once), ("R", self.restart),
-                        ("F11", self.toggle_fullscreen), ("L", lambda: self.set_lecture_mode(not self.lecture)),
-                        ("N", self.new_seed), ("Ctrl+S", self.export_png_dialog), ("Escape", self.showNormal),
-                        ("V", self.next_variant)]:
+        ls = self.lesson
+        for key, fn in [("Space", self.toggle_play), ("Right", lambda: ls.forward() if ls.active else self.step_once()),
+                        ("Left", lambda: ls.back() if ls.active else None), ("PgDown", ls.forward),
+                        ("PgUp", ls.back), ("B", ls.toggle_blank), (".", ls.toggle_blank),
+                        ("F5", ls.start_default), ("R", lambda: self.restart()), ("F11", self.toggle_fullscreen),
+                        ("L", lambda: self.set_lecture_mode(not self.lecture)), ("N", self.new_seed),
+                        ("Ctrl+S", self.export_png_dialog), ("Escape", self.escape), ("V", self.next_variant)]:
             sc = QShortcut(QKeySequence(key), self)
             sc.setContext(Qt.ApplicationShortcut)
             sc.activated.connect(fn)
@@ -141,53 +173,94 @@ class MainWindow(InteractionsMixin, QMainWindow):
             act = view.addAction(f"{text}\t{key}" if key else text)
             act.triggered.connect(fn)
 
-    def apply_scenario(self, name: str, variant: int = 0, start: bool = True) -> bool:
-        """Load a named scenario (and variant): its settings per panel, its caption, then run."""
+    def apply_scenario(self, name: str, variant: int = 0, start: bool = True, paused: bool = False,
+                       caption: str | None = None) -> bool:
+        """Load a named scenario (and variant): its settings into each panel's controls (so they
+        show what runs), its caption (or `caption`), then run (`paused`: ready at step 0)."""
         try:
             sc = scenarios.get(name)
             left, right, label = scenarios.settings_for(sc, variant, self.models(sc.left.dataset).bank)
         except (ValueError, WeightsError) as e:
             self.show_error(str(e))
             return False
-        self.scenario, self.variant = sc, variant
-        self._lane_settings = {"left": left, "right": right}
+        self.scenario, self.variant = sc, variant % max(1, len(sc.variants))
+        self._given = None if left.known is None else (left.known, left.values)
+        self.controls.write({"left": left, "right": right}, {"left": sc.left_mode, "right": sc.right_mode})
         with self.controls.quietly():
-            self.controls.write(left, sc.left_mode, sc.right_mode)
-            self.controls.steps.setValue(right.diffusion.steps)
             self.controls.speed.setCurrentText(sc.speed)
         more = f"   [{label} — V: next]" if label else ""
-        self.caption.setText(f"{sc.title}. {sc.caption}{more}")
-        return self.restart() if start else True
+        self.caption.setText(f"{sc.title}. {caption or sc.caption}{more}")
+        return self.restart(paused=paused) if start else True
 
     def next_variant(self):
         if self.scenario is not None and self.scenario.variants:
             self.apply_scenario(self.scenario.name, self.variant + 1)
 
-    def _on_user_edit(self):
-        """Changing a setting leaves the scenario: from now on the controls are the whole truth."""
-        if self.scenario is not None:
+    def _on_user_edit(self, name: str):
+        """An edit applies at once: a running (or finished) run restarts with the new value. A
+        scenario keeps its caption unless the edit changes its point (a panel's mode, the dataset).
+        With no run yet, the value is only checked: a fixed input clears its error at once."""
+        if self.scenario is not None and name in POINT_FIELDS:
             self.end_scenario()
+        if self.worker is not None:
+            self._edit_timer.start()
+        else:
+            try:
+                self.controls.read()
+                self.show_error("")
+            except ValueError as e:
+                self.show_error(str(e))
+
+    def _apply_edit(self):
+        if self.worker is not None:
+            self.restart()
 
     def end_scenario(self):
-        self.scenario, self._lane_settings = None, None
+        self.scenario, self._given = None, None
         self.caption.setText(DEFAULT_CAPTION)
 
     def set_lecture_mode(self, on: bool):
         self.lecture = on
-        self.setStyleSheet(style.stylesheet(on))
-        self.plots.set_lecture(on)
+        self._restyle()
+
+    def _restyle(self):
+        """The look for the lecture setting and the window's size (fonts shrink on a 1280x720 screen)."""
+        on = self.lecture
+        self.size_level = style.size_level(self.width(), self.height())
+        self.setStyleSheet(style.stylesheet(on, self.size_level))
+        self.caption.ensurePolished()
+        fm = self.caption.fontMetrics()
+        self.caption.setMaximumHeight(CAPTION_LINES * fm.lineSpacing() + 12)  # + padding: never taller
+        self.plots.set_lecture(on, self.size_level)
         for p in self.panels.values():
-            p.set_lecture(on)
+            p.set_lecture(on, self.size_level)
         for view in self.findChildren(pg.GraphicsView):  # image canvases (plots did theirs)
             view.setBackground(style.background(on))
 
     def toggle_fullscreen(self):
         self.showNormal() if self.isFullScreen() else self.showFullScreen()
 
+    def show_status(self, msg: str, timeout_ms: int = 0):
+        """A short message beside the timeline; it clears itself after timeout_ms (0: stays)."""
+        self.status.setText(msg)
+        self.status.setToolTip(msg)
+        self._status_timer.stop()
+        if timeout_ms:
+            self._status_timer.start(timeout_ms)
+
+    def escape(self):
+        """Esc: leave the lesson (if one runs) and fullscreen."""
+        if self.lesson.active:
+            self.lesson.leave()
+        self.showNormal()
+
     def show_error(self, msg: str):
-        """A clear message in the window (banner) and the status bar; '' clears it."""
+        """A clear message in the window (banner); '' clears it. The banner shows at most
+        ERROR_CHARS characters and elides any word longer than ERROR_WORD (a pasted prompt), so
+        it never widens the window; its tooltip and `self.error` keep the whole message."""
         self.error.setText(msg)
-        self.banner.setText(f"⚠ {msg}" if msg else "")
+        self.banner.setText(f"⚠ {elide_message(msg)}" if msg else "")
+        self.banner.setToolTip(msg)
         self.banner.setVisible(bool(msg))
 
     def models(self, dataset: str):
@@ -199,49 +272,46 @@ class MainWindow(InteractionsMixin, QMainWindow):
     # -- runs ----------------------------------------------------------------------------
     def apply_settings(self, settings: runs.RunSettings, caption: str | None = None, left: str = "autoregressive",
                        right: str = "diffusion", start: bool = True):
-        """Show a preset: write the settings into the controls, set the caption, start the run."""
+        """Show a preset (both panels share `settings`): write it into the controls, set the caption,
+        start the run."""
         self.end_scenario()
-        self.controls.write(settings, left, right)
+        self.controls.write({"left": settings, "right": settings}, {"left": left, "right": right})
+        self._given = None if settings.known is None else (settings.known, settings.values)
         self.caption.setText(caption or DEFAULT_CAPTION)
         if start:
-            self.restart(known=settings.known, values=settings.values)
-
-    def _lane_factory(self, mode: str, models, s: runs.RunSettings):
-        return {"autoregressive": lambda: runs.ar_frames(models, s),
-                "diffusion": lambda: runs.diffusion_frames(models, s),
-                "one-shot-mean": lambda: runs.one_shot_frames(models, s, "mean"),
-                "one-shot-independent": lambda: runs.one_shot_frames(models, s, "independent"),
-                "forward-autoregressive": lambda: runs.forward_frames(models, s, "autoregressive", s.seed),
-                "forward-diffusion": lambda: runs.forward_frames(models, s, "diffusion", s.seed)}[mode]
+            self.restart()
 
     def restart(self, known=None, values=None, paused: bool = False) -> bool:
-        """Stop any run and start a new one with the controls' settings. False on bad input."""
+        """Stop any run and start a new one with the controls' settings (and the given pixels:
+        `known`/`values`, or the drawing or sketch given before). False on bad input."""
+        self._edit_timer.stop()  # the controls are read now: a pending edit is applied
         try:
-            s, left, right = self.controls.read()
-            if known is not None:
-                s = s.with_changes(known=np.asarray(known, bool), values=np.asarray(values, np.float32)).validate()
+            settings, modes = self.controls.read()
+            given = self._given if known is None else (np.asarray(known, bool), np.asarray(values, np.float32))
+            if given is not None:
+                settings = {n: s.with_changes(known=given[0], values=given[1]).validate() for n, s in settings.items()}
+            s = settings["left"]
             models = self.models(s.dataset)
         except (ValueError, WeightsError) as e:
             self.show_error(str(e))
             return False
+        self._given = given
         self.stop_run()
         self.show_error("")
-        self.controls.draw.setChecked(False)
+        with self.controls.quietly():
+            self.controls.draw.setChecked(False)
         self._target = s.label
         self.plots.set_class_name(None if s.label is None else CLASS_NAMES[s.dataset][s.label])
-        titles = {"autoregressive": "AUTOREGRESSIVE", "diffusion": "DIFFUSION", "one-shot-mean": "ONE SHOT: THE MEAN",
-                  "one-shot-independent": "ONE SHOT: INDEPENDENT PIXELS", "forward-autoregressive": "ERASING (FORWARD)",
-                  "forward-diffusion": "NOISING (FORWARD)"}
-        self.lanes = {}
-        if self.scenario is not None and known is None:
-            left, right = self.scenario.left_mode, self.scenario.right_mode
-        for name, mode in (("left", left), ("right", right)):
-            ls = self._lane_settings[name] if self._lane_settings and known is None else s
-            self.panels[name].reset(titles[mode] + ("" if ls.label is None else
-                                                    f" — “{CLASS_NAMES[ls.dataset][ls.label]}”"), mode)
-            self.lanes[name] = Lane(name, self._lane_factory(mode, models, ls), models.classifier)
-        self._cont_pending = bool(self.scenario and self.scenario.continuations_at and known is None)
-        self.axis = axis.axis_for_modes(m for m in (left, right))
+        self.lanes, self.modes = {}, dict(modes)
+        prompt = "" if s.label is None else f" — “{CLASS_NAMES[s.dataset][s.label]}”"
+        for name, mode in modes.items():
+            ls, make = settings[name], scenarios.mode(mode).make
+            self.panels[name].reset(scenarios.MODES[mode].title.upper() + prompt, mode)
+            self.lanes[name] = Lane(name, lambda make=make, ls=ls: make(models, ls), models.classifier)
+        self.plots.set_lane_names({n: scenarios.describe(m, settings[n]) for n, m in modes.items()},
+                                  {n: scenarios.MODES[m].forward for n, m in modes.items()})
+        self._cont_pending = bool(self.scenario and self.scenario.continuations_at and given is None)
+        self.axis = axis.axis_for_modes(modes.values())
         if self.caption.text() in (DEFAULT_CAPTION, FORWARD_CAPTION):  # never overwrite a preset's caption
             self.caption.setText(FORWARD_CAPTION if self.axis == axis.STEP else DEFAULT_CAPTION)
         self.plots.clear(ax=self.axis)
@@ -278,8 +348,8 @@ class MainWindow(InteractionsMixin, QMainWindow):
             self.controls.play.setText(PLAY)
 
     def step_once(self):
-        if self.worker is None:
-            self.restart(paused=True)
+        if self.worker is None and not self.restart(paused=True):
+            return
         self.follow = True
         self.worker.step_once()
         self.controls.play.setText(PLAY)
@@ -289,12 +359,19 @@ class MainWindow(InteractionsMixin, QMainWindow):
         seed = int(np.random.default_rng().integers(0, 100000))
         with self.controls.quietly():
             self.controls.seed.setValue(seed)
-        if self._lane_settings:
-            self._lane_settings = {n: s.with_changes(seed=seed) for n, s in self._lane_settings.items()}
         self.restart()
 
     def _on_finished(self):
         self.controls.play.setText(PLAY)
+
+    def is_playing(self) -> bool:
+        """A run is under way and not paused."""
+        w = self.worker
+        return (w is not None and not w.is_paused() and w.isRunning()
+                and not all(ln.done for ln in self.lanes.values()))
+
+    def is_finished(self) -> bool:
+        return self.worker is not None and bool(self.lanes) and all(ln.done for ln in self.lanes.values())
 
     # -- painting (GUI thread, from the timer) -------------------------------------------
     def _snapshot(self):
@@ -378,13 +455,30 @@ class MainWindow(InteractionsMixin, QMainWindow):
         return out
 
     # -- lifecycle -------------------------------------------------------------------------
+    def resizeEvent(self, ev):
+        super().resizeEvent(ev)
+        self.lesson.fit_overlay()
+        if hasattr(self, "lecture") and style.size_level(self.width(), self.height()) != self.size_level:
+            self._restyle()
+
     def closeEvent(self, ev):
         self.timer.stop()
+        self._edit_timer.stop()
         self.stop_run()
         if self.task is not None:  # continuations cannot be interrupted: let them finish (seconds)
-            self.statusBar().showMessage("finishing the continuations…")
+            self.show_status("finishing the continuations…")
             self.task.wait()
         if self.remember:
             self.settings_store.setValue("controls", self.controls.state_dict())
             self.settings_store.setValue("lecture", self.lecture)
         super().closeEvent(ev)
+
+
+ERROR_CHARS, ERROR_WORD = 240, 40
+
+
+def elide_message(msg: str) -> str:
+    """At most ERROR_CHARS characters, no word longer than ERROR_WORD (a long pasted prompt)."""
+    words = [w if len(w) <= ERROR_WORD else w[:ERROR_WORD - 1] + "…" for w in msg.split(" ")]
+    out = " ".join(words)
+    return out if len(out) <= ERROR_CHARS else out[:ERROR_CHARS - 1] + "…"

@@ -29,6 +29,9 @@ TIPS = {
 }
 
 
+MIN_PLOT_W, MIN_PLOT_H = 150, 100  # the pixel's distribution and the schedule never collapse to a line
+MIN_CANVAS = 120                    # state and x0: a 28x28 image at >= 4 screen pixels a pixel
+
 # early = blue, late = yellow; the darkest purples are left out so early pixels stand out from unset grey
 _VIRIDIS = pg.colormap.get("viridis").getLookupTable(0.22, 1.0, 256, alpha=False).astype(np.uint8)
 
@@ -51,6 +54,8 @@ class MethodPanel(QWidget):
         body.setSpacing(6)
         self.state = ImageCanvas("state", tooltip=TIPS["state"])
         self.x0 = ImageCanvas("x0: predicted clean image", tooltip=TIPS["x0"])
+        for c in (self.state, self.x0):
+            c.view.setMinimumSize(MIN_CANVAS, MIN_CANVAS)
         body.addWidget(self.state, 5)
         body.addWidget(self.x0, 5)
         # The side column: the method's own views, or (after "K continuations") their mean and std,
@@ -60,6 +65,7 @@ class MethodPanel(QWidget):
         side = QVBoxLayout(method_page)
         side.setContentsMargins(0, 0, 0, 0)
         self.extra = ImageCanvas("order", cmap="viridis", tooltip=TIPS["order"])
+        self.extra.view.setMinimumSize(50, 50)
         side.addWidget(self.extra, 1)
         self.bottom = QStackedWidget()
         self.hist = pg.PlotWidget()
@@ -85,6 +91,8 @@ class MethodPanel(QWidget):
         self.sched.addItem(self.sched_dot)
         self.empty = QLabel("", alignment=Qt.AlignCenter, wordWrap=True)
         self.empty.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Ignored)
+        for w in (self.hist, self.sched):
+            w.setMinimumSize(MIN_PLOT_W, MIN_PLOT_H)  # readable even on a 1280x720 projector
         for w in (self.hist, self.sched, self.empty):
             self.bottom.addWidget(w)
         side.addWidget(self.bottom, 1)
@@ -109,9 +117,9 @@ class MethodPanel(QWidget):
         self._order_map = np.full(784, np.nan, np.float32)
         self._order_upto = -1
 
-    def set_lecture(self, lecture: bool):
-        style.style_plot(self.hist, lecture, "p(this pixel)")
-        style.style_plot(self.sched, lecture, "signal left: ᾱ_t")
+    def set_lecture(self, lecture: bool, level: int = 2):
+        style.style_plot(self.hist, lecture, "p(this pixel)", level)
+        style.style_plot(self.sched, lecture, "signal left: ᾱ_t", level)
 
     def reset(self, title: str | None = None, mode: str | None = None):
         """Blank canvases before a run; with `mode`, show that method's side views already."""

@@ -11,7 +11,7 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from . import axis, style
 from .canvas import ImageCanvas
@@ -30,6 +30,8 @@ PLOTS = {
 FORWARD_TITLES = {"distance": "distance of the image to the real one", "sharpness": "sharpness of the image",
                   "uncertainty": "mean uncertainty", "prob": "classifier p(class | image)"}
 STRIP = 8  # thumbnails per strip
+MIN_PLOT_W, MIN_PLOT_H = 200, 130  # a plot keeps its title, axes and a readable curve on a 1280x720 screen
+MIN_STRIP_H = 40
 _Y0 = {"distance": 0.5, "sharpness": 0.2, "uncertainty": 0.2, "prob": 1.0}
 
 
@@ -46,12 +48,6 @@ class PlotsRow(QWidget):
         super().__init__(parent)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        names = {"left": "autoregressive", "right": "diffusion"}
-        legend = ("&nbsp;" * 10).join(f'<span style="color: rgb{tuple(c)}; font-weight: bold;">━━ {names.get(lane, lane)}</span>'
-                               for lane, c in lane_colors.items())
-        self.legend = QLabel(legend, alignment=Qt.AlignCenter)
-        self.legend.setToolTip("Both methods on one axis: the number of network evaluations spent so far.")
-        outer.addWidget(self.legend)
         row = QHBoxLayout()
         outer.addLayout(row, 3)
         self.curves, self.cursors, self.widgets = {}, [], {}
@@ -67,6 +63,7 @@ class PlotsRow(QWidget):
             w.hideButtons()
             w.getPlotItem().setMenuEnabled(False)
             w._pn_title = title
+            w.setMinimumSize(MIN_PLOT_W, MIN_PLOT_H)
             self.widgets[key] = w
             for lane, color in lane_colors.items():
                 self.curves[(key, lane)] = w.plot([], [], pen=pg.mkPen(color, width=3))
@@ -79,22 +76,36 @@ class PlotsRow(QWidget):
         strips = QHBoxLayout()
         self.strips = {}
         for lane in lane_colors:
-            c = ImageCanvas(f"x0 along the run ({'autoregressive' if lane == 'left' else 'diffusion'})")
+            c = ImageCanvas("")
             c.vb.setRange(xRange=(0, 28 * STRIP), yRange=(0, 28), padding=0.01)
+            c.view.setMinimumHeight(MIN_STRIP_H)
             self.strips[lane] = c
             strips.addWidget(c)
         outer.addLayout(strips, 1)
+        self.set_lane_names({"left": "autoregressive", "right": "diffusion"})
         self.set_lecture(False)
         self.clear()
 
-    def set_lecture(self, lecture: bool):
+    def set_lane_names(self, names: dict, forward: dict | None = None) -> None:
+        """Name each lane by what it runs, e.g. 'diffusion, DDIM 1 step'. The strip titles, in the
+        lane's colour, are also the plots' legend (one row less on a 720-pixel screen)."""
+        self.lane_names = dict(names)
+        for lane, name in names.items():
+            what = "the image" if (forward or {}).get(lane) else "x0"
+            t = self.strips[lane].title
+            t.setText(f"━━ {name}: {what} along the run")
+            t.setStyleSheet(f"color: rgb{tuple(self.colors[lane])}; font-weight: bold;")
+            t.setToolTip("The plots' legend: this colour is this panel. Both on one axis: network evaluations.")
+
+    def set_lecture(self, lecture: bool, level: int | None = None):
         self.lecture = lecture
+        self.level = getattr(self, "level", 2) if level is None else level
         for w in self.widgets.values():
-            style.style_plot(w, lecture)
+            style.style_plot(w, lecture, level=self.level)
         for (_, lane), curve in self.curves.items():
             curve.setPen(pg.mkPen(self.colors[lane], width=style.line_width(lecture)))
         font = self.pending.textItem.font()
-        font.setPixelSize(style.plot_font_px(lecture) + 2)
+        font.setPixelSize(style.plot_font_px(lecture, self.level) + 2)
         self.pending.setFont(font)
 
     def clear(self, planned_nfe: int = 100, ax: str = axis.NFE):
@@ -134,7 +145,7 @@ class PlotsRow(QWidget):
         w = self.widgets["prob"]
         cls = f"“{name}”" if name else "top class"
         w._pn_title = (f"classifier p({cls} | image)" if self.axis == axis.STEP else f"classifier p({cls} | x0)")
-        style.style_plot(w, self.lecture)
+        style.style_plot(w, self.lecture, level=self.level)
 
     def _grow_y(self, key: str, values) -> None:
         v = np.asarray(values, np.float64)

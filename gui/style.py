@@ -24,14 +24,33 @@ def configure_pyqtgraph():
     pg.setConfigOptions(antialias=True, background=BG, foreground="#d8dde6", imageAxisOrder="row-major")
 
 
-def stylesheet(lecture: bool) -> str:
-    base = 19 if lecture else 13
+# Font sizes by window size (LEVELS: small, medium, large). A projector shows the whole screen at
+# the same physical size whatever its resolution, so at 1280x720 lecture text is as large, seen from
+# the back of the hall, at 14 px as at 19 px on 1920x1080 (both about 1/50 of the height).
+FONT_PX = {False: (12, 13, 13), True: (14, 16, 19)}
+PLOT_FONT_PX = {False: (11, 12, 12), True: (13, 15, 17)}
+
+
+def size_level(width: int, height: int) -> int:
+    """0 below ~1366x768 (a 1280x720 projector), 1 up to ~1680x1000, 2 for 1920x1080 and up.
+    Each level's minimum window size fits under its own thresholds (tests/gui check it)."""
+    if width >= 1700 and height >= 950:
+        return 2
+    if width >= 1340 and height >= 700:
+        return 1
+    return 0
+
+
+def stylesheet(lecture: bool, level: int = 2) -> str:
+    base = FONT_PX[lecture][level]
     bg, fg, dim = (BG_LECTURE, "#ffffff", "#e0e4ea") if lecture else (BG, "#e8ecf2", "#aab3c2")
     return f"""
     QWidget {{ background: {bg}; color: {fg}; font-size: {base}px; }}
     QLabel#title {{ font-size: {base + 6}px; font-weight: bold; }}
     QLabel#caption {{ font-size: {base + (4 if lecture else 1)}px; color: #ffffff; padding: 4px 8px;
                       background: #1d2330; border-radius: 6px; }}
+    QLabel#slide {{ font-size: {base + 4}px; font-weight: bold; color: #ffffff; background: #3b5ba5;
+                    padding: 4px 10px; border-radius: 6px; }}
     QLabel#counter {{ font-size: {base + 4}px; font-family: monospace; font-weight: bold; }}
     QLabel#canvasTitle {{ font-size: {base}px; color: {dim}; }}
     QLabel#banner {{ font-size: {base + 3}px; font-weight: bold; color: #ffffff; background: #8a1f1f;
@@ -44,7 +63,8 @@ def stylesheet(lecture: bool) -> str:
     QCheckBox::indicator {{ width: {base + 3}px; height: {base + 3}px; border: 2px solid #7f95c8;
                             border-radius: 3px; background: #222836; }}
     QCheckBox::indicator:checked {{ background: #ffaa28; }}
-    QGroupBox {{ border: 1px solid #2c3342; border-radius: 6px; margin-top: 14px; }}
+    QGroupBox {{ border: 1px solid #2c3342; border-radius: 6px; margin-top: {base}px; }}
+    QFrame#bar {{ border: 1px solid #2c3342; border-radius: 6px; }}
     QGroupBox::title {{ subcontrol-origin: margin; left: 10px; padding: 0 4px; }}
     QSlider::groove:horizontal {{ height: 8px; background: #2c3342; border-radius: 4px; }}
     QSlider::handle:horizontal {{ width: 18px; margin: -6px 0; background: #e8ecf2; border-radius: 9px; }}
@@ -53,15 +73,15 @@ def stylesheet(lecture: bool) -> str:
     """
 
 
-def plot_font_px(lecture: bool) -> int:
-    return 17 if lecture else 12
+def plot_font_px(lecture: bool, level: int = 2) -> int:
+    return PLOT_FONT_PX[lecture][level]
 
 
-def style_plot(pw, lecture: bool, title: str | None = None) -> None:
+def style_plot(pw, lecture: bool, title: str | None = None, level: int = 2) -> None:
     """Axis ticks, axis labels and title of a pyqtgraph PlotWidget at the mode's size (pyqtgraph
     does not follow Qt style sheets). Titles and axis labels are remembered on the widget."""
     from PySide6.QtGui import QFont
-    px = plot_font_px(lecture)
+    px = plot_font_px(lecture, level)
     font = QFont()
     font.setPixelSize(px)
     pi = pw.getPlotItem()

@@ -99,8 +99,8 @@ class RunWorker(QThread):
         live = [ln for ln in self.lanes if not ln.done]
         if not live:
             return None
-        if self.pacing == "same-nfe":
-            return min(live, key=lambda ln: ln.frames[-1].nfe if ln.frames else 0)
+        if self.pacing == "same-nfe":  # ties (e.g. two forward processes, NFE 0 throughout) take turns
+            return min(live, key=lambda ln: (ln.frames[-1].nfe if ln.frames else 0, len(ln.frames)))
         if self.pacing == "same-time":
             return min(live, key=lambda ln: ln.busy_s)
         return min(live, key=lambda ln: len(ln.frames))  # round-robin

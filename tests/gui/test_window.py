@@ -2,41 +2,11 @@
 import json
 import subprocess
 import sys
-import time
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-from gui.main_window import MainWindow
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def win(qtbot):
-    w = MainWindow(device="cpu", remember=False)
-    qtbot.addWidget(w)
-    w.resize(1600, 1000)
-    w.show()
-    c = w.controls
-    c.dataset.setCurrentText("mnist")
-    c.prompt.setText("seven")
-    c.order.setCurrentText("random")
-    c.k.setCurrentText("64")
-    c.steps.setValue(10)
-    c.speed.setCurrentText("max")
-    yield w
-    w.close()
-    assert not w.running_threads(), "a thread was left running"
-    for t in (w.worker, w.task):
-        assert t is None or t.isFinished(), "a thread was left running"
-
-
-def wait_done(qtbot, w, timeout=120000):
-    qtbot.waitUntil(lambda: w.lanes and all(ln.done for ln in w.lanes.values()), timeout=timeout)
-    w.worker.wait(5000)
-    w.paint(force=True)
+from .conftest import ROOT, wait_done
 
 
 def test_run_to_completion_paints_both_panels(qtbot, win):
@@ -237,13 +207,19 @@ def test_scenarios_apply_and_run(qtbot, win, name):
         assert len(win.lanes["right"].frames) == 2 and "2 steps" in win.caption.text()
 
 
-def test_editing_a_setting_leaves_the_scenario_but_a_new_seed_does_not(qtbot, win):
+def test_editing_a_value_keeps_the_scenario_a_new_mode_leaves_it(qtbot, win):
     assert win.apply_scenario("blurry-mess")
     wait_done(qtbot, win)
     win.new_seed()
     wait_done(qtbot, win)
     assert win.scenario is not None and win.lanes["left"].frames[0].method == "one-shot"
-    win.controls.guidance.setValue(2.0)  # the user's edit: the controls are the whole truth again
+    first = win.worker
+    win.controls.guidance.setValue(2.0)  # a value: it applies at once, the scenario's point stands
+    qtbot.waitUntil(lambda: win.worker is not first, timeout=5000)
+    wait_done(qtbot, win)
+    assert win.scenario is not None and win.caption.text().startswith(win.scenario.title)
+    assert win.lanes["left"].frames[0].method == "one-shot"
+    win.controls.lanes["left"].mode.setCurrentText("autoregressive")  # the point changed: free play
     assert win.scenario is None and win.caption.text().startswith("Left: autoregression")
 
 

@@ -1,0 +1,115 @@
+"""The controls do what they show: the restart button, titles from what each panel runs, a
+scenario's settings in the controls, edits that apply at once, an error banner that goes away."""
+from PySide6.QtCore import Qt
+
+from .conftest import wait_done
+
+
+def test_restart_button_click_starts_a_new_run(qtbot, win):
+    win.controls.speed.setCurrentText("10 steps/s")
+    assert win.restart()
+    first = win.worker
+    qtbot.waitUntil(lambda: len(win.lanes["left"].frames) >= 1, timeout=30000)
+    qtbot.mouseClick(win.controls.restart, Qt.LeftButton)  # clicked(bool) once landed in restart(known=False)
+    assert win.error.text() == "" and not win.banner.isVisibleTo(win)
+    assert win.worker is not first and first.isFinished() and win.worker.isRunning()
+    qtbot.waitUntil(lambda: len(win.lanes["left"].frames) >= 1, timeout=30000)
+    assert win.lanes["left"].frames[0].step == 0
+    win.stop_run()
+
+
+def test_titles_and_controls_follow_what_each_panel_runs(qtbot, win):
+    assert win.apply_scenario("one-big-step")  # both panels run diffusion: 100 steps and 1 step
+    wait_done(qtbot, win)
+    lanes = win.controls.lanes
+    assert [lanes[n].current_mode() for n in ("left", "right")] == ["diffusion", "diffusion"]
+    assert lanes["left"].title() == lanes["right"].title() == "diffusion"
+    assert lanes["left"].steps.value() == 100 and lanes["right"].steps.value() == 1
+    assert lanes["right"].steps.isVisibleTo(win) and not lanes["right"].order.isVisibleTo(win)
+    for n in ("left", "right"):
+        assert win.panels[n].title.text().startswith("DIFFUSION")
+        assert "autoregressive" not in win.plots.strips[n].title.text()
+    assert "DDIM 100 steps" in win.plots.strips["left"].title.text()
+    assert "DDIM 1 step" in win.plots.strips["right"].title.text()
+    assert len(win.lanes["left"].frames) == 100 and len(win.lanes["right"].frames) == 1
+
+    assert win.apply_scenario("greedy-vs-sampling")  # both autoregressive
+    wait_done(qtbot, win)
+    assert lanes["left"].title() == lanes["right"].title() == "autoregressive"
+    assert lanes["left"].greedy.isChecked() and not lanes["right"].greedy.isChecked()
+    assert all("diffusion" not in win.plots.strips[n].title.text() for n in ("left", "right"))
+    assert win.lanes["right"].frames[-1].method == "autoregressive"
+
+
+def test_a_scenario_shows_its_running_settings_in_the_controls(qtbot, win):
+    lanes = win.controls.lanes
+    assert win.apply_scenario("x0-is-a-mean", start=False)
+    assert lanes["right"].sampler.currentText() == "ddpm" and not lanes["right"].eta.isVisibleTo(win)  # DDPM has no eta
+    assert lanes["left"].k.currentText() == "16"
+    assert win.apply_scenario("forward-processes", start=False)
+    assert lanes["left"].k.currentText() == "8" and lanes["left"].order.currentText() == "random"
+    assert lanes["right"].steps.value() == 98 and not lanes["right"].sampler.isVisibleTo(win)
+    assert win.apply_scenario("too-many-pixels", variant=1, start=False)  # the 64 pixels/step variant
+    assert lanes["left"].k.currentText() == lanes["right"].k.currentText() == "64"
+    assert lanes["left"].order.currentText() == "patches" and lanes["right"].order.currentText() == "random"
+    s, modes = win.controls.read()  # what the controls show is what runs
+    assert s["left"].ar.pixels_per_step == 64 and modes == {"left": "autoregressive", "right": "autoregressive"}
+
+
+def test_forward_processes_advance_in_step(qtbot, win):
+    assert win.apply_scenario("forward-processes")
+    win.worker.steps_per_second = 50.0
+    seen = []
+    for _ in range(3):  # at several moments of the run, neither panel is ahead by more than a step
+        qtbot.waitUntil(lambda: len(win.lanes["right"].frames) >= 10 * (len(seen) + 1), timeout=60000)
+        with win.worker.lock:
+            seen.append((len(win.lanes["left"].frames), len(win.lanes["right"].frames)))
+    assert all(abs(a - b) <= 1 for a, b in seen), seen
+    win.worker.steps_per_second = 0.0
+    wait_done(qtbot, win)
+    left, right = win.lanes["left"].frames, win.lanes["right"].frames
+    assert len(left) == len(right) == 98 and left[-1].total_steps == right[-1].total_steps == 98
+    assert not left[-1].known.any() and right[-1].noise_level.t == 999  # both end fully degraded
+
+
+def test_an_edited_value_restarts_the_run_with_it(qtbot, win):
+    assert win.restart()
+    wait_done(qtbot, win)
+    first = win.worker
+    win.controls.lanes["right"].steps.setValue(5)  # as the user would: through the widget
+    qtbot.waitUntil(lambda: win.worker is not first, timeout=5000)
+    wait_done(qtbot, win)
+    assert len(win.lanes["right"].frames) == 5
+    second = win.worker
+    win.controls.lanes["left"].k.setCurrentText("16")
+    qtbot.waitUntil(lambda: win.worker is not second, timeout=5000)
+    wait_done(qtbot, win)
+    assert win.lanes["left"].frames[-1].total_steps == 49
+
+
+def test_the_error_banner_goes_once_the_input_is_fixed(qtbot, win):
+    assert win.restart()
+    wait_done(qtbot, win)
+    prompt = win.controls.prompt
+    prompt.setFocus()
+    prompt.selectAll()
+    qtbot.keyClicks(prompt, "giraffe")
+    qtbot.waitUntil(lambda: win.banner.isVisibleTo(win), timeout=5000)
+    assert "giraffe" in win.banner.text()
+    prompt.selectAll()
+    qtbot.keyClicks(prompt, "three")
+    qtbot.waitUntil(lambda: not win.banner.isVisibleTo(win), timeout=5000)
+    assert win.error.text() == ""
+    wait_done(qtbot, win)
+    assert win.lanes["left"].frames[-1].labels[0] == 3  # and the fixed prompt is what runs
+
+
+def test_the_error_banner_never_widens_the_window(qtbot, win):
+    win.resize(1280, 720)
+    qtbot.wait(50)
+    before = win.minimumSizeHint().width()
+    win.controls.prompt.setText("x" * 400)  # a long paste, no spaces to wrap at
+    assert not win.restart()
+    assert win.banner.isVisibleTo(win) and len(win.banner.text()) < 260 and "x" * 400 in win.error.text()
+    qtbot.wait(50)
+    assert win.minimumSizeHint().width() == before and win.width() == 1280
