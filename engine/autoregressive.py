@@ -16,6 +16,7 @@ import torch
 from . import orders
 from .frames import AUTOREGRESSIVE, Frame, GuidanceParts, NewPixels
 from .guidance import ar_logits_parts, label_tensor, labels_array
+from .settings import ARRunSettings
 
 D = orders.D
 LEVELS = torch.arange(256, dtype=torch.float32) / 255.0
@@ -82,8 +83,9 @@ def sample_autoregressive(net, *, n: int = 1, labels=None, order: str = "raster"
         total = len(groups)
     lv = LEVELS.to(dev)
     nfe, t0 = 0, time.perf_counter()
-    info = dict(order=order, pixels_per_step=k, temperature=temperature, greedy=greedy, guidance=guidance, seed=seed,
-                order_seed=seed if order_seed is None else order_seed)
+    settings = ARRunSettings(order=order, pixels_per_step=k, temperature=float(temperature), greedy=bool(greedy),
+                             guidance=float(guidance), seed=int(seed),
+                             order_seed=int(seed if order_seed is None else order_seed))
     for step in range(total):
         x01 = (levels.float() / 255).to(dev)
         logits, used, cond, uncond = ar_logits_parts(net, x01.view(n, 28, 28), kn.to(dev).view(n, 28, 28), lab,
@@ -127,5 +129,5 @@ def sample_autoregressive(net, *, n: int = 1, labels=None, order: str = "raster"
                     new_pixels=NewPixels(idx.numpy().astype(np.int64), p.numpy().astype(np.float32),
                                          v.numpy().astype(np.int64)),
                     uncertainty=unc.view(n, 28, 28).cpu().numpy().astype(np.float32),
-                    elapsed_s=time.perf_counter() - t0, labels=labels_array(lab), info=dict(info),
+                    elapsed_s=time.perf_counter() - t0, labels=labels_array(lab), settings=settings,
                     guidance_parts=parts)

@@ -1,5 +1,9 @@
 """x̂0 is a mean: from any frame, run K continuations (batched) and compare their per-pixel mean
-with the frame's x̂0. The std shows what is still undecided."""
+with the frame's x̂0. The std shows what is still undecided.
+
+`iter_continuations` yields a `Progress` after every batched step, so a caller can show progress
+and cancel between steps (stop iterating); its last item is the `Continuations` result.
+`continuations` runs it to the end."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -20,36 +24,52 @@ class Continuations:
     error: float         # RMSE between mean and x0_mean
 
 
-def continuations(models, frame: Frame, *, k: int = 16, seed: int = 0, item: int = 0, **settings) -> Continuations:
+@dataclass(frozen=True)
+class Progress:
+    done: int            # batched steps done
+    total: int           # batched steps planned
+    mean: np.ndarray     # (28, 28) per-pixel mean of the K partial continuations' x̂0 so far
+
+
+def iter_continuations(models, frame: Frame, *, k: int = 16, seed: int = 0, item: int = 0, **overrides):
     """K continuations of item `item` of `frame`. AR: the same order (same random permutation)
     and settings from the frame's known pixels, always sampling (temperature 1 unless given).
     Diffusion: stochastic DDPM steps from the frame's raw x_t at its t over the timesteps left
-    (`steps` total, default that run's; DDIM eta 0 would give K copies), keeping inpainted pixels."""
+    (`steps` total, default that run's; DDIM eta 0 would give K copies), keeping inpainted pixels.
+    `overrides` replace fields of the frame's settings (guidance, order, pixels_per_step, steps, temperature)."""
     if not 1 <= k <= 512:
         raise ValueError(f"k must be 1..512, got {k}")
-    info = frame.info
+    s = frame.settings
     label = None if frame.labels is None or frame.labels[item] < 0 else int(frame.labels[item])
-    guidance = settings.get("guidance", info.get("guidance", 1.0))
+    unknown = set(overrides) - {"guidance", "order", "pixels_per_step", "steps", "temperature"}
+    if unknown:
+        raise ValueError(f"continuations cannot change {sorted(unknown)}")
+    guidance = overrides.get("guidance", s.guidance)
     if frame.method == AUTOREGRESSIVE:
-        order = settings.get("order", info.get("order", "raster"))
-        frames = sample_autoregressive(models.ar, n=k, labels=label, order=order,
-                                       pixels_per_step=settings.get("pixels_per_step", info.get("pixels_per_step", 1)),
-                                       temperature=settings.get("temperature", 1.0), greedy=False,
+        frames = sample_autoregressive(models.ar, n=k, labels=label, order=overrides.get("order", s.order),
+                                       pixels_per_step=overrides.get("pixels_per_step", s.pixels_per_step),
+                                       temperature=overrides.get("temperature", 1.0), greedy=False,
                                        guidance=guidance, seed=seed, known=frame.known[item], values=frame.state[item],
-                                       order_seed=info.get("order_seed", info.get("seed")))
+                                       order_seed=s.order_seed)
     elif frame.method == DIFFUSION:
-        t = frame.noise_level.t
         frames = sample_diffusion(models.diffusion, n=k, labels=label, sampler="ddpm",
-                                  steps=settings.get("steps", info.get("steps", 100)), guidance=guidance, seed=seed,
-                                  start=(np.repeat(frame.noise_level.x_t[item][None], k, 0), t),
+                                  steps=overrides.get("steps", s.steps), guidance=guidance, seed=seed,
+                                  start=(np.repeat(frame.noise_level.x_t[item][None], k, 0), frame.noise_level.t),
                                   known=None if frame.known is None else frame.known[item],
                                   values=None if frame.known is None else frame.x0_mean[item])
     else:
         raise ValueError(f"continuations need an autoregressive or diffusion frame, got {frame.method}")
     last = None
     for last in frames:
-        pass
+        yield Progress(done=last.step + 1, total=last.total_steps, mean=last.x0_mean.mean(0))
     samples = frame.state[item][None].repeat(k, 0) if last is None else last.state
     mean, std = samples.mean(0), samples.std(0)
     x0 = frame.x0_mean[item]
-    return Continuations(samples, mean, std, x0, float(np.sqrt(np.mean((mean - x0) ** 2))))
+    yield Continuations(samples, mean, std, x0, float(np.sqrt(np.mean((mean - x0) ** 2))))
+
+
+def continuations(models, frame: Frame, *, k: int = 16, seed: int = 0, item: int = 0, **overrides) -> Continuations:
+    result = None
+    for result in iter_continuations(models, frame, k=k, seed=seed, item=item, **overrides):
+        pass
+    return result

@@ -21,6 +21,7 @@ from .frames import DIFFUSION, Frame, GuidanceParts, NoiseLevel
 from .guidance import diffusion_output, label_tensor, labels_array
 from .parametrization import eps_from_x0, to_x0_eps
 from .schedule import NoiseSchedule
+from .settings import DiffusionRunSettings
 
 SAMPLERS = ("ddim", "ddpm")
 
@@ -85,7 +86,9 @@ def sample_diffusion(net, *, n: int = 1, labels=None, sampler: str = "ddim", ste
         kn = torch.as_tensor(np.broadcast_to(np.asarray(known, bool), (n, 28, 28)).copy()).to(dev)
         v = torch.as_tensor(np.broadcast_to(np.asarray(values, np.float32), (n, 28, 28)).copy()).to(dev) * 2 - 1
     nfe, t0 = 0, time.perf_counter()
-    info = dict(sampler=sampler, steps=int(steps), eta=eta, guidance=guidance, seed=seed)
+    settings = DiffusionRunSettings(sampler=sampler, steps=int(steps), eta=float(eta), guidance=float(guidance),
+                                    seed=int(seed), prediction=getattr(net, "prediction", "epsilon"),
+                                    schedule_T=schedule.T)
     for i, t in enumerate(ts):
         t = int(t)
         t_prev = int(ts[i + 1]) if i + 1 < len(ts) else -1
@@ -115,4 +118,4 @@ def sample_diffusion(net, *, n: int = 1, labels=None, sampler: str = "ddim", ste
                                            x_t=x.float().cpu().numpy().copy(),
                                            eps_hat=eps.float().cpu().numpy().copy()),
                     elapsed_s=time.perf_counter() - t0, labels=labels_array(lab),
-                    known=None if kn is None else kn.cpu().numpy().copy(), info=dict(info), guidance_parts=parts)
+                    known=None if kn is None else kn.cpu().numpy().copy(), settings=settings, guidance_parts=parts)

@@ -11,6 +11,7 @@ import numpy as np
 from . import orders
 from .frames import FORWARD_AR, FORWARD_DIFFUSION, Frame, NoiseLevel
 from .schedule import NoiseSchedule
+from .settings import ForwardARRunSettings, ForwardDiffusionRunSettings
 
 
 def forward_autoregressive(image01: np.ndarray, *, order: str = "random", pixels_per_step: int = 8, seed: int = 0):
@@ -26,7 +27,7 @@ def forward_autoregressive(image01: np.ndarray, *, order: str = "random", pixels
         known[g] = False
         kn = known.reshape(1, 28, 28).copy()
         yield Frame(method=FORWARD_AR, step=i, total_steps=len(groups), nfe=0, state=img[None] * kn,
-                    x0_mean=img[None].copy(), known=kn, info=dict(order=order, pixels_per_step=pixels_per_step))
+                    x0_mean=img[None].copy(), known=kn, settings=ForwardARRunSettings(order, pixels_per_step, seed))
 
 
 def forward_diffusion(image01: np.ndarray, *, steps: int = 100, seed: int = 0, schedule: NoiseSchedule | None = None):
@@ -42,4 +43,4 @@ def forward_diffusion(image01: np.ndarray, *, steps: int = 100, seed: int = 0, s
                     state=np.clip((x_t + 1) / 2, 0, 1), x0_mean=(x0 + 1) / 2,
                     noise_level=NoiseLevel(t=int(t), alpha_bar=ab, sigma=float(np.sqrt(1 - ab)), x_t=x_t,
                                            eps_hat=eps.copy()),
-                    info=dict(steps=steps))
+                    settings=ForwardDiffusionRunSettings(steps=steps, seed=seed))

@@ -6,9 +6,15 @@ the CLIs and evaluation use whole batches.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
+
+from .settings import (ARRunSettings, DiffusionRunSettings, ForwardARRunSettings, ForwardDiffusionRunSettings,
+                       OneShotRunSettings)
+
+RunSettingsRecord = (ARRunSettings | DiffusionRunSettings | OneShotRunSettings | ForwardARRunSettings
+                     | ForwardDiffusionRunSettings)
 
 AUTOREGRESSIVE = "autoregressive"
 DIFFUSION = "diffusion"
@@ -62,7 +68,7 @@ class Frame:
     elapsed_s: float = 0.0                   # engine seconds since the run started
     labels: np.ndarray | None = None         # (N,) requested class, -1 for "no label"
     guidance_parts: GuidanceParts | None = None  # the cond and uncond runs of a guided step
-    info: dict = field(default_factory=dict)  # small extras (order name, guidance, ...)
+    settings: RunSettingsRecord | None = None  # the frozen settings of the run that made it
 
     @property
     def is_last(self) -> bool:

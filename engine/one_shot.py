@@ -14,6 +14,7 @@ import torch
 
 from .frames import ONE_SHOT, Frame
 from .guidance import ar_logits, label_tensor, labels_array
+from .settings import OneShotRunSettings
 
 MODES = ("mean", "independent")
 
@@ -44,4 +45,5 @@ def sample_one_shot(net, *, n: int = 1, labels=None, guidance: float = 1.0, seed
                 x0_mean=mean.view(n, 28, 28).cpu().numpy().astype(np.float32),
                 uncertainty=std.view(n, 28, 28).cpu().numpy().astype(np.float32),
                 known=np.ones((n, 28, 28), bool), elapsed_s=time.perf_counter() - t0,
-                labels=labels_array(lab), info=dict(mode=mode, guidance=guidance, seed=seed))
+                labels=labels_array(lab), settings=OneShotRunSettings(mode=mode, guidance=float(guidance), seed=int(seed),
+                                                                     temperature=float(temperature)))

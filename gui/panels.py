@@ -240,7 +240,7 @@ def _explain(f) -> str:
     if f.method == "one-shot":
         return ("The whole image predicted in ONE network evaluation. "
                 + ("Showing the mean of every pixel's distribution: a blurry average of all possible images."
-                   if f.info.get("mode") == "mean" else
+                   if f.settings.mode == "mean" else
                    "Every pixel sampled on its own: the pixels do not agree, so it is speckle."))
     if f.method == "forward-autoregressive":
         return "A real image losing its pixels: what autoregression learns to undo, pixel by pixel."

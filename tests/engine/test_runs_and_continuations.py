@@ -6,7 +6,7 @@ import torch
 from engine import guidance, runs
 from engine.autoregressive import sample_autoregressive
 from engine.bank import Bank
-from engine.continuations import continuations
+from engine.continuations import Continuations, continuations, iter_continuations
 from engine.diffusion import sample_diffusion
 from engine.models import ModelSet
 from engine.nets import NULL_LABEL
@@ -56,7 +56,7 @@ def test_factories_yield_frames_of_each_method():
 def test_frames_do_not_share_arrays():
     a, b = list(runs.ar_frames(MODELS, FAST))[:2]
     assert not np.shares_memory(a.state, b.state) and not np.shares_memory(a.known, b.known)
-    assert a.info is not b.info
+    assert a.settings == b.settings and a.settings.order == FAST.ar.order
     c, d = list(runs.forward_frames(MODELS, FAST, "diffusion"))[:2]
     assert not np.shares_memory(c.noise_level.eps_hat, d.noise_level.eps_hat)
 
@@ -76,7 +76,7 @@ def test_ar_continuation_follows_the_runs_random_order():
     frames = list(sample_autoregressive(AR, n=1, order="random", pixels_per_step=98, seed=7))
     f = frames[2]
     rest = list(sample_autoregressive(AR, n=1, order="random", pixels_per_step=98, seed=99,
-                                      known=f.known[0], values=f.state[0], order_seed=f.info["order_seed"]))
+                                      known=f.known[0], values=f.state[0], order_seed=f.settings.order_seed))
     assert len(rest) == 5
     for a, b in zip(frames[3:], rest):
         assert np.array_equal(a.new_pixels.indices, b.new_pixels.indices)
@@ -90,6 +90,22 @@ def test_diffusion_continuations_differ_and_the_last_frame_has_none_left():
     assert np.allclose(done.samples, frames[-1].state[0]) and done.std.max() < 1e-6
     with pytest.raises(ValueError):
         continuations(MODELS, list(runs.one_shot_frames(MODELS, FAST))[0])
+
+
+def test_continuations_report_progress_and_stop_when_the_caller_stops():
+    frames = list(runs.diffusion_frames(MODELS, FAST))
+    items = list(iter_continuations(MODELS, frames[0], k=3, seed=0))
+    progress, result = items[:-1], items[-1]
+    assert [p.done for p in progress] == list(range(1, len(progress) + 1)) and progress[-1].total == len(progress)
+    assert len(progress) == len(frames) - 1 and progress[0].mean.shape == (28, 28)
+    assert isinstance(result, Continuations) and np.allclose(result.mean, progress[-1].mean, atol=1e-6)
+    it = iter_continuations(MODELS, frames[0], k=3, seed=0)
+    next(it)
+    it.close()  # cancelling between steps: nothing more is computed
+    with pytest.raises(StopIteration):
+        next(it)
+    with pytest.raises(ValueError, match="cannot change"):
+        continuations(MODELS, frames[0], k=2, seed_of_order=3)
 
 
 def test_diffusion_continuations_keep_inpainted_pixels():
