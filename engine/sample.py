@@ -114,7 +114,7 @@ def main(argv=None) -> int:
             autoregressive.validate(kw.get("order", "raster"), kw.get("pixels_per_step", 1),
                                     kw.get("temperature", 1.0), args.guidance)
         kinds = ("diffusion",) if args.method == "diffusion" else ("autoregressive",)
-        models = load_models(args.dataset, args.device, args.weights_dir, kinds=kinds)
+        models = load_models(args.dataset, args.device, args.weights_dir, kinds=kinds, bank=False)
         images, labels, nfe, seconds = generate(models, args.method, args.n, labels, args.seed, args.batch,
                                                 args.precision, guidance=args.guidance, **kw)
         np.savez_compressed(args.out, images=images, labels=labels, nfe=nfe, seconds=np.float64(seconds))

@@ -150,6 +150,22 @@ def test_sample_cli_missing_weights_is_one_line(tmp_path):
     assert r.returncode == 2 and r.stderr.count("\n") == 1 and "is missing" in r.stderr
 
 
+def test_each_command_loads_only_what_it_needs(tmp_path):
+    from engine.models import load_models
+    save_tiny_set(tmp_path)
+    (tmp_path / "mnist_bank.safetensors").write_bytes(b"corrupt")
+    (tmp_path / "mnist_classifier.safetensors").write_bytes(b"corrupt")
+    r = subprocess.run([sys.executable, "-m", "engine.sample", "--method", "diffusion", "--steps", "2", "--n", "2",
+                        "--weights-dir", str(tmp_path), "--out", str(tmp_path / "s.npz")], cwd=ROOT, capture_output=True,
+                       text=True)
+    assert r.returncode == 0, r.stderr  # the sample CLI never reads the bank or the classifier
+    with pytest.raises(weights.WeightsError, match="classifier"):
+        load_models("mnist", "cpu", tmp_path)
+    ms = load_models("mnist", "cpu", tmp_path, optional=("classifier", "bank"))
+    assert ms.ar is not None and ms.diffusion is not None and ms.classifier is None and ms.bank is None
+    assert len(ms.problems) == 2 and "mnist_classifier.safetensors" in ms.problems[0]
+
+
 def test_engine_imports_no_qt():
     code = ("import sys, pkgutil, importlib, engine\n"
             "for m in pkgutil.iter_modules(engine.__path__): importlib.import_module('engine.' + m.name)\n"
