@@ -38,6 +38,8 @@ class RunSettings:
     diffusion: DiffusionSettings = field(default_factory=DiffusionSettings)
     known: np.ndarray | None = field(default=None, compare=False)   # (28, 28) bool: drawn pixels
     values: np.ndarray | None = field(default=None, compare=False)  # (28, 28) in [0, 1]
+    image: np.ndarray | None = field(default=None, compare=False)   # (28, 28) in [0, 1]: the user's own
+                                                                    # image for the forward processes
 
     def validate(self) -> "RunSettings":
         if self.dataset not in DATASETS:
@@ -52,10 +54,12 @@ class RunSettings:
             raise ValueError("known pixels and their values come together")
         if self.known is not None and np.asarray(self.known).shape != (28, 28):
             raise ValueError("known must be a 28x28 mask")
-        if self.values is not None:
-            v = np.asarray(self.values, np.float32)
-            if v.shape != (28, 28) or not np.all((v >= 0) & (v <= 1)):
-                raise ValueError("values must be a 28x28 image with values in [0, 1]")
+        for name in ("values", "image"):
+            v = getattr(self, name)
+            if v is not None:
+                v = np.asarray(v, np.float32)
+                if v.shape != (28, 28) or not np.all((v >= 0) & (v <= 1)):
+                    raise ValueError(f"{name} must be a 28x28 image with values in [0, 1]")
         return self
 
     def with_changes(self, **kw) -> "RunSettings":
@@ -82,10 +86,20 @@ def one_shot_frames(models, s: RunSettings, mode: str = "mean", n: int = 1):
                            temperature=s.ar.temperature)
 
 
+def source_image(models, s: RunSettings, bank_index: int = 0) -> np.ndarray:
+    """The real image a forward process degrades: the user's own (`s.image`) or a held-out one of
+    the requested class from the bank."""
+    if s.image is not None:
+        return np.asarray(s.image, np.float32)
+    if models.bank is None:
+        raise ValueError("no image bank is loaded: open an image of your own for the forward processes")
+    return models.bank.pick(s.label, bank_index)
+
+
 def forward_frames(models, s: RunSettings, kind: str = "autoregressive", bank_index: int = 0):
-    """A real held-out image (of the requested class, if any) losing pixels or being noised."""
+    """A real image (the user's own, or a held-out one of the requested class) losing pixels or being noised."""
     s.validate()
-    image = models.bank.pick(s.label, bank_index)
+    image = source_image(models, s, bank_index)
     if kind == "autoregressive":
         order = s.ar.order if s.ar.order in orders.STATIC_ORDERS else "random"
         k = s.ar.pixels_per_step if s.ar.pixels_per_step > 1 else 8

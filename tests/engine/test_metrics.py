@@ -40,3 +40,12 @@ def test_high_frequency_share_ignores_scale():
 
 def test_radial_spectrum_of_a_flat_image_is_zero():
     assert np.allclose(metrics.radial_power_spectrum(np.full((28, 28), 0.7)), 0.0)
+
+
+def test_frame_metrics_carry_the_radial_spectrum_of_x0():
+    from engine.frames import Frame
+    img = np.zeros((1, 28, 28), np.float32)
+    img[0, :, ::2] = 1.0  # stripes: all power at the highest horizontal frequency
+    f = Frame(method="diffusion", step=0, total_steps=1, nfe=1, state=img, x0_mean=img)
+    spec = metrics.frame_metrics(f)["spectrum"]
+    assert spec.shape == (metrics.SPECTRUM_BANDS,) and spec[-1] > 10 * spec[0]
