@@ -1,6 +1,6 @@
 """Pixels & Noise: `python main.py [--device auto|cpu|cuda] [--fullscreen] [--lecture] [--dataset D]`.
 
-Also `--self-test OUTDIR` (offscreen check of every shipped weights file and the real worker) and
+Also `--scenario NAME`, `--lesson [FILE]` (scenarios stepped like slides), `--self-test OUTDIR` (offscreen check of every shipped weights file and the real worker) and
 `--render OUT.gif|.mp4|.png [run options]` (render a run headless).
 """
 from __future__ import annotations
@@ -24,6 +24,8 @@ def parse_args(argv=None):
     p.add_argument("--dataset", choices=("mnist", "fashion"))
     p.add_argument("--scenario", help="a named lecture preset (see --list-scenarios)")
     p.add_argument("--list-scenarios", action="store_true")
+    p.add_argument("--lesson", nargs="?", const="", metavar="FILE",
+                   help="step through a lesson like slides (the default lesson, or FILE; see the README)")
     p.add_argument("--self-test", metavar="OUTDIR")
     p.add_argument("--render", metavar="OUT", help="render a run headless to .gif, .mp4 or .png")
     r = p.add_argument_group("run options (with --render)")
@@ -62,13 +64,21 @@ def main(argv=None) -> int:
     if args.self_test or args.render:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    app.setApplicationName("Pixels & Noise")
-    if args.list_scenarios:
+    if args.list_scenarios:  # before any Qt: works without a display
         from engine.scenarios import SCENARIOS
         for sc in SCENARIOS.values():
             print(f"{sc.name:20s} {sc.title}")
         return 0
+    lesson = None
+    if args.lesson is not None:
+        from engine.lessons import LessonError, load
+        try:
+            lesson = load(args.lesson or None)
+        except LessonError as e:
+            print(f"error: {e}", file=sys.stderr)
+            return 2
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("Pixels & Noise")
     if args.self_test:
         from gui.self_test import run_self_test
         return run_self_test(app, args.self_test, args.device)
@@ -89,8 +99,10 @@ def main(argv=None) -> int:
     win = MainWindow(device=args.device, lecture=True if args.lecture else None)
     if args.dataset:
         win.controls.dataset.setCurrentText(args.dataset)
-    win.showFullScreen() if args.fullscreen else win.show()
-    if args.scenario:
+    win.fullscreen() if args.fullscreen else win.show()
+    if lesson is not None:
+        win.lesson.start(lesson)
+    elif args.scenario:
         win.apply_scenario(args.scenario)
     else:
         win.restart()  # alive from the first second; a missing-weights message shows in the window

@@ -144,7 +144,7 @@ SCENARIOS = {s.name: s for s in [
              "Diffusion with 1 step predicts the mean — blurry. Press V: 2, 5, 10, 100 steps. Each step only has to "
              "remove a little noise, so a few dozen steps make a sharp image.",
              "diffusion", "diffusion", _s(steps=100), _s(steps=1),
-             variants=tuple((f"{n} steps", {"right": {"steps": n}}) for n in (1, 2, 5, 10, 100))),
+             variants=tuple((f"{n} step{'s' if n > 1 else ''}", {"right": {"steps": n}}) for n in (1, 2, 5, 10, 100))),
     Scenario("x0-is-a-mean", "x0 is a mean",
              "The run pauses part way and 16 continuations are run from that step. Their average matches x0, the "
              "predicted clean image; their spread is what is still undecided.",

@@ -70,7 +70,7 @@ class LaneControls(QGroupBox):
         self.eta = QDoubleSpinBox(minimum=0.0, maximum=1.0, singleStep=0.1, value=0.0, decimals=2)
         self.eta.setToolTip("DDIM eta: 0 deterministic, 1 as noisy as DDPM.")
         lay = QHBoxLayout(self)
-        lay.setContentsMargins(6, 2, 6, 4)
+        lay.setContentsMargins(6, 1, 6, 3)
         lay.setSpacing(4)
         self._pairs = {}  # field -> (label or None, widget)
         for field, label, w in [("mode", None, self.mode), ("order", "order", self.order),

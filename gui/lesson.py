@@ -28,7 +28,7 @@ class LessonPresenter:
     def start(self, lesson: lessons.Lesson, index: int = 0, fullscreen: bool = False) -> bool:
         self.lesson, self.active = lesson, True
         if fullscreen:
-            self.win.showFullScreen()
+            self.win.fullscreen()
         return self.go(index)
 
     def start_default(self) -> bool:

@@ -29,6 +29,7 @@ LANES = ("left", "right")
 PLOT_INTERVAL_S = 0.1
 SIDE_INTERVAL_S = 1 / 15  # the side views (order map, pixel distribution, eps, schedule): 15 Hz
 EDIT_DELAY_MS = 300
+MIN_WINDOW = (1080, 630)  # >= the window's minimum size hint at the smallest look (tests/gui check it)
 CAPTION_LINES = 3  # every scenario caption fits in three lines at 1280 pixels (tests/gui check it)
 FORWARD_CAPTION = ("The forward processes: a real image losing its pixels (left) or being noised (right). "
                    "This is what the two generators learn to undo. The plots measure the degraded image.")
@@ -127,6 +128,9 @@ class MainWindow(InteractionsMixin, QMainWindow):
         self.timer = QTimer(self, interval=25)  # up to 40 Hz; paints only when a new frame arrived (latest-wins)
         self.timer.timeout.connect(self.paint)
         self.timer.start()
+        # A fixed minimum (the smallest look's needs), not the current look's: fonts grow with the
+        # window, so a minimum taken from a large look would stop the window from ever shrinking.
+        self.setMinimumSize(*MIN_WINDOW)
         self.resize(1600, 1000)
 
     # -- wiring --------------------------------------------------------------------------
@@ -238,7 +242,14 @@ class MainWindow(InteractionsMixin, QMainWindow):
             view.setBackground(style.background(on))
 
     def toggle_fullscreen(self):
-        self.showNormal() if self.isFullScreen() else self.showFullScreen()
+        self.showNormal() if self.isFullScreen() else self.fullscreen()
+
+    def fullscreen(self):
+        """Fullscreen on the window's screen, also on a bare X server with no window manager to
+        resize it (a kiosk or projector PC)."""
+        self.showFullScreen()
+        if self.screen() is not None:
+            self.setGeometry(self.screen().geometry())
 
     def show_status(self, msg: str, timeout_ms: int = 0):
         """A short message beside the timeline; it clears itself after timeout_ms (0: stays)."""

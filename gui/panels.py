@@ -175,7 +175,7 @@ class MethodPanel(QWidget):
         else:
             self.state.set_image(f.state[0])
         self.x0.set_image(f.x0_mean[0])
-        self.counter.setText(f"step {f.step + 1} / {f.total_steps}   NFE {f.nfe}   {f.elapsed_s:.1f} s")
+        self.counter.setText(f"step {f.step + 1}/{f.total_steps}  NFE {f.nfe}  {f.elapsed_s:.1f} s")
         if f.new_pixels is not None:
             self.state.set_outline(f.new_pixels.indices[0])
         elif side or f.noise_level is not None:

@@ -30,7 +30,7 @@ PLOTS = {
 FORWARD_TITLES = {"distance": "distance of the image to the real one", "sharpness": "sharpness of the image",
                   "uncertainty": "mean uncertainty", "prob": "classifier p(class | image)"}
 STRIP = 8  # thumbnails per strip
-MIN_PLOT_W, MIN_PLOT_H = 200, 130  # a plot keeps its title, axes and a readable curve on a 1280x720 screen
+MIN_PLOT_W, MIN_PLOT_H = 200, 120  # a plot keeps its title, axes and a readable curve on a 1280x720 screen
 MIN_STRIP_H = 40
 _Y0 = {"distance": 0.5, "sharpness": 0.2, "uncertainty": 0.2, "prob": 1.0}
 

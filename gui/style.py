@@ -43,6 +43,7 @@ def size_level(width: int, height: int) -> int:
 
 def stylesheet(lecture: bool, level: int = 2) -> str:
     base = FONT_PX[lecture][level]
+    pad = 1 if level == 0 else 3  # vertical padding of inputs: 1280x720 has no pixel to spare
     bg, fg, dim = (BG_LECTURE, "#ffffff", "#e0e4ea") if lecture else (BG, "#e8ecf2", "#aab3c2")
     return f"""
     QWidget {{ background: {bg}; color: {fg}; font-size: {base}px; }}
@@ -51,19 +52,19 @@ def stylesheet(lecture: bool, level: int = 2) -> str:
                       background: #1d2330; border-radius: 6px; }}
     QLabel#slide {{ font-size: {base + 4}px; font-weight: bold; color: #ffffff; background: #3b5ba5;
                     padding: 4px 10px; border-radius: 6px; }}
-    QLabel#counter {{ font-size: {base + 4}px; font-family: monospace; font-weight: bold; }}
+    QLabel#counter {{ font-size: {base + (4 if level else 2)}px; font-family: monospace; font-weight: bold; }}
     QLabel#canvasTitle {{ font-size: {base}px; color: {dim}; }}
     QLabel#banner {{ font-size: {base + 3}px; font-weight: bold; color: #ffffff; background: #8a1f1f;
                      padding: 4px 8px; border-radius: 6px; }}
     QLabel#error {{ color: #ff7b7b; font-weight: bold; }}
     QComboBox, QLineEdit, QSpinBox, QDoubleSpinBox, QPushButton, QToolButton {{
-        background: #222836; border: 1px solid #3a4254; border-radius: 4px; padding: 3px 6px; }}
+        background: #222836; border: 1px solid #3a4254; border-radius: 4px; padding: {pad}px 6px; }}
     QPushButton:checked, QToolButton:checked {{ background: #3b5ba5; }}
     QPushButton:hover, QToolButton:hover {{ border-color: #7f95c8; }}
     QCheckBox::indicator {{ width: {base + 3}px; height: {base + 3}px; border: 2px solid #7f95c8;
                             border-radius: 3px; background: #222836; }}
     QCheckBox::indicator:checked {{ background: #ffaa28; }}
-    QGroupBox {{ border: 1px solid #2c3342; border-radius: 6px; margin-top: {base}px; }}
+    QGroupBox {{ border: 1px solid #2c3342; border-radius: 6px; margin-top: {base - 1}px; }}
     QFrame#bar {{ border: 1px solid #2c3342; border-radius: 6px; }}
     QGroupBox::title {{ subcontrol-origin: margin; left: 10px; padding: 0 4px; }}
     QSlider::groove:horizontal {{ height: 8px; background: #2c3342; border-radius: 4px; }}

@@ -1,0 +1,116 @@
+"""A lesson: its file format (Qt-free), and stepping it like slides with the keys of a presenter
+remote in the real window."""
+import subprocess
+import sys
+
+import pytest
+from PySide6.QtCore import Qt
+
+from engine import lessons
+
+from .conftest import ROOT
+
+ORDER = ["blurry-mess", "pixel-by-pixel", "greedy-vs-sampling", "too-many-pixels", "forward-processes",
+         "hundred-steps", "one-big-step", "x0-is-a-mean", "coarse-to-fine", "guidance", "complete-my-sketch"]
+
+
+def test_the_default_lesson_is_the_scenarios_in_teaching_order():
+    lesson = lessons.load()
+    assert [s.scenario for s in lesson.slides] == ORDER
+    assert lesson.title and all(s.caption is None and s.variant == 0 for s in lesson.slides)
+
+
+def test_a_lesson_file_reorders_recaptions_and_picks_variants(tmp_path):
+    path = tmp_path / "mine.lesson"
+    path.write_text("# my lecture\ntitle: Week 3\n\nslide: one-big-step\nvariant: 5 steps\n"
+                    "caption: Five small steps already work.\nslide: guidance\nvariant: 3\nslide: blurry-mess\n")
+    lesson = lessons.load(path)
+    assert lesson.title == "Week 3" and [s.scenario for s in lesson.slides] == ["one-big-step", "guidance", "blurry-mess"]
+    assert lesson.slides[0].variant == 2 and lesson.slides[0].caption == "Five small steps already work."
+    assert lesson.slides[1].variant == 2 and lesson.slides[2].caption is None  # "3" = the third variant, w = 3
+
+
+@pytest.mark.parametrize("text, message", [
+    ("slide: blurry-mes\n", "2: unknown scenario 'blurry-mes'"),
+    ("caption: hello\nslide: guidance\n", "1: 'caption:' belongs to a slide"),
+    ("slide: guidance\nvariant: w = 5\n", "2: 'guidance' has no variant 'w = 5'"),
+    ("slide: guidance\nnext slide please\n", "2: expected 'slide: SCENARIO'"),
+    ("# nothing here\n", "no slides"),
+    ("slide: blurry-mess\nvariant: 2\n", "2: scenario 'blurry-mess' has no variants"),
+])
+def test_a_malformed_lesson_is_one_clear_error(tmp_path, text, message):
+    path = tmp_path / "bad.lesson"
+    path.write_text(text if "blurry-mes\n" not in text else "# typo\n" + text)
+    with pytest.raises(lessons.LessonError, match=message.replace("(", r"\(")) as e:
+        lessons.load(path)
+    assert str(path) in str(e.value) and "\n" not in str(e.value)
+
+
+def test_main_with_a_malformed_lesson_exits_2_with_one_line(tmp_path):
+    bad = tmp_path / "bad.lesson"
+    bad.write_text("slide: no-such-scenario\n")
+    r = subprocess.run([sys.executable, "main.py", "--lesson", str(bad)], cwd=ROOT, capture_output=True, text=True,
+                       timeout=300)
+    lines = r.stderr.strip().splitlines()
+    assert r.returncode == 2 and len(lines) == 1 and lines[0].startswith("error: ") and "no-such-scenario" in lines[0]
+    r = subprocess.run([sys.executable, "main.py", "--lesson", str(tmp_path / "missing.lesson")], cwd=ROOT,
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 2 and "cannot read lesson file" in r.stderr and len(r.stderr.strip().splitlines()) == 1
+
+
+def _key(qtbot, win, key):
+    qtbot.keyClick(win, key)
+    qtbot.wait(20)
+
+
+def test_stepping_a_lesson_with_remote_keys(qtbot, win):
+    win.activateWindow()
+    qtbot.waitUntil(win.isActiveWindow, timeout=5000)
+    win.lesson.start(lessons.load())
+    assert win.scenario.name == ORDER[0] and win.slide_label.text() == "1 / 11" and win.slide_label.isVisibleTo(win)
+    assert win.worker.is_paused() and not any(ln.frames for ln in win.lanes.values())  # arrives ready, paused
+    _key(qtbot, win, Qt.Key_PageDown)  # plays the slide's run
+    qtbot.waitUntil(win.is_finished, timeout=60000)
+    assert win.scenario.name == ORDER[0] and all(ln.frames for ln in win.lanes.values())
+    _key(qtbot, win, Qt.Key_PageDown)  # finished: the next slide
+    assert win.scenario.name == ORDER[1] and win.slide_label.text() == "2 / 11"
+    assert win.caption.text().startswith(win.scenario.title)
+    _key(qtbot, win, Qt.Key_Right)  # → plays too
+    qtbot.waitUntil(lambda: bool(win.lanes["left"].frames), timeout=60000)
+    assert win.is_playing()
+    _key(qtbot, win, Qt.Key_Right)  # while it plays: the next slide
+    assert win.scenario.name == ORDER[2] and win.slide_label.text() == "3 / 11"
+    _key(qtbot, win, Qt.Key_PageUp)
+    assert win.scenario.name == ORDER[1] and win.slide_label.text() == "2 / 11"
+    _key(qtbot, win, Qt.Key_Left)
+    _key(qtbot, win, Qt.Key_Left)  # no slide before the first
+    assert win.scenario.name == ORDER[0] and win.slide_label.text() == "1 / 11"
+
+    _key(qtbot, win, Qt.Key_B)  # blank the screen
+    assert win.lesson.blank.isVisible() and win.lesson.blank.geometry() == win.rect()
+    _key(qtbot, win, Qt.Key_PageDown)  # while blank, forward only brings the picture back
+    assert not win.lesson.blank.isVisible() and win.slide_label.text() == "1 / 11"
+    _key(qtbot, win, Qt.Key_B)
+    _key(qtbot, win, Qt.Key_B)  # B toggles
+    assert not win.lesson.blank.isVisible()
+
+    _key(qtbot, win, Qt.Key_Escape)  # leave the lesson: the keys are the usual ones again
+    assert not win.lesson.active and not win.slide_label.isVisibleTo(win)
+    _key(qtbot, win, Qt.Key_PageDown)
+    assert win.scenario.name == ORDER[0]
+
+    _key(qtbot, win, Qt.Key_F5)  # the lesson from the start, fullscreen
+    assert win.lesson.active and win.isFullScreen() and win.slide_label.text() == "1 / 11"
+    _key(qtbot, win, Qt.Key_Escape)
+    assert not win.lesson.active and not win.isFullScreen()
+
+
+def test_a_slide_with_a_variant_and_own_caption(qtbot, win, tmp_path):
+    path = tmp_path / "l.lesson"
+    path.write_text("slide: one-big-step\nvariant: 5 steps\ncaption: My words.\nslide: guidance\n")
+    win.lesson.start(lessons.load(path))
+    assert "My words." in win.caption.text() and win.controls.lanes["right"].steps.value() == 5
+    assert win.slide_label.text() == "1 / 2"
+    win.lesson.forward()
+    qtbot.waitUntil(win.is_finished, timeout=60000)
+    assert len(win.lanes["right"].frames) == 5
