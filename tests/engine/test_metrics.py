@@ -44,8 +44,12 @@ def test_radial_spectrum_of_a_flat_image_is_zero():
 
 def test_frame_metrics_carry_the_radial_spectrum_of_x0():
     from engine.frames import Frame
-    img = np.zeros((1, 28, 28), np.float32)
-    img[0, :, ::2] = 1.0  # stripes: all power at the highest horizontal frequency
-    f = Frame(method="diffusion", step=0, total_steps=1, nfe=1, state=img, x0_mean=img)
-    spec = metrics.frame_metrics(f)["spectrum"]
-    assert spec.shape == (metrics.SPECTRUM_BANDS,) and spec[-1] > 10 * spec[0]
+    yy, xx = np.indices((28, 28))
+    blob = np.exp(-((yy - 14) ** 2 + (xx - 14) ** 2) / 30.0).astype(np.float32)[None]  # smooth: coarse only
+    stripes = np.zeros((1, 28, 28), np.float32)
+    stripes[0, :, ::3] = 1.0  # period 3: fine detail
+    spec = {name: metrics.frame_metrics(Frame(method="diffusion", step=0, total_steps=1, nfe=1, state=img,
+                                              x0_mean=img))["spectrum"] for name, img in (("blob", blob),
+                                                                                          ("stripes", stripes))}
+    assert spec["blob"].shape == (metrics.SPECTRUM_BANDS,) and spec["blob"][0] > 100 * spec["blob"][-1]
+    assert spec["stripes"][3:].sum() > 5 * spec["stripes"][:3].sum()
