@@ -32,8 +32,26 @@ class Bench:
         self.ref_feats = metrics.classifier_features(models.classifier, ref_images)
         self.cache: dict = {}
 
+    @staticmethod
+    def key(method: str, **kw) -> tuple:
+        return method, tuple(sorted(kw.items()))
+
+    def reuse_ar(self, path: Path) -> str:
+        """Take the AR sample-set numbers (pixels per step, raster) from an earlier claims JSON of the
+        same AR weights instead of regenerating them (the raster set alone is ~13 CPU-minutes)."""
+        old = json.loads(Path(path).read_text())
+        if old["n"] != self.n:
+            raise SystemExit(f"--reuse-ar {path} was measured at n={old['n']}, not --n {self.n}")
+        q = old["quality_vs_nfe"]
+        for k, con, sca in q["ar"]:
+            self.cache[self.key("autoregressive", order="random", pixels_per_step=k, guidance=3.0)] = sca
+            if k > 1:
+                self.cache[self.key("autoregressive", order="patches", pixels_per_step=k, guidance=3.0)] = con
+        self.cache[self.key("autoregressive", order="raster", pixels_per_step=1, guidance=3.0)] = q["ar_raster"]
+        return f"AR sample-set numbers reused from {path} (same AR weights, n={old['n']})"
+
     def run(self, method: str, **kw) -> dict:
-        key = (method, tuple(sorted(kw.items())))
+        key = self.key(method, **kw)
         if key not in self.cache:
             labels = np.arange(self.n) % 10
             images, labels, nfe, seconds = generate(self.models, method, n=self.n, labels=labels, seed=self.seed,
@@ -106,14 +124,19 @@ def claim_pixels_per_step(b: Bench, ks=(1, 4, 16, 64)) -> tuple[dict, list]:
                 numbers=numbers, held=held), rows
 
 
-def claim_diffusion_steps(b: Bench, steps_list=(1, 2, 5, 10, 20, 50, 100, 1000)) -> tuple[dict, list]:
+def claim_diffusion_steps(b: Bench, real: np.ndarray,
+                          steps_list=(1, 2, 5, 10, 20, 50, 100, 1000)) -> tuple[dict, list]:
     rows = [(s, b.run("diffusion", sampler="ddim", steps=s, guidance=3.0)) for s in steps_list]
     one, hundred = rows[0][1], dict(rows).get(100, rows[-1][1])
-    held = one["frechet"] > 3 * hundred["frechet"] and hundred["agreement"] >= 0.9
-    numbers = "; ".join(f"{s} steps: FD {r['frechet']:.1f}, agree {r['agreement']:.2f}, {r['seconds_per_image'] * 1e3:.0f} ms"
-                        for s, r in rows)
-    return dict(claim="~100 diffusion steps suffice; one big step fails",
-                measure="DDIM, guidance 3: Fréchet distance and agreement vs number of steps",
+    hf = {s: metrics.high_frequency_share(r["images"].astype(np.float32) / 255) for s, r in rows if "images" in r}
+    real_hf = metrics.high_frequency_share(real.astype(np.float32) / 255)
+    held = (one["frechet"] > 3 * hundred["frechet"] and hundred["agreement"] >= 0.9
+            and hf[steps_list[0]] < 0.5 * real_hf)
+    numbers = "; ".join(f"{s} steps: FD {r['frechet']:.1f}, agree {r['agreement']:.2f}, high-freq share {hf[s]:.4f}, "
+                        f"{r['seconds_per_image'] * 1e3:.0f} ms" for s, r in rows) + f"; real images: high-freq share {real_hf:.4f}"
+    return dict(claim="~100 diffusion steps suffice; one big step fails: it gives the blurry mean",
+                measure="DDIM, guidance 3: Fréchet distance, agreement and share of high-frequency power vs number of "
+                        "steps (held: 1 step 3x worse than 100, and under half the high-frequency power of real images)",
                 numbers=numbers, held=held), rows
 
 
@@ -237,6 +260,8 @@ def main(argv=None) -> int:
     p.add_argument("--device", default="auto")
     p.add_argument("--precision", choices=PRECISIONS, default="fp32",
                    help="sample sets under bf16 autocast (about 2x faster on CPUs with AVX-512 BF16)")
+    p.add_argument("--reuse-ar", metavar="JSON",
+                   help="take the AR sample-set numbers from this earlier docs/claims_<dataset>.json (same AR weights)")
     p.add_argument("--samples-dir", help="also save the raster-AR and DDIM-100 sample sets (guidance 3) there, "
                                          "named as engine.evaluate names them, for benchmarks.contact_sheets --from")
     args = p.parse_args(argv)
@@ -250,15 +275,16 @@ def main(argv=None) -> int:
     except Exception:  # no dataset files: the shipped bank is the reference
         ref = bank.images
     b = Bench(models, args.n, args.seed, ref, args.batch, args.precision)
+    reused = b.reuse_ar(args.reuse_ar) if args.reuse_ar else ""
     claims = [claim_blurry_mean(b, bank.images), claim_greedy_repeats(b)]
     c, ar_rows = claim_pixels_per_step(b, tuple(int(x) for x in args.ar_k.split(",")))
     claims.append(c)
-    c, diff_rows = claim_diffusion_steps(b, tuple(int(x) for x in args.diffusion_steps.split(",")))
+    c, diff_rows = claim_diffusion_steps(b, bank.images, tuple(int(x) for x in args.diffusion_steps.split(",")))
     claims += [c, claim_ar_faster(b, ar_rows, diff_rows), claim_guidance(b),
                claim_x0_is_mean(models, args.k, args.seed), claim_coarse_to_fine(models, min(args.n, 20), args.seed)]
     print(f"Claims measured on {args.dataset} with the shipped weights, {args.n} samples a setting "
           f"(labels 0-9 round-robin), device {models.device}, sample sets in {args.precision}, "
-          f"{time.time() - t0:.0f} s. {real_vs_real_line(b, args.dataset)}\n")
+          f"{time.time() - t0:.0f} s. {real_vs_real_line(b, args.dataset)}" + (f" {reused}." if reused else "") + "\n")
     print("| claim | measurement | numbers | held? |\n|---|---|---|---|")
     for c in claims:
         verdict = "inconclusive" if c["held"] is None else "yes" if c["held"] else "**no**"
@@ -268,7 +294,7 @@ def main(argv=None) -> int:
     print(quality_vs_nfe_table(ar_rows, diff_rows, ar_raster))
     DOCS.mkdir(exist_ok=True)
     (DOCS / f"claims_{args.dataset}.json").write_text(json.dumps(
-        {"dataset": args.dataset, "n": args.n, "precision": args.precision, "claims": [{**c, "held": None if c["held"] is None else bool(c["held"])} for c in claims],
+        {"dataset": args.dataset, "n": args.n, "precision": args.precision, "reused": reused, "claims": [{**c, "held": None if c["held"] is None else bool(c["held"])} for c in claims],
          "quality_vs_nfe": {"diffusion": [(s, _numbers(r)) for s, r in diff_rows],
                             "ar": [(k, _numbers(c), _numbers(s)) for k, c, s in ar_rows],
                             "ar_raster": _numbers(ar_raster)}},
@@ -277,7 +303,7 @@ def main(argv=None) -> int:
     if args.samples_dir:  # under engine.evaluate's names, for benchmarks.contact_sheets --from
         sets = {"ar-raster-k1-T1-w3": ar_raster, "diffusion-ddim100-w3": dict(diff_rows).get(100)}
         for name, r in sets.items():
-            if r is not None:
+            if r is not None and "images" in r:
                 save_sample_set(args.samples_dir, args.dataset, name, r["images"], r["labels"],
                                 np.full(args.n, r["nfe"]), r["seconds_per_image"] * args.n)
     return 0
