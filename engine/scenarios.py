@@ -84,6 +84,13 @@ def describe(mode_name: str, s: RunSettings) -> str:
     return ", ".join(parts)
 
 
+# the caption when no scenario runs (free play), and when the panels show the forward processes
+FORWARD_CAPTION = ("The forward processes: a real image losing its pixels (left) or being noised (right). "
+                   "This is what the two generators learn to undo. The plots measure the degraded image.")
+FREE_PLAY_CAPTION = ("Left: autoregression fixes pixels one step at a time. Right: diffusion removes a little noise "
+                     "per step. In both, x0 (predicted clean image) is the mean of what the image can still become.")
+
+
 @dataclass(frozen=True)
 class Scenario:
     name: str

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QCompleter, QDoubleSpinBox,
 from engine.data import CLASS_NAMES, DATASETS, parse_label
 from engine.orders import ORDERS
 from engine.runs import ARSettings, DiffusionSettings, RunSettings
-from engine.scenarios import AR_FIELDS, DIFFUSION_FIELDS, MODES
+from engine.scenarios import MODES
 
 # what the "show" box says -> the mode it runs
 MODE_LABELS = {"autoregressive": "autoregressive", "diffusion": "diffusion", "one-shot mean": "one-shot-mean",

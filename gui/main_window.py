@@ -6,24 +6,21 @@ import weakref
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QSizePolicy, QSlider, QVBoxLayout, QWidget
+from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QLabel, QMainWindow
 
 from engine import runs, scenarios
 from engine.data import CLASS_NAMES
 from engine.models import load_models
 from engine.weights import WeightsError
 
-from . import axis, style
+from . import axis, style, wiring
 from .interactions import InteractionsMixin
-from .controls import PACINGS, PAUSE, PLAY, POINT_FIELDS, SPEEDS, Controls
+from .controls import PACINGS, PAUSE, PLAY, POINT_FIELDS, SPEEDS
 from .lesson import LessonPresenter
-from .panels import MethodPanel
-from .plots import PlotsRow
 from .worker import Lane, RunWorker, TaskWorker, share_cpu_with_gui
 
-LANES = ("left", "right")
 # While a run plays, canvases repaint at display rate but the curves and strips at 10 Hz: they
 # are half the cost of a repaint and move smoothly enough at that rate.
 PLOT_INTERVAL_S = 0.1
@@ -31,10 +28,7 @@ SIDE_INTERVAL_S = 1 / 15  # the side views (order map, pixel distribution, eps, 
 EDIT_DELAY_MS = 300
 MIN_WINDOW = (1080, 630)  # >= the window's minimum size hint at the smallest look (tests/gui check it)
 CAPTION_LINES = 3  # every scenario caption fits in three lines at 1280 pixels (tests/gui check it)
-FORWARD_CAPTION = ("The forward processes: a real image losing its pixels (left) or being noised (right). "
-                   "This is what the two generators learn to undo. The plots measure the degraded image.")
-DEFAULT_CAPTION = ("Left: autoregression fixes pixels one step at a time. Right: diffusion removes a little noise "
-                   "per step. In both, x0 (predicted clean image) is the mean of what the image can still become.")
+FORWARD_CAPTION, DEFAULT_CAPTION = scenarios.FORWARD_CAPTION, scenarios.FREE_PLAY_CAPTION
 
 
 class MainWindow(InteractionsMixin, QMainWindow):
@@ -62,59 +56,15 @@ class MainWindow(InteractionsMixin, QMainWindow):
         self._given = None  # (known, values): pixels given to both models (a drawing, a scenario's sketch)
         self.modes = {"left": "autoregressive", "right": "diffusion"}  # what each panel runs now
         self._cont_pending = False
-        central = QWidget()
-        self.setCentralWidget(central)
-        lay = QVBoxLayout(central)
-        lay.setContentsMargins(4, 2, 4, 2)
-        lay.setSpacing(4)
-        self.controls = Controls()
-        lay.addWidget(self.controls)
-        cap = QHBoxLayout()
-        self.slide_label = QLabel("", objectName="slide")  # "3 / 11" while a lesson runs
-        self.slide_label.hide()
-        cap.addWidget(self.slide_label)
-        self.caption = QLabel(DEFAULT_CAPTION, objectName="caption", wordWrap=True)
-        self.caption.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)  # wraps to the window, never widens it
-        cap.addWidget(self.caption, 1)
-        self.caption.setMaximumHeight(10**6)  # capped to three lines of its font in _restyle
-        lay.addLayout(cap)
-        # Errors, big enough for the hall. Capped and elided (show_error): a long pasted prompt
-        # never widens the window.
-        self.banner = QLabel("", objectName="banner", wordWrap=True)
-        self.banner.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
-        self.banner.hide()
-        lay.addWidget(self.banner)
-        row = QHBoxLayout()
-        self.panels = {"left": MethodPanel("AUTOREGRESSIVE", style.AR_COLOR, self.controls.ar_group),
-                       "right": MethodPanel("DIFFUSION", style.DIFF_COLOR, self.controls.diffusion_group)}
-        row.addWidget(self.panels["left"], 1)
-        row.addWidget(self.panels["right"], 1)
-        lay.addLayout(row, 5)
-        self.plots = PlotsRow({"left": style.AR_COLOR, "right": style.DIFF_COLOR})
-        lay.addWidget(self.plots, 3)
-        tl = QHBoxLayout()
-        self.timeline = QSlider(Qt.Horizontal, maximum=0)
-        self.timeline.setMinimumWidth(300)
-        self.timeline.setToolTip("Timeline: scrub back to any step of the run just made (network evaluations).")
-        self.timeline_label = QLabel("NFE 0", objectName="counter")
-        tl.addWidget(QLabel("timeline"))
-        tl.addWidget(self.timeline, 4)
-        tl.addWidget(self.timeline_label)
-        # short messages ("continuations done") sit here, not in a status bar: no height is spent on one
-        self.status = QLabel("", objectName="status")
-        self.status.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
-        tl.addWidget(self.status, 1)
-        self._status_timer = QTimer(self, singleShot=True)
-        self._status_timer.timeout.connect(lambda: self.status.setText(""))
-        lay.addLayout(tl)
+        wiring.build(self)
         self.error = QLabel("", objectName="error")  # the plain message (the banner shows it)
         self.lesson = LessonPresenter(self)
         # An edited control applies at once: the run restarts with the new value, after a short
         # pause so typing "100" or spinning a box restarts once, not at every key.
         self._edit_timer = QTimer(self, singleShot=True, interval=EDIT_DELAY_MS)
-        self._edit_timer.timeout.connect(self._apply_edit)
-        self._connect()
-        self._build_menu()
+        self._edit_timer.timeout.connect(lambda: self.worker is not None and self.restart())
+        wiring.connect(self)
+        wiring.build_menus(self)
         if remember:
             self.controls.load_state(dict(self.settings_store.value("controls", {}) or {}))
         self.controls.device.setCurrentText(device) if device != "auto" else None
@@ -132,50 +82,6 @@ class MainWindow(InteractionsMixin, QMainWindow):
         # window, so a minimum taken from a large look would stop the window from ever shrinking.
         self.setMinimumSize(*MIN_WINDOW)
         self.resize(1600, 1000)
-
-    # -- wiring --------------------------------------------------------------------------
-    def _connect(self):
-        c = self.controls
-        c.play.clicked.connect(self.toggle_play)
-        c.step.clicked.connect(self.step_once)
-        c.restart.clicked.connect(lambda: self.restart())  # clicked(bool) must not land in `known`
-        c.new_seed.clicked.connect(self.new_seed)
-        c.draw.toggled.connect(self.set_drawing)
-        c.complete.clicked.connect(self.complete_drawing)
-        c.edited.connect(self._on_user_edit)
-        self.panels["left"].state.drawn.connect(self._mirror_drawing)
-        c.cont.clicked.connect(self.run_continuations)
-        # speed and pacing apply to the running run at once, without a restart
-        c.speed.currentTextChanged.connect(lambda t: self.worker and setattr(self.worker, "steps_per_second", SPEEDS[t]))
-        c.pacing.currentTextChanged.connect(lambda t: self.worker and setattr(self.worker, "pacing", PACINGS[t]))
-        self.timeline.valueChanged.connect(self._timeline_moved)
-        ls = self.lesson
-        for key, fn in [("Space", self.toggle_play), ("Right", lambda: ls.forward() if ls.active else self.step_once()),
-                        ("Left", lambda: ls.back() if ls.active else None), ("PgDown", ls.forward),
-                        ("PgUp", ls.back), ("B", ls.toggle_blank), (".", ls.toggle_blank),
-                        ("F5", ls.start_default), ("R", lambda: self.restart()), ("F11", self.toggle_fullscreen),
-                        ("L", lambda: self.set_lecture_mode(not self.lecture)), ("N", self.new_seed),
-                        ("Ctrl+S", self.export_png_dialog), ("Escape", self.escape), ("V", self.next_variant)]:
-            sc = QShortcut(QKeySequence(key), self)
-            sc.setContext(Qt.ApplicationShortcut)
-            sc.activated.connect(fn)
-
-    def _build_menu(self):
-        menu = self.menuBar().addMenu("&Scenarios")
-        free = menu.addAction("free play (your own settings)")
-        free.triggered.connect(self.end_scenario)
-        menu.addSeparator()
-        for i, sc in enumerate(scenarios.SCENARIOS.values()):
-            act = menu.addAction(f"{i + 1}. {sc.title}  ({sc.name})")
-            act.setToolTip(sc.caption)
-            act.triggered.connect(lambda checked=False, n=sc.name: self.apply_scenario(n))
-        view = self.menuBar().addMenu("&View")
-        for text, key, fn in [("Lecture mode (large, high contrast)", "L", lambda: self.set_lecture_mode(not self.lecture)),
-                              ("Fullscreen", "F11", self.toggle_fullscreen),
-                              ("Export window as PNG…", "Ctrl+S", self.export_png_dialog),
-                              ("Export run as GIF/MP4…", "", self.export_run_dialog)]:
-            act = view.addAction(f"{text}\t{key}" if key else text)
-            act.triggered.connect(fn)
 
     def apply_scenario(self, name: str, variant: int = 0, start: bool = True, paused: bool = False,
                        caption: str | None = None) -> bool:
@@ -215,10 +121,6 @@ class MainWindow(InteractionsMixin, QMainWindow):
             except ValueError as e:
                 self.show_error(str(e))
 
-    def _apply_edit(self):
-        if self.worker is not None:
-            self.restart()
-
     def end_scenario(self):
         self.scenario, self._given = None, None
         self.caption.setText(DEFAULT_CAPTION)
@@ -246,10 +148,16 @@ class MainWindow(InteractionsMixin, QMainWindow):
 
     def fullscreen(self):
         """Fullscreen on the window's screen, also on a bare X server with no window manager to
-        resize it (a kiosk or projector PC)."""
+        resize it (a kiosk or projector PC): if after half a second it still does not cover the
+        screen, it is resized to it."""
         self.showFullScreen()
-        if self.screen() is not None:
-            self.setGeometry(self.screen().geometry())
+
+        def cover():
+            scr = self.screen()
+            if self.isFullScreen() and scr is not None and self.geometry() != scr.geometry():
+                self.setGeometry(scr.geometry())
+        if QGuiApplication.platformName() == "xcb":
+            QTimer.singleShot(500, cover)
 
     def show_status(self, msg: str, timeout_ms: int = 0):
         """A short message beside the timeline; it clears itself after timeout_ms (0: stays)."""
@@ -270,7 +178,7 @@ class MainWindow(InteractionsMixin, QMainWindow):
         ERROR_CHARS characters and elides any word longer than ERROR_WORD (a pasted prompt), so
         it never widens the window; its tooltip and `self.error` keep the whole message."""
         self.error.setText(msg)
-        self.banner.setText(f"⚠ {elide_message(msg)}" if msg else "")
+        self.banner.setText(f"⚠ {wiring.elide_message(msg)}" if msg else "")
         self.banner.setToolTip(msg)
         self.banner.setVisible(bool(msg))
 
@@ -484,12 +392,3 @@ class MainWindow(InteractionsMixin, QMainWindow):
             self.settings_store.setValue("lecture", self.lecture)
         super().closeEvent(ev)
 
-
-ERROR_CHARS, ERROR_WORD = 240, 40
-
-
-def elide_message(msg: str) -> str:
-    """At most ERROR_CHARS characters, no word longer than ERROR_WORD (a long pasted prompt)."""
-    words = [w if len(w) <= ERROR_WORD else w[:ERROR_WORD - 1] + "…" for w in msg.split(" ")]
-    out = " ".join(words)
-    return out if len(out) <= ERROR_CHARS else out[:ERROR_CHARS - 1] + "…"

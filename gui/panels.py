@@ -219,14 +219,23 @@ class MethodPanel(QWidget):
         """Show K continuations' mean and std in the side column until the view leaves that step."""
         self.cont_mean.set_image(c.mean)
         self.cont_std.set_image(c.std)
-        self.cont_label.setText(f"K = {len(c.samples)} from NFE {at_nfe}\n"
-                                f"RMS(mean − x0) = {c.error:.3f}\nx0 predicts their average")
+        self.cont_label.setText(continuations_verdict(c, at_nfe))
         self._cont_nfe = at_nfe
         self.side.setCurrentWidget(self.cont_box)
 
     def hide_continuations(self):
         self._cont_nfe = None
         self.side.setCurrentIndex(0)
+
+
+def continuations_verdict(c, at_nfe=None) -> str:
+    """What K continuations show, claiming only what the numbers do: their mean matches x0 when it
+    is within twice the sampling error of a mean of K (RMS over pixels of std / sqrt(K))."""
+    k = len(c.samples)
+    se = float(np.sqrt(np.mean(np.asarray(c.std, np.float64) ** 2) / k))
+    verdict = ("their mean matches x0\n(within sampling error)" if c.error <= 2 * se + 1e-6 else
+               "their mean differs from x0\nby more than sampling error")
+    return f"K = {k} from NFE {at_nfe}\nRMS(mean − x0) = {c.error:.3f}, ±{se:.3f}\n{verdict}"
 
 
 def _with_unset(img: np.ndarray, known: np.ndarray) -> np.ndarray:

@@ -113,3 +113,16 @@ def test_the_error_banner_never_widens_the_window(qtbot, win):
     assert win.banner.isVisibleTo(win) and len(win.banner.text()) < 260 and "x" * 400 in win.error.text()
     qtbot.wait(50)
     assert win.minimumSizeHint().width() == before and win.width() == 1280
+
+
+def test_the_continuations_label_claims_only_what_its_numbers_show():
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from gui.panels import continuations_verdict
+    std = np.full((28, 28), 0.2, np.float32)  # sampling error of a mean of 16: 0.2 / 4 = 0.05
+    close = SimpleNamespace(samples=np.zeros((16, 28, 28)), std=std, error=0.06)
+    far = SimpleNamespace(samples=np.zeros((16, 28, 28)), std=std, error=0.15)
+    assert "matches x0" in continuations_verdict(close, 6) and "±0.050" in continuations_verdict(close, 6)
+    assert "differs from x0" in continuations_verdict(far, 6) and "matches" not in continuations_verdict(far, 6)

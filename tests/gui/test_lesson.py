@@ -114,3 +114,11 @@ def test_a_slide_with_a_variant_and_own_caption(qtbot, win, tmp_path):
     win.lesson.forward()
     qtbot.waitUntil(win.is_finished, timeout=60000)
     assert len(win.lanes["right"].frames) == 5
+
+
+def test_lessons_and_scenarios_import_no_qt():
+    code = ("import sys, engine.lessons, engine.scenarios; "
+            "bad = [m for m in sys.modules if m.split('.')[0] in ('PySide6', 'pyqtgraph', 'gui')]; "
+            "assert not bad, bad; engine.lessons.load()")
+    r = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr

@@ -1,0 +1,138 @@
+"""Where the window's widgets are laid out and wired: one place builds them, connects every
+signal, key and menu entry to the window's actions. Widgets hold widgets; MainWindow holds the run."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QSizePolicy, QSlider, QVBoxLayout, QWidget
+
+from engine import lessons, scenarios
+
+from . import style
+from .controls import PACINGS, SPEEDS, Controls
+from .panels import MethodPanel
+from .plots import PlotsRow
+
+
+def build(win) -> None:
+    """Controls, caption row (slide number + caption), error banner, the two panels, the plots and
+    the timeline row (with short status messages), top to bottom."""
+    central = QWidget()
+    win.setCentralWidget(central)
+    lay = QVBoxLayout(central)
+    lay.setContentsMargins(4, 2, 4, 2)
+    lay.setSpacing(4)
+    win.controls = Controls()
+    lay.addWidget(win.controls)
+    cap = QHBoxLayout()
+    win.slide_label = QLabel("", objectName="slide")  # "3 / 11" while a lesson runs
+    win.slide_label.hide()
+    cap.addWidget(win.slide_label)
+    win.caption = QLabel(scenarios.FREE_PLAY_CAPTION, objectName="caption", wordWrap=True)
+    win.caption.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)  # wraps to the window, never widens it
+    cap.addWidget(win.caption, 1)
+    win.caption.setMaximumHeight(10**6)  # capped to three lines of its font in _restyle
+    lay.addLayout(cap)
+    # Errors, big enough for the hall. Capped and elided (show_error): a long pasted prompt
+    # never widens the window.
+    win.banner = QLabel("", objectName="banner", wordWrap=True)
+    win.banner.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
+    win.banner.hide()
+    lay.addWidget(win.banner)
+    row = QHBoxLayout()
+    win.panels = {"left": MethodPanel("AUTOREGRESSIVE", style.AR_COLOR, win.controls.ar_group),
+                   "right": MethodPanel("DIFFUSION", style.DIFF_COLOR, win.controls.diffusion_group)}
+    row.addWidget(win.panels["left"], 1)
+    row.addWidget(win.panels["right"], 1)
+    lay.addLayout(row, 5)
+    win.plots = PlotsRow({"left": style.AR_COLOR, "right": style.DIFF_COLOR})
+    lay.addWidget(win.plots, 3)
+    tl = QHBoxLayout()
+    win.timeline = QSlider(Qt.Horizontal, maximum=0)
+    win.timeline.setMinimumWidth(300)
+    win.timeline.setToolTip("Timeline: scrub back to any step of the run just made (network evaluations).")
+    win.timeline_label = QLabel("NFE 0", objectName="counter")
+    tl.addWidget(QLabel("timeline"))
+    tl.addWidget(win.timeline, 4)
+    tl.addWidget(win.timeline_label)
+    # short messages ("continuations done") sit here, not in a status bar: no height is spent on one
+    win.status = QLabel("", objectName="status")
+    win.status.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
+    tl.addWidget(win.status, 1)
+    win._status_timer = QTimer(win, singleShot=True)
+    win._status_timer.timeout.connect(lambda: win.status.setText(""))
+    lay.addLayout(tl)
+
+
+def connect(win) -> None:
+    """Buttons, edits, the timeline and every key (application-wide: a presenter remote's keys work
+    whichever widget has the focus; typing in the prompt still types)."""
+    c = win.controls
+    c.play.clicked.connect(win.toggle_play)
+    c.step.clicked.connect(win.step_once)
+    c.restart.clicked.connect(lambda: win.restart())  # clicked(bool) must not land in `known`
+    c.new_seed.clicked.connect(win.new_seed)
+    c.draw.toggled.connect(win.set_drawing)
+    c.complete.clicked.connect(win.complete_drawing)
+    c.edited.connect(win._on_user_edit)
+    win.panels["left"].state.drawn.connect(win._mirror_drawing)
+    c.cont.clicked.connect(win.run_continuations)
+    # speed and pacing apply to the running run at once, without a restart
+    c.speed.currentTextChanged.connect(lambda t: win.worker and setattr(win.worker, "steps_per_second", SPEEDS[t]))
+    c.pacing.currentTextChanged.connect(lambda t: win.worker and setattr(win.worker, "pacing", PACINGS[t]))
+    win.timeline.valueChanged.connect(win._timeline_moved)
+    ls = win.lesson
+    for key, fn in [("Space", win.toggle_play), ("Right", lambda: ls.forward() if ls.active else win.step_once()),
+                    ("Left", lambda: ls.back() if ls.active else None), ("PgDown", ls.forward),
+                    ("PgUp", ls.back), ("B", ls.toggle_blank), (".", ls.toggle_blank),
+                    ("F5", ls.start_default), ("R", lambda: win.restart()), ("F11", win.toggle_fullscreen),
+                    ("L", lambda: win.set_lecture_mode(not win.lecture)), ("N", win.new_seed),
+                    ("Ctrl+S", win.export_png_dialog), ("Escape", win.escape), ("V", win.next_variant)]:
+        sc = QShortcut(QKeySequence(key), win)
+        sc.setContext(Qt.ApplicationShortcut)
+        sc.activated.connect(fn)
+
+
+
+def _open_lesson(win) -> None:
+    path, _ = QFileDialog.getOpenFileName(win, "Open a lesson", "", "Lessons (*.lesson *.txt);;All files (*)")
+    if path:
+        try:
+            win.lesson.start(lessons.load(path), fullscreen=True)
+        except lessons.LessonError as e:
+            win.show_error(str(e))
+
+
+def build_menus(win) -> None:
+    menu = win.menuBar().addMenu("&Scenarios")
+    free = menu.addAction("free play (your own settings)")
+    free.triggered.connect(win.end_scenario)
+    menu.addSeparator()
+    for i, sc in enumerate(scenarios.SCENARIOS.values()):
+        act = menu.addAction(f"{i + 1}. {sc.title}  ({sc.name})")
+        act.setToolTip(sc.caption)
+        act.triggered.connect(lambda checked=False, n=sc.name: win.apply_scenario(n))
+    view = win.menuBar().addMenu("&View")
+    for text, key, fn in [("Lecture mode (large, high contrast)", "L", lambda: win.set_lecture_mode(not win.lecture)),
+                          ("Fullscreen", "F11", win.toggle_fullscreen),
+                          ("Export window as PNG…", "Ctrl+S", win.export_png_dialog),
+                          ("Export run as GIF/MP4…", "", win.export_run_dialog)]:
+        act = view.addAction(f"{text}\t{key}" if key else text)
+        act.triggered.connect(fn)
+    lesson = win.menuBar().addMenu("&Lesson")
+    for text, fn in [("Start the lesson, fullscreen\tF5", win.lesson.start_default),
+                     ("Open a lesson file…", lambda: _open_lesson(win)),
+                     ("Next (play, then next slide)\tPageDown", win.lesson.forward),
+                     ("Back\tPageUp", win.lesson.back), ("Blank the screen\tB", win.lesson.toggle_blank),
+                     ("Leave the lesson\tEsc", win.escape)]:
+        lesson.addAction(text).triggered.connect(fn)
+
+
+ERROR_CHARS, ERROR_WORD = 240, 40
+
+
+def elide_message(msg: str) -> str:
+    """At most ERROR_CHARS characters, no word longer than ERROR_WORD (a long pasted prompt)."""
+    words = [w if len(w) <= ERROR_WORD else w[:ERROR_WORD - 1] + "…" for w in msg.split(" ")]
+    out = " ".join(words)
+    return out if len(out) <= ERROR_CHARS else out[:ERROR_CHARS - 1] + "…"
