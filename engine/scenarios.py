@@ -130,8 +130,9 @@ SCENARIOS = {s.name: s for s in [
              _s(order="raster", pixels_per_step=4),
              variants=tuple((f"seed {i}", {"left": {"seed": i}, "right": {"seed": i}}) for i in range(5))),
     Scenario("too-many-pixels", "Many pixels per step",
-             "16 pixels per network evaluation. Left: contiguous 4x4 patches, fixed together without seeing each "
-             "other — seams and broken strokes. Right: 16 scattered pixels — much more consistent.",
+             "Left: a square patch of pixels fixed in one network evaluation, without seeing each other — seams and "
+             "broken strokes. Right: as many scattered pixels — much more consistent. How many: in brackets "
+             "(V: 64, 4, 1).",
              "autoregressive", "autoregressive", _s(order="patches", pixels_per_step=16),
              _s(order="random", pixels_per_step=16),
              variants=tuple((f"{k} pixels/step", {"left": {"pixels_per_step": k}, "right": {"pixels_per_step": k}})
@@ -148,13 +149,14 @@ SCENARIOS = {s.name: s for s in [
              "diffusion is done after 100 steps (200 with guidance).",
              "autoregressive", "diffusion", _s(order="raster", pixels_per_step=1), _s(steps=100), speed="200 steps/s"),
     Scenario("one-big-step", "Why one big step fails",
-             "Diffusion with 1 step predicts the mean — blurry. Press V: 2, 5, 10, 100 steps. Each step only has to "
-             "remove a little noise, so a few dozen steps make a sharp image.",
+             "Left: 100 small steps. Right: one big step predicts the mean — blurry (V: 2, 5, 10, 100 steps). Each "
+             "step only has to remove a little noise, so a few dozen steps make a sharp image.",
              "diffusion", "diffusion", _s(steps=100), _s(steps=1),
              variants=tuple((f"{n} step{'s' if n > 1 else ''}", {"right": {"steps": n}}) for n in (1, 2, 5, 10, 100))),
     Scenario("x0-is-a-mean", "x0 is a mean",
-             "The run pauses part way and 16 continuations are run from that step. Their average matches x0, the "
-             "predicted clean image; their spread is what is still undecided.",
+             "The run pauses part way and 16 continuations are run from that step. Their average should match x0, "
+             "the predicted clean image (the label beside it says whether it does); their spread is what is still "
+             "undecided.",
              "autoregressive", "diffusion", _s(order="random", pixels_per_step=16), _s(sampler="ddpm", steps=100),
              continuations_at=0.3),
     Scenario("guidance", "Classifier-free guidance",

@@ -66,7 +66,7 @@ class MethodPanel(QWidget):
         side.setContentsMargins(0, 0, 0, 0)
         self.extra = ImageCanvas("order", cmap="viridis", tooltip=TIPS["order"])
         self.extra.view.setMinimumSize(50, 50)
-        side.addWidget(self.extra, 1)
+        side.addWidget(self.extra, 2)
         self.bottom = QStackedWidget()
         self.hist = pg.PlotWidget()
         self.hist.setToolTip(TIPS["hist"])
@@ -95,7 +95,7 @@ class MethodPanel(QWidget):
             w.setMinimumSize(MIN_PLOT_W, MIN_PLOT_H)  # readable even on a 1280x720 projector
         for w in (self.hist, self.sched, self.empty):
             self.bottom.addWidget(w)
-        side.addWidget(self.bottom, 1)
+        side.addWidget(self.bottom, 3)  # the distribution / schedule plot gets the larger share
         self.side.addWidget(method_page)
         self.cont_mean = ImageCanvas("mean of K continuations", tooltip=TIPS["cont_mean"])
         self.cont_std = ImageCanvas("their std", cmap="magma", levels=(0.0, 0.5), tooltip=TIPS["cont_std"])
