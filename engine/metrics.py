@@ -98,11 +98,13 @@ SPECTRUM_BANDS = 6  # rings of spatial frequency in the per-frame spectrum (coar
 
 def frame_metrics(frame: Frame, classifier: torch.nn.Module | None = None, item: int = 0) -> dict:
     """What the plots show for one frame: sharpness, radial power spectrum (`SPECTRUM_BANDS`
-    bands, low to high frequency) and mean uncertainty of x̂0, and the classifier's class
+    bands, low to high frequency), fine detail (share of power in the upper half of the
+    frequencies: blur has almost none) and mean uncertainty of x̂0, and the classifier's class
     probabilities of x̂0 (item `item` of the batch)."""
     x0 = frame.x0_mean[item]
     out = {"step": frame.step, "nfe": frame.nfe, "progress": (frame.step + 1) / max(1, frame.total_steps),
            "sharpness": sharpness(x0), "spectrum": radial_power_spectrum(x0, SPECTRUM_BANDS),
+           "detail": high_frequency_share(x0[None]),
            "uncertainty": float(frame.uncertainty[item].mean()) if frame.uncertainty is not None else float("nan")}
     if classifier is not None:
         out["probs"] = classifier_probs(classifier, x0[None])[0]

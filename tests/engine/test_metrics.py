@@ -53,3 +53,5 @@ def test_frame_metrics_carry_the_radial_spectrum_of_x0():
                                                                                           ("stripes", stripes))}
     assert spec["blob"].shape == (metrics.SPECTRUM_BANDS,) and spec["blob"][0] > 100 * spec["blob"][-1]
     assert spec["stripes"][3:].sum() > 5 * spec["stripes"][:3].sum()
+    detail = metrics.frame_metrics(Frame(method="diffusion", step=0, total_steps=1, nfe=1, state=blob, x0_mean=blob))
+    assert detail["detail"] < 0.01
