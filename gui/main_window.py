@@ -7,7 +7,6 @@ import weakref
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QSettings, QTimer
-from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLabel, QMainWindow
 
 from engine import runs, scenarios
@@ -19,7 +18,7 @@ from . import axis, style, wiring
 from .interactions import InteractionsMixin
 from .controls import PACINGS, PAUSE, PLAY, POINT_FIELDS, SPEEDS
 from .lesson import LessonPresenter
-from .worker import Lane, RunWorker, TaskWorker, share_cpu_with_gui
+from .worker import PACE_PREFIX, Lane, RunWorker, TaskWorker, pace_note, share_cpu_with_gui
 
 # While a run plays, canvases repaint at display rate but the curves and strips at 10 Hz: they
 # are half the cost of a repaint and move smoothly enough at that rate.
@@ -147,17 +146,9 @@ class MainWindow(InteractionsMixin, QMainWindow):
         self.showNormal() if self.isFullScreen() else self.fullscreen()
 
     def fullscreen(self):
-        """Fullscreen on the window's screen, also on a bare X server with no window manager to
-        resize it (a kiosk or projector PC): if after half a second it still does not cover the
-        screen, it is resized to it."""
+        """Fullscreen on the window's screen, also with no window manager (wiring.cover_screen)."""
         self.showFullScreen()
-
-        def cover():
-            scr = self.screen()
-            if self.isFullScreen() and scr is not None and self.geometry() != scr.geometry():
-                self.setGeometry(scr.geometry())
-        if QGuiApplication.platformName() == "xcb":
-            QTimer.singleShot(500, cover)
+        wiring.cover_screen(self)
 
     def show_status(self, msg: str, timeout_ms: int = 0):
         """A short message beside the timeline; it clears itself after timeout_ms (0: stays)."""
@@ -305,6 +296,7 @@ class MainWindow(InteractionsMixin, QMainWindow):
             return
         self._painted_version = version
         self._maybe_auto_continuations(snap)
+        self._report_pace()
         ax = self.axis
         max_nfe = max((axis.position(fr[-1], ax) for fr, _, _ in snap.values() if fr), default=0)
         planned = [fr[-1].total_steps * axis.position(fr[-1], ax) / (fr[-1].step + 1) for fr, _, _ in snap.values() if fr]
@@ -324,6 +316,16 @@ class MainWindow(InteractionsMixin, QMainWindow):
             self._side_at = now
         self._stale = not (plots_due and side_due)  # skipped views catch up on a later tick, even if paused
         self._show_at(self.timeline.value(), snap, plots=plots_due, side=side_due)
+
+    def _report_pace(self):
+        """Pacing tells the truth: when the machine cannot keep the asked speed, say what it reaches."""
+        now = time.perf_counter()
+        if now - getattr(self, "_paced_at", 0.0) < 0.5:
+            return
+        self._paced_at = now
+        note = pace_note(SPEEDS[self.controls.speed.currentText()], self.worker.achieved_rate())
+        if note or self.status.text().startswith(PACE_PREFIX):
+            self.show_status(note)
 
     def _maybe_auto_continuations(self, snap):
         frames = snap["left"][0] if "left" in snap else []

@@ -3,7 +3,7 @@ signal, key and menu entry to the window's actions. Widgets hold widgets; MainWi
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QSizePolicy, QSlider, QVBoxLayout, QWidget
 
 from engine import lessons, scenarios
@@ -126,6 +126,17 @@ def build_menus(win) -> None:
                      ("Back\tPageUp", win.lesson.back), ("Blank the screen\tB", win.lesson.toggle_blank),
                      ("Leave the lesson\tEsc", win.escape)]:
         lesson.addAction(text).triggered.connect(fn)
+
+
+def cover_screen(win) -> None:
+    """On a bare X server with no window manager (a kiosk or projector PC) nothing resizes a
+    fullscreen window: if half a second later it still does not cover its screen, resize it."""
+    def cover():
+        scr = win.screen()
+        if win.isFullScreen() and scr is not None and win.geometry() != scr.geometry():
+            win.setGeometry(scr.geometry())
+    if QGuiApplication.platformName() == "xcb":
+        QTimer.singleShot(500, cover)
 
 
 ERROR_CHARS, ERROR_WORD = 240, 40

@@ -8,6 +8,7 @@ here, on the worker thread.
 """
 from __future__ import annotations
 
+import collections
 import os
 import sys
 import threading
@@ -69,6 +70,7 @@ class RunWorker(QThread):
         self._running = threading.Event()
         self._running.set()
         self._single_steps = 0
+        self._stamps = collections.deque(maxlen=64)  # wall-clock times of the latest frames (achieved pace)
 
     # -- control, callable from the GUI thread ---------------------------------------------
     def pause(self):
@@ -93,6 +95,17 @@ class RunWorker(QThread):
     def stop_and_wait(self, timeout_ms: int = 10000) -> bool:
         self.cancel()
         return self.wait(timeout_ms)
+
+    def achieved_rate(self, window_s: float = 2.0) -> float | None:
+        """Steps per second actually reached over the last `window_s` (None: too few frames)."""
+        with self.lock:
+            stamps = list(self._stamps)
+        if not stamps or time.perf_counter() - stamps[-1] > 1.0:
+            return None  # paused, finished or just started: no pace to report
+        recent = [t for t in stamps if t >= stamps[-1] - window_s]
+        if len(recent) < 5 or recent[-1] <= recent[0]:
+            return None
+        return (len(recent) - 1) / (recent[-1] - recent[0])
 
     # -- the loop -------------------------------------------------------------------------
     def _pick(self) -> Lane | None:
@@ -135,6 +148,7 @@ class RunWorker(QThread):
             lane.busy_s += engine_s
             with self.lock:
                 lane.frames.append(frame)
+                self._stamps.append(time.perf_counter())
                 lane.metrics.append(m)
                 self.version += 1
                 if self._single_steps:
@@ -143,8 +157,8 @@ class RunWorker(QThread):
                         self._running.clear()
             if frame.is_last:
                 self._finish(lane)
-            if self.steps_per_second > 0:
-                self._cancel.wait(1.0 / self.steps_per_second)
+            if self.steps_per_second > 0:  # the step's own time counts: 10 steps/s means 10 a second
+                self._cancel.wait(max(0.0, 1.0 / self.steps_per_second - (time.perf_counter() - t0)))
         if not self._cancel.is_set():
             self.all_finished.emit()
 
@@ -187,3 +201,13 @@ class TaskWorker(QThread):
             self.done.emit(self.fn())
         except Exception as e:
             self.failed.emit(f"{type(e).__name__}: {e}")
+
+
+PACE_PREFIX = "running at"
+
+
+def pace_note(asked: float, achieved: float | None) -> str:
+    """'' while the run keeps (80 % of) the asked steps per second, else what it reaches."""
+    if not asked or achieved is None or achieved >= 0.8 * asked:
+        return ""
+    return f"{PACE_PREFIX} {achieved:.0f} steps/s (asked {asked:.0f}): this machine cannot keep up"

@@ -126,3 +126,9 @@ def test_the_continuations_label_claims_only_what_its_numbers_show():
     far = SimpleNamespace(samples=np.zeros((16, 28, 28)), std=std, error=0.15)
     assert "matches x0" in continuations_verdict(close, 6) and "±0.050" in continuations_verdict(close, 6)
     assert "differs from x0" in continuations_verdict(far, 6) and "matches" not in continuations_verdict(far, 6)
+
+
+def test_pacing_says_when_the_machine_cannot_keep_up():
+    from gui.worker import pace_note
+    assert pace_note(50.0, 48.0) == "" and pace_note(0.0, 3.0) == "" and pace_note(50.0, None) == ""
+    assert pace_note(200.0, 61.4) == "running at 61 steps/s (asked 200): this machine cannot keep up"
