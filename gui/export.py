@@ -1,5 +1,6 @@
 """Write a run as GIF, MP4 or PNG: for every network evaluation, each lane's state and x0 side
-by side (nearest-neighbour scaled), left lane above the right one."""
+by side (nearest-neighbour scaled), left lane above the right one. Each lane's row is labelled,
+burnt into every frame: what it runs (method and settings), its step and NFE."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -10,6 +11,7 @@ import numpy as np
 from . import axis
 
 SCALE = 8
+LABEL_PX, LABEL_H = 15, 42  # two lines of text above each lane's pictures
 
 
 def _tile(frame) -> np.ndarray:
@@ -17,9 +19,23 @@ def _tile(frame) -> np.ndarray:
     return np.kron(pair, np.ones((SCALE, SCALE), np.float32))
 
 
-def composite_frames(lanes: dict, max_frames: int = 300) -> list[np.ndarray]:
+def _label(width: int, name: str, frame) -> np.ndarray:
+    """(LABEL_H, width) grey text on black: the lane's name, then its step, NFE and what is shown."""
+    from PIL import Image, ImageDraw, ImageFont
+    img = Image.new("L", (width, LABEL_H), 0)
+    draw = ImageDraw.Draw(img)
+    font = ImageFont.load_default(size=LABEL_PX)
+    draw.text((4, 2), name, fill=255, font=font)
+    x0 = "the real image" if frame.method.startswith("forward") else "x0 (predicted clean image)"
+    draw.text((4, 2 + LABEL_H // 2), f"step {frame.step + 1}/{frame.total_steps}   NFE {frame.nfe}   "
+              f"left: state, right: {x0}", fill=200, font=font)
+    return np.asarray(img, np.float32) / 255
+
+
+def composite_frames(lanes: dict, max_frames: int = 300, names: dict | None = None) -> list[np.ndarray]:
     """uint8 RGB pictures along the run, at most `max_frames`, on the shared axis (NFE, or steps
-    when a lane ran no network)."""
+    when a lane ran no network). `names` ({lane: 'diffusion, DDIM 100 steps'}) label the rows
+    (default: each lane's method)."""
     lanes = {n: fr for n, fr in lanes.items() if fr}
     if not lanes:
         raise ValueError("nothing to export: run something first")
@@ -28,18 +44,22 @@ def composite_frames(lanes: dict, max_frames: int = 300) -> list[np.ndarray]:
     out = []
     for pos in np.unique(np.linspace(0, top, min(max_frames, top + 1)).round().astype(int)):
         rows = []
-        for fr in lanes.values():
+        for lane, fr in lanes.items():
             i = max(0, int(np.searchsorted([axis.position(f, ax) for f in fr], pos, side="right")) - 1)
-            rows.append(_tile(fr[i]))
+            tile = _tile(fr[i])
+            name = (names or {}).get(lane) or fr[i].method
+            rows.append(np.concatenate([_label(tile.shape[1], name, fr[i]), tile], axis=0))
         pic = np.concatenate([np.pad(r, ((4, 4), (4, 4)), constant_values=0.15) for r in rows], axis=0)
         out.append(np.repeat((pic * 255).astype(np.uint8)[..., None], 3, axis=2))
     return out
 
 
-def write_run(lanes: dict, path: str | Path, fps: int = 20) -> Path:
+def write_run(lanes: dict, path: str | Path, fps: int = 20, names: dict | None = None) -> Path:
     path = Path(path)
-    pics = composite_frames(lanes)
     suffix = path.suffix.lower()
+    if suffix not in (".gif", ".mp4", ".png"):
+        raise ValueError(f"unsupported export format {suffix!r}: use .gif, .mp4 or .png")
+    pics = composite_frames(lanes, names=names)
     if suffix == ".gif":
         iio.imwrite(path, pics + [pics[-1]] * fps, duration=1000 // fps, loop=0)
     elif suffix == ".mp4":

@@ -74,7 +74,9 @@ class InteractionsMixin:
 
     # -- export ----------------------------------------------------------------------------
     def export_png(self, path: str) -> bool:
-        return self.grab().save(path)
+        ok = self.grab().save(path)
+        self.show_status(f"saved to {path}" if ok else f"could not save {path}", 8000)
+        return ok
 
     def export_png_dialog(self):
         path, _ = QFileDialog.getSaveFileName(self, "Save the window as PNG", "pixels-and-noise.png", "PNG (*.png)")
@@ -91,5 +93,8 @@ class InteractionsMixin:
 
     def export_run(self, path: str) -> None:
         from .export import write_run
+        if self.worker is None:
+            raise ValueError("nothing to export: run something first")
         _, snap = self._snapshot()
-        write_run({n: fr for n, (fr, _, _) in snap.items()}, path)
+        out = write_run({n: fr for n, (fr, _, _) in snap.items()}, path, names=getattr(self.plots, "lane_names", None))
+        self.show_status(f"saved to {out.resolve()}", 8000)

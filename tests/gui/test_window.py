@@ -120,8 +120,28 @@ def test_export_png_gif(qtbot, win, tmp_path):
     win.restart()
     wait_done(qtbot, win)
     assert win.export_png(str(tmp_path / "w.png")) and (tmp_path / "w.png").stat().st_size > 10000
+    assert win.status.text() == f"saved to {tmp_path / 'w.png'}"
     win.export_run(str(tmp_path / "run.gif"))
     assert (tmp_path / "run.gif").read_bytes()[:3] == b"GIF"
+    assert win.status.text() == f"saved to {(tmp_path / 'run.gif').resolve()}"
+
+
+def test_exported_frames_are_labelled_with_method_step_and_nfe(qtbot, win):
+    from gui import export
+    win.restart()
+    wait_done(qtbot, win)
+    _, snap = win._snapshot()
+    lanes = {n: fr for n, (fr, _, _) in snap.items()}
+    labelled = export.composite_frames(lanes, names=win.plots.lane_names)
+    assert win.plots.lane_names["left"].startswith("autoregressive, random, 64 px/step")
+    header = slice(4, 4 + export.LABEL_H)  # the left lane's label, above its pictures
+    first, last = labelled[0][header], labelled[-1][header]
+    assert first.max() > 150 and not np.array_equal(first, last)  # text, and the step/NFE line moves on
+    a = export.composite_frames(lanes, names={"left": "one name", "right": "x"})[-1][header]
+    b = export.composite_frames(lanes, names={"left": "another name", "right": "x"})[-1][header]
+    assert not np.array_equal(a, b)  # the lane's name is burnt in
+    tile_h = 28 * export.SCALE
+    assert labelled[0].shape[0] == 2 * (export.LABEL_H + tile_h + 8)
 
 
 def test_export_mp4(qtbot, win, tmp_path):
