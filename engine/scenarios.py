@@ -33,7 +33,8 @@ class Mode:
 
 
 def _forward_ar(models, s: RunSettings):
-    """A real held-out image losing its pixels, in exactly the panel's order and pixels/step."""
+    """A real image (the user's own, `s.image`, or a held-out one) losing its pixels, in exactly the
+    panel's order and pixels/step."""
     from .forward import forward_autoregressive
     from .orders import STATIC_ORDERS, patch_side
     s.validate()
@@ -42,7 +43,7 @@ def _forward_ar(models, s: RunSettings):
                          f"use one of {', '.join(STATIC_ORDERS)}")
     if s.ar.order == "patches":
         patch_side(s.ar.pixels_per_step)
-    return forward_autoregressive(models.bank.pick(s.label, 0), order=s.ar.order,
+    return forward_autoregressive(runs.source_image(models, s), order=s.ar.order,
                                   pixels_per_step=s.ar.pixels_per_step, seed=s.seed)
 
 

@@ -3,9 +3,12 @@ complete them, run K continuations from the step on screen, export the window or
 A mixin of MainWindow (it uses the window's panels, controls, worker and caption)."""
 from __future__ import annotations
 
+import numpy as np
 from PySide6.QtWidgets import QFileDialog
 
+from engine import images
 from engine.continuations import continuations
+from engine.scenarios import MODES
 
 from . import axis
 from .controls import PLAY
@@ -44,6 +47,49 @@ class InteractionsMixin:
         self.end_scenario()
         self.caption.setText("Completion: both models keep your pixels and fill in the rest.")
         self.restart(known=known, values=values)
+
+    # -- your own picture ------------------------------------------------------------------
+    def open_image(self, path: str) -> bool:
+        """Your own picture (PNG/JPG, opened or dropped on the window), as 28x28 grey: panels that
+        show a forward process erase or noise it; panels that generate complete its top half."""
+        try:
+            img = images.load_28x28(path)
+        except ValueError as e:
+            self.show_error(str(e))
+            return False
+        self.user_image = img
+        generating = [n for n, m in self.modes.items() if not MODES[m].forward]
+        if generating:
+            known = np.zeros((28, 28), bool)
+            known[:14] = True
+            self._given = (known, img)
+        self.scenario = None
+        what = (["both models complete it from its top half" if len(generating) == 2 else
+                 "the generating panel completes it from its top half"] if generating else [])
+        if len(generating) < 2:
+            what.append("the forward panels erase and noise it")
+        self.caption.setText(f"Your picture, as 28×28 grey: {' and '.join(what)}.")
+        return self.restart()
+
+    def open_image_dialog(self):
+        path, _ = QFileDialog.getOpenFileName(self, "Open your own picture", "", "Images (*.png *.jpg *.jpeg *.bmp)")
+        if path:
+            self.open_image(path)
+
+    def forget_image(self):
+        self.user_image = None
+        self.end_scenario()
+        self.restart()
+
+    def dragEnterEvent(self, ev):
+        if any(u.isLocalFile() for u in ev.mimeData().urls()):
+            ev.acceptProposedAction()
+
+    def dropEvent(self, ev):
+        files = [u.toLocalFile() for u in ev.mimeData().urls() if u.isLocalFile()]
+        if files:
+            ev.acceptProposedAction()
+            self.open_image(files[0])
 
     def run_continuations(self):
         frames = {n: f for n, f in self.current_frames().items() if f.method in ("autoregressive", "diffusion")}

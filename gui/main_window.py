@@ -20,9 +20,7 @@ from .controls import PACINGS, PAUSE, PLAY, POINT_FIELDS, SPEEDS
 from .lesson import LessonPresenter
 from .worker import PACE_PREFIX, Lane, RunWorker, TaskWorker, pace_note, share_cpu_with_gui
 
-# While a run plays, canvases repaint at display rate but the curves and strips at 10 Hz: they
-# are half the cost of a repaint and move smoothly enough at that rate.
-PLOT_INTERVAL_S = 0.1
+PLOT_INTERVAL_S = 0.1  # curves and strips repaint at 10 Hz (half a repaint's cost), canvases at display rate
 SIDE_INTERVAL_S = 1 / 15  # the side views (order map, pixel distribution, eps, schedule): 15 Hz
 EDIT_DELAY_MS = 300
 MIN_WINDOW = (1080, 630)  # >= the window's minimum size hint at the smallest look (tests/gui check it)
@@ -53,6 +51,8 @@ class MainWindow(InteractionsMixin, QMainWindow):
         self.scenario: scenarios.Scenario | None = None
         self.variant = 0
         self._given = None  # (known, values): pixels given to both models (a drawing, a scenario's sketch)
+        self.user_image = None  # your own picture (28x28): what the forward processes degrade
+        self.setAcceptDrops(True)  # drop a PNG/JPG on the window (interactions.open_image)
         self.modes = {"left": "autoregressive", "right": "diffusion"}  # what each panel runs now
         self._cont_pending = False
         wiring.build(self)
@@ -200,6 +200,8 @@ class MainWindow(InteractionsMixin, QMainWindow):
             given = self._given if known is None else (np.asarray(known, bool), np.asarray(values, np.float32))
             if given is not None:
                 settings = {n: s.with_changes(known=given[0], values=given[1]).validate() for n, s in settings.items()}
+            if self.user_image is not None:  # what a forward process degrades
+                settings = {n: s.with_changes(image=self.user_image) for n, s in settings.items()}
             s = settings["left"]
             models = self.models(s.dataset)
         except (ValueError, WeightsError) as e:

@@ -116,7 +116,9 @@ def build_menus(win) -> None:
     for text, key, fn in [("Lecture mode (large, high contrast)", "L", lambda: win.set_lecture_mode(not win.lecture)),
                           ("Fullscreen", "F11", win.toggle_fullscreen),
                           ("Export window as PNG…", "Ctrl+S", win.export_png_dialog),
-                          ("Export run as GIF/MP4…", "", win.export_run_dialog)]:
+                          ("Export run as GIF/MP4…", "", win.export_run_dialog),
+                          ("Open your own picture… (or drop it on the window)", "", win.open_image_dialog),
+                          ("Forget your picture", "", win.forget_image)]:
         act = view.addAction(f"{text}\t{key}" if key else text)
         act.triggered.connect(fn)
     lesson = win.menuBar().addMenu("&Lesson")
