@@ -105,6 +105,7 @@ class Scenario:
     speed: str = "max"                   # a speed of the control bar
     continuations_at: float | None = None  # pause at this fraction of the run and run K continuations
     sketch: bool = False                 # start from a partial drawing (top half of a held-out image)
+    guidance_view: bool = False          # show each guided step with and without the prompt beside x0
 
 
 def _s(label=7, guidance=3.0, seed=0, dataset="mnist", **kw) -> RunSettings:
@@ -165,7 +166,7 @@ SCENARIOS = {s.name: s for s in [
              "ignored), 1 (plain conditional), 3, 7 (the prompt exaggerated).",
              "autoregressive", "diffusion", _s(order="random", pixels_per_step=4), _s(steps=50),
              variants=tuple((f"w = {w:g}", {"left": {"guidance": w}, "right": {"guidance": w}})
-                            for w in (0.0, 1.0, 3.0, 7.0))),
+                            for w in (0.0, 1.0, 3.0, 7.0)), guidance_view=True),
     Scenario("coarse-to-fine", "Coarse to fine",
              "Diffusion settles the coarse shape first and the fine detail last (watch the x0 strip and sharpness); "
              "autoregression fills in space, not in frequency.",

@@ -48,6 +48,16 @@ class InteractionsMixin:
         self.caption.setText("Completion: both models keep your pixels and fill in the rest.")
         self.restart(known=known, values=values)
 
+    # -- classifier-free guidance made visible ---------------------------------------------
+    def set_guidance_view(self, on: bool):
+        """G: beside x0, the step's prediction with and without the prompt and what guidance adds
+        (for guided steps, w other than 0 and 1; otherwise the method's own views stay)."""
+        self.guidance_view = on
+        for p in self.panels.values():
+            p.guidance_view = on
+        self._stale = True  # repaint the side views now, even when paused
+        self.paint(force=True)
+
     # -- your own picture ------------------------------------------------------------------
     def open_image(self, path: str) -> bool:
         """Your own picture (PNG/JPG, opened or dropped on the window), as 28x28 grey: panels that

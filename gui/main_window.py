@@ -52,6 +52,7 @@ class MainWindow(InteractionsMixin, QMainWindow):
         self.variant = 0
         self._given = None  # (known, values): pixels given to both models (a drawing, a scenario's sketch)
         self.user_image = None  # your own picture (28x28): what the forward processes degrade
+        self.guidance_view = False  # G: the side columns show cond / uncond / what guidance adds
         self.setAcceptDrops(True)  # drop a PNG/JPG on the window (interactions.open_image)
         self.modes = {"left": "autoregressive", "right": "diffusion"}  # what each panel runs now
         self._cont_pending = False
@@ -97,6 +98,7 @@ class MainWindow(InteractionsMixin, QMainWindow):
         self.controls.write({"left": left, "right": right}, {"left": sc.left_mode, "right": sc.right_mode})
         with self.controls.quietly():
             self.controls.speed.setCurrentText(sc.speed)
+        self.set_guidance_view(sc.guidance_view)
         more = f"   [{label} — V: next]" if label else ""
         self.caption.setText(f"{sc.title}. {caption or sc.caption}{more}")
         return self.restart(paused=paused) if start else True
@@ -133,9 +135,8 @@ class MainWindow(InteractionsMixin, QMainWindow):
         on = self.lecture
         self.size_level = style.size_level(self.width(), self.height())
         self.setStyleSheet(style.stylesheet(on, self.size_level))
-        self.caption.ensurePolished()
-        fm = self.caption.fontMetrics()
-        self.caption.setMaximumHeight(CAPTION_LINES * fm.lineSpacing() + 12)  # + padding: never taller
+        self.caption.ensurePolished()  # at most CAPTION_LINES of its font (+ padding)
+        self.caption.setMaximumHeight(CAPTION_LINES * self.caption.fontMetrics().lineSpacing() + 12)
         self.plots.set_lecture(on, self.size_level)
         for p in self.panels.values():
             p.set_lecture(on, self.size_level)
@@ -160,8 +161,7 @@ class MainWindow(InteractionsMixin, QMainWindow):
 
     def escape(self):
         """Esc: leave the lesson (if one runs) and fullscreen."""
-        if self.lesson.active:
-            self.lesson.leave()
+        self.lesson.leave() if self.lesson.active else None
         self.showNormal()
 
     def show_error(self, msg: str):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QSizePolicy, QStackedWidget, QVBoxLayout, QWidget
 
 from engine.schedule import NoiseSchedule
 
@@ -25,6 +25,10 @@ TIPS = {
     "cont_mean": "The average of K runs continued from this step. x0 predicts exactly this average: the two "
                  "should look alike (up to the noise of a finite K).",
     "cont_std": "How much the K continuations disagree, pixel by pixel: what is still undecided at this step.",
+    "cond": "x0 predicted WITH the prompt: the network's conditional run at this step.",
+    "uncond": "x0 predicted WITHOUT the prompt: the same network, the prompt left out (the unconditional run).",
+    "guide": "What guidance adds: w times (with − without). Red: the prompt pushes a pixel lighter, blue: darker, "
+             "black: nothing. x0 on screen = without + this.",
     "schedule": "ᾱ_t, the fraction of the signal left in x_t, over the T = 1000 noise levels; the dot is now.",
 }
 
@@ -109,6 +113,26 @@ class MethodPanel(QWidget):
         cl.addWidget(self.cont_label, 2)
         self.side.addWidget(self.cont_box)
         self._cont_nfe = None
+        # Classifier-free guidance made visible (key G): the network run with and without the
+        # prompt, and the amplified difference that guidance adds to the unconditional x0.
+        self.cond = ImageCanvas("with", tooltip=TIPS["cond"])
+        self.uncond = ImageCanvas("without", tooltip=TIPS["uncond"])
+        self.guide_diff = ImageCanvas("w adds", levels=(-1.0, 1.0), tooltip=TIPS["guide"])
+        # nothing added = black, like the images; lighter = red, darker = blue
+        self.guide_diff.image.setColorMap(pg.ColorMap([0.0, 0.5, 1.0], [(70, 170, 255), (0, 0, 0), (255, 80, 60)]))
+        self.guide_label = QLabel("", alignment=Qt.AlignCenter, wordWrap=True)
+        self.guide_label.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Ignored)
+        self.guide_box = QWidget()
+        gl = QGridLayout(self.guide_box)
+        gl.setContentsMargins(0, 0, 0, 0)
+        gl.addWidget(self.cond, 0, 0)
+        gl.addWidget(self.uncond, 0, 1)
+        gl.addWidget(self.guide_diff, 1, 0)
+        gl.addWidget(self.guide_label, 1, 1)
+        for c in (self.cond, self.uncond, self.guide_diff):
+            c.view.setMinimumSize(40, 40)
+        self.side.addWidget(self.guide_box)
+        self.guidance_view = False
         body.addWidget(self.side, 4)
         lay.addLayout(body, 1)
         if controls is not None:
@@ -170,6 +194,8 @@ class MethodPanel(QWidget):
             self.x0.title.setText(x0_title)
         if self._cont_nfe is not None and f.nfe != self._cont_nfe:
             self.hide_continuations()  # moved on (play, step, scrub): back to the method's views
+        if side and self._cont_nfe is None:
+            self._show_guidance(f)
         if f.known is not None:  # AR: pixels not fixed yet in neutral grey, so fixed black is visible
             self.state.set_image(_with_unset(f.state[0], f.known[0]), levels=(0, 255))
         else:
@@ -226,6 +252,20 @@ class MethodPanel(QWidget):
     def hide_continuations(self):
         self._cont_nfe = None
         self.side.setCurrentIndex(0)
+
+    def _show_guidance(self, f):
+        """With the guidance view on and a guided step on screen: its cond, uncond and their
+        amplified difference; otherwise the method's own views."""
+        gp = f.guidance_parts
+        if not (self.guidance_view and gp is not None):
+            if self.side.currentWidget() is self.guide_box:
+                self.side.setCurrentIndex(0)
+            return
+        self.cond.set_image(gp.cond[0])
+        self.uncond.set_image(gp.uncond[0])
+        self.guide_diff.set_image(gp.guidance * (gp.cond[0] - gp.uncond[0]))
+        self.guide_label.setText(f"x0 = without\n+ w·(with − without)\nw = {gp.guidance:g}")
+        self.side.setCurrentWidget(self.guide_box)
 
 
 def continuations_verdict(c, at_nfe=None) -> str:

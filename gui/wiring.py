@@ -87,7 +87,8 @@ def connect(win) -> None:
                     ("PgUp", ls.back), ("B", ls.toggle_blank), (".", ls.toggle_blank),
                     ("F5", ls.start_default), ("R", lambda: win.restart()), ("F11", win.toggle_fullscreen),
                     ("L", lambda: win.set_lecture_mode(not win.lecture)), ("N", win.new_seed),
-                    ("Ctrl+S", win.export_png_dialog), ("Escape", win.escape), ("V", win.next_variant)]:
+                    ("Ctrl+S", win.export_png_dialog), ("Escape", win.escape), ("V", win.next_variant),
+                    ("G", lambda: win.set_guidance_view(not win.guidance_view))]:
         sc = QShortcut(QKeySequence(key), win)
         sc.setContext(Qt.ApplicationShortcut)
         sc.activated.connect(fn)
@@ -115,6 +116,8 @@ def build_menus(win) -> None:
     view = win.menuBar().addMenu("&View")
     for text, key, fn in [("Lecture mode (large, high contrast)", "L", lambda: win.set_lecture_mode(not win.lecture)),
                           ("Fullscreen", "F11", win.toggle_fullscreen),
+                          ("Guidance: with / without the prompt, what w adds", "G",
+                           lambda: win.set_guidance_view(not win.guidance_view)),
                           ("Export window as PNG…", "Ctrl+S", win.export_png_dialog),
                           ("Export run as GIF/MP4…", "", win.export_run_dialog),
                           ("Open your own picture… (or drop it on the window)", "", win.open_image_dialog),

@@ -1,5 +1,6 @@
 """The controls do what they show: the restart button, titles from what each panel runs, a
 scenario's settings in the controls, edits that apply at once, an error banner that goes away."""
+import numpy as np
 from PySide6.QtCore import Qt
 
 from .conftest import wait_done
@@ -132,3 +133,25 @@ def test_pacing_says_when_the_machine_cannot_keep_up():
     from gui.worker import pace_note
     assert pace_note(50.0, 48.0) == "" and pace_note(0.0, 3.0) == "" and pace_note(50.0, None) == ""
     assert pace_note(200.0, 61.4) == "running at 61 steps/s (asked 200): this machine cannot keep up"
+
+
+def test_the_guidance_view_shows_with_and_without_the_prompt(qtbot, win):
+    from PySide6.QtCore import Qt
+    win.activateWindow()
+    qtbot.waitUntil(win.isActiveWindow, timeout=5000)
+    assert win.restart()  # guidance w = 3: two network passes a step
+    wait_done(qtbot, win)
+    p = win.panels["right"]
+    assert p.side.currentWidget() is not p.guide_box
+    qtbot.keyClick(win, Qt.Key_G)
+    assert win.guidance_view and p.side.currentWidget() is p.guide_box
+    f = win.current_frames()["right"]
+    gp = f.guidance_parts
+    assert np.allclose(p.cond.image.image, gp.cond[0]) and np.allclose(p.uncond.image.image, gp.uncond[0])
+    assert np.allclose(p.guide_diff.image.image, 3.0 * (gp.cond[0] - gp.uncond[0]), atol=1e-5)
+    assert "w = 3" in p.guide_label.text()
+    qtbot.keyClick(win, Qt.Key_G)
+    assert p.side.currentWidget() is not p.guide_box
+    assert win.apply_scenario("guidance", variant=2)  # the guidance scenario turns it on (w = 3)
+    wait_done(qtbot, win)
+    assert win.guidance_view and p.side.currentWidget() is p.guide_box
