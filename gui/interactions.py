@@ -3,16 +3,19 @@ complete them, run K continuations from the step on screen, export the window or
 A mixin of MainWindow (it uses the window's panels, controls, worker and caption)."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 from PySide6.QtWidgets import QFileDialog
 
 from engine import images
 from engine.continuations import continuations
+from engine.interventions import force_pixel
 from engine.scenarios import MODES
 
 from . import axis
-from .controls import PLAY
-from .worker import TaskWorker
+from .controls import PACINGS, PAUSE, PLAY, SPEEDS
+from .worker import RunWorker, TaskWorker
 
 
 class InteractionsMixin:
@@ -47,6 +50,39 @@ class InteractionsMixin:
         self.end_scenario()
         self.caption.setText("Completion: both models keep your pixels and fill in the rest.")
         self.restart(known=known, values=values)
+
+    # -- direct manipulation: force the current pixel's value -----------------------------
+    def force_level(self, lane: str, level: int) -> bool:
+        """A click on grey level `level` in a panel's pixel distribution: the pixel of the step on
+        screen gets that value and the AR run continues from there (engine.interventions), the
+        other panel carries on; the timeline keeps the steps before it."""
+        if self.worker is None or lane not in self.lanes:
+            return False
+        frames = self.lanes[lane].frames
+        shown = self.current_frames().get(lane)
+        if shown is None or shown.new_pixels is None or shown.method != "autoregressive":
+            self.show_error("click the distribution of an autoregressive step to force its pixel")
+            return False
+        i = next(j for j, f in enumerate(frames) if f is shown)
+        pixel = int(shown.new_pixels.indices[0][0])
+        self.stop_run()
+        models = self.models(self.controls.dataset.currentText())
+        ln = self.lanes[lane]
+        del ln.frames[i + 1:], ln.metrics[i + 1:]
+        ln.it = _continued(force_pixel(models, shown, pixel, level), shown)
+        ln.done, ln.error, ln.distances = False, None, None
+        self.follow, self._painted_version = True, -1
+        self.plots.clear(ax=self.axis)
+        self.worker = RunWorker(list(self.lanes.values()), PACINGS[self.controls.pacing.currentText()],
+                                SPEEDS[self.controls.speed.currentText()])
+        self.worker.failed.connect(lambda name, msg: self.show_error(f"{name} panel: {msg}"))
+        self.worker.all_finished.connect(self._on_finished)
+        self._threads.add(self.worker)
+        self.worker.start()
+        self.controls.play.setText(PAUSE)
+        r, c = divmod(pixel, 28)
+        self.show_status(f"pixel (row {r}, column {c}) forced to grey level {level}: the rest adapts", 8000)
+        return True
 
     # -- classifier-free guidance made visible ---------------------------------------------
     def set_guidance_view(self, on: bool):
@@ -154,3 +190,11 @@ class InteractionsMixin:
         _, snap = self._snapshot()
         out = write_run({n: fr for n, (fr, _, _) in snap.items()}, path, names=getattr(self.plots, "lane_names", None))
         self.show_status(f"saved to {out.resolve()}", 8000)
+
+
+def _continued(frames, after):
+    """Frames of a run continued after frame `after`, numbered on from it (steps, NFE, seconds),
+    so the timeline and plots run on from the step where the pixel was forced."""
+    for f in frames:
+        yield replace(f, step=after.step + 1 + f.step, total_steps=after.step + 1 + f.total_steps,
+                      nfe=after.nfe + f.nfe, elapsed_s=after.elapsed_s + f.elapsed_s)

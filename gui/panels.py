@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QSizePolicy, QStackedWidget, QVBoxLayout, QWidget
 
 from engine.schedule import NoiseSchedule
@@ -21,7 +21,7 @@ TIPS = {
     "order": "When each pixel was fixed (dark = early, bright = late): the generation order, made visible.",
     "eps": "ε̂, the noise the network thinks is in x_t. Subtracting (a little of) it is one diffusion step.",
     "hist": "The network's predicted distribution for the current pixel over 256 grey levels; the red "
-            "line is the value that was sampled.",
+            "line is the value that was sampled. Click a grey level: the pixel gets that value and the rest adapts.",
     "cont_mean": "The average of K runs continued from this step. x0 predicts exactly this average: the two "
                  "should look alike (up to the noise of a finite K).",
     "cont_std": "How much the K continuations disagree, pixel by pixel: what is still undecided at this step.",
@@ -41,6 +41,8 @@ _VIRIDIS = pg.colormap.get("viridis").getLookupTable(0.22, 1.0, 256, alpha=False
 
 
 class MethodPanel(QWidget):
+    level_clicked = Signal(int)  # a click on the pixel's distribution: force that grey level
+
     def __init__(self, title: str, color, controls: QWidget | None = None, parent=None):
         super().__init__(parent)
         self.color = color
@@ -83,6 +85,7 @@ class MethodPanel(QWidget):
         self.hist.addItem(self.hist_bars)
         self.hist_line = pg.InfiniteLine(angle=90, pen=pg.mkPen(style.OUTLINE, width=3))
         self.hist.addItem(self.hist_line)
+        self.hist.scene().sigMouseClicked.connect(self._hist_clicked)
         self.sched = pg.PlotWidget()
         self.sched.setToolTip(TIPS["schedule"])
         sch = NoiseSchedule.linear()
@@ -140,6 +143,11 @@ class MethodPanel(QWidget):
         self.set_lecture(False)
         self._order_map = np.full(784, np.nan, np.float32)
         self._order_upto = -1
+
+    def _hist_clicked(self, ev):
+        x = self.hist.getPlotItem().vb.mapSceneToView(ev.scenePos()).x()
+        if self.bottom.currentWidget() is self.hist and -10 <= x <= 265:
+            self.level_clicked.emit(int(min(255, max(0, round(x)))))
 
     def set_lecture(self, lecture: bool, level: int = 2):
         style.style_plot(self.hist, lecture, "p(this pixel)", level)

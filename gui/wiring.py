@@ -76,6 +76,8 @@ def connect(win) -> None:
     c.complete.clicked.connect(win.complete_drawing)
     c.edited.connect(win._on_user_edit)
     win.panels["left"].state.drawn.connect(win._mirror_drawing)
+    for name, panel in win.panels.items():  # click a grey level in the pixel's distribution: force it
+        panel.level_clicked.connect(lambda level, n=name: win.force_level(n, level))
     c.cont.clicked.connect(win.run_continuations)
     # speed and pacing apply to the running run at once, without a restart
     c.speed.currentTextChanged.connect(lambda t: win.worker and setattr(win.worker, "steps_per_second", SPEEDS[t]))

@@ -120,6 +120,8 @@ class RunWorker(QThread):
 
     def run(self):
         for ln in self.lanes:
+            if ln.it is not None or ln.done:  # a lane carried over (a forced pixel continues the other)
+                continue
             try:
                 ln.it = iter(ln.make())
             except Exception as e:  # bad settings: report, keep the other lane going

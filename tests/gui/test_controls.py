@@ -155,3 +155,30 @@ def test_the_guidance_view_shows_with_and_without_the_prompt(qtbot, win):
     assert win.apply_scenario("guidance", variant=2)  # the guidance scenario turns it on (w = 3)
     wait_done(qtbot, win)
     assert win.guidance_view and p.side.currentWidget() is p.guide_box
+
+
+def test_clicking_a_grey_level_forces_the_pixel_and_the_rest_adapts(qtbot, win):
+    from PySide6.QtCore import QPointF
+    win.controls.k.setCurrentText("16")
+    assert win.restart()
+    wait_done(qtbot, win)
+    left = win.lanes["left"]
+    before = list(left.frames)
+    win.timeline.setValue(before[9].nfe)  # scrub back to step 10
+    shown = win.current_frames()["left"]
+    assert shown is before[9]
+    win.paint(force=True)
+    pixel = int(shown.new_pixels.indices[0][0])
+    hist = win.panels["left"].hist
+    vb = hist.getPlotItem().vb
+    pos = hist.mapFromScene(vb.mapViewToScene(QPointF(255, 0.5)))
+    qtbot.mouseClick(hist.viewport(), Qt.LeftButton, pos=pos)  # a real click on grey level 255
+    assert win.worker is not None and "forced to grey level 255" in win.status.text()
+    wait_done(qtbot, win)
+    frames = win.lanes["left"].frames
+    assert all(a is b for a, b in zip(frames[:10], before[:10]))  # the steps before stay
+    assert frames[10].state[0].reshape(-1)[pixel] == 1.0  # the forced value, from the next step on
+    assert frames[-1].state[0].reshape(-1)[pixel] == 1.0 and frames[-1].known.all()
+    assert [f.step for f in frames] == list(range(len(frames))) and frames[-1].is_last
+    assert all(b.nfe > a.nfe for a, b in zip(frames, frames[1:]))  # one timeline, NFE rising
+    assert win.lanes["right"].frames[-1].is_last  # the other panel carried on
