@@ -16,10 +16,13 @@ from . import axis, style
 from .canvas import ImageCanvas
 
 PLOTS = {
-    "distance": ("distance of x0 to the final image", "RMS difference between x0 now and the image the run ends "
+    "distance": ("distance to the final image", "RMS difference between x0 now and the image the run ends "
                  "with (known only when the run ends). Falls to 0 at the end: how early each method commits."),
     "sharpness": ("sharpness of x0", "Mean edge strength of x0. Low = blurry average of many possible images, "
                   "high = crisp strokes of one image."),
+    "detail": ("fine detail of x0", "Share of x0's power in the finer half of its spatial frequencies: near 0 "
+               "for a blurry mean, rising as detail appears. Diffusion settles the coarse shape first and the fine "
+               "detail last; autoregression fills in space, not frequency."),
     "uncertainty": ("mean uncertainty (AR)", "Average per-pixel standard deviation of the autoregressive "
                     "prediction: how much is still undecided."),
     "prob": ("classifier p(class | x0)", "What a separately trained classifier sees in x0: probability of the "
@@ -27,11 +30,12 @@ PLOTS = {
 }
 # Forward processes (a real image erased or noised) are measured on the image itself.
 FORWARD_TITLES = {"distance": "distance of the image to the real one", "sharpness": "sharpness of the image",
+                  "detail": "fine detail of the image",
                   "uncertainty": "mean uncertainty", "prob": "classifier p(class | image)"}
 STRIP = 8  # thumbnails per strip
-MIN_PLOT_W, MIN_PLOT_H = 200, 120  # a plot keeps its title, axes and a readable curve on a 1280x720 screen
+MIN_PLOT_W, MIN_PLOT_H = 180, 120  # a plot keeps its title, axes and a readable curve on a 1280x720 screen
 MIN_STRIP_H = 40
-_Y0 = {"distance": 0.5, "sharpness": 0.2, "uncertainty": 0.2, "prob": 1.0}
+_Y0 = {"distance": 0.5, "sharpness": 0.2, "detail": 0.05, "uncertainty": 0.2, "prob": 1.0}
 
 
 def _nice_ceil(v: float) -> float:
@@ -164,6 +168,10 @@ class PlotsRow(QWidget):
         sharp = [m["sharpness"] for m in metrics]
         self._grow_y("sharpness", sharp)
         self._set("sharpness", lane, nfe, sharp)
+        if "detail" in metrics[0]:
+            detail = [m["detail"] for m in metrics]
+            self._grow_y("detail", detail)
+            self._set("detail", lane, nfe, detail)
         unc = np.array([m["uncertainty"] for m in metrics], np.float32)
         ok = np.isfinite(unc)
         if ok.any():

@@ -10,7 +10,7 @@ from gui.main_window import MIN_WINDOW
 
 # fullscreen sizes, and windowed ones (a title bar and a desktop panel take ~60-80 pixels)
 SIZES = [(1280, 720), (1366, 768), (1920, 1080), (1280, 650), (1366, 700), (1920, 1000), MIN_WINDOW]
-MIN_CANVAS, MIN_SIDE_PLOT, MIN_PLOT, MIN_STRIP_H, MIN_TIMELINE_W = 120, (150, 100), (200, 120), 40, 300
+MIN_CANVAS, MIN_SIDE_PLOT, MIN_PLOT, MIN_STRIP_H, MIN_TIMELINE_W = 120, (150, 100), (180, 120), 40, 300
 
 
 def _settle(qtbot, win, size):

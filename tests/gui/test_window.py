@@ -16,6 +16,8 @@ def test_run_to_completion_paints_both_panels(qtbot, win):
     assert len(left.frames) == 13 and left.frames[-1].known.all()
     assert len(right.frames) == 10 and right.frames[-1].noise_level.t == -1
     assert left.distances is not None and left.distances[-1] == 0
+    detail = win.plots.curves[("detail", "right")].yData  # the fine-detail plot follows x0's metrics
+    assert len(detail) == 10 and np.allclose(detail, [m["detail"] for m in right.metrics])
     assert "NFE" in win.panels["left"].counter.text()
     img = win.grab().toImage()
     colors = {img.pixel(x, y) for x in range(0, img.width(), 23) for y in range(0, img.height(), 23)}
