@@ -16,7 +16,7 @@ from . import axis, style
 from .canvas import ImageCanvas
 
 PLOTS = {
-    "distance": ("distance to the final image", "RMS difference between x0 now and the image the run ends "
+    "distance": ("distance to final image", "RMS difference between x0 now and the image the run ends "
                  "with (known only when the run ends). Falls to 0 at the end: how early each method commits."),
     "sharpness": ("sharpness of x0", "Mean edge strength of x0. Low = blurry average of many possible images, "
                   "high = crisp strokes of one image."),
