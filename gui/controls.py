@@ -24,7 +24,8 @@ MODE_LABELS = {"autoregressive": "autoregressive", "diffusion": "diffusion", "on
 LABEL_OF_MODE = {v: k for k, v in MODE_LABELS.items()}
 PIXELS_PER_STEP = ("1", "2", "4", "8", "16", "64")
 SPEEDS = {"max": 0.0, "200 steps/s": 200.0, "50 steps/s": 50.0, "10 steps/s": 10.0, "2 steps/s": 2.0}
-PLAY, PAUSE = "▶ play", "❚❚ pause"  # ⏸ is missing from common Linux fonts
+PLAY, PAUSE = "▶ play", "❚❚ pause"
+CONT_TEXT = "K continuations"  # ⏸ is missing from common Linux fonts
 PACINGS = {"same NFE budget": "same-nfe", "same wall-clock": "same-time", "as fast as possible": "fastest"}
 POINT_FIELDS = ("dataset", "mode")  # editing these changes what a scenario shows: it ends the scenario
 
@@ -216,9 +217,9 @@ class Controls(QWidget):
                                  "the drawn pixels by re-noising them every step.")
         self.cont_k = QSpinBox(minimum=2, maximum=128, value=16)
         self.cont_k.setToolTip("K: how many continuations to run from the step on screen.")
-        self.cont = QPushButton("K continuations")
+        self.cont = QPushButton(CONT_TEXT)
         self.cont.setToolTip("From the step on screen, run K continuations of each method: their mean is what x0 "
-                             "predicts, their std what is still undecided.")
+                             "predicts, their std what is still undecided. While they run: click to cancel.")
         for i, w in enumerate((self.play, self.step, self.restart)):
             g.addWidget(w, 0, i)
         g.addWidget(self.speed, 0, 3)

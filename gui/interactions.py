@@ -9,13 +9,13 @@ import numpy as np
 from PySide6.QtWidgets import QFileDialog
 
 from engine import images
-from engine.continuations import continuations
+from engine.continuations import iter_continuations
 from engine.interventions import force_pixel
 from engine.scenarios import MODES
 
 from . import axis
-from .controls import PACINGS, PAUSE, PLAY, SPEEDS
-from .worker import RunWorker, TaskWorker
+from .controls import CONT_TEXT, PACINGS, PAUSE, PLAY, SPEEDS
+from .worker import RunWorker, StreamTask
 
 
 class InteractionsMixin:
@@ -146,18 +146,33 @@ class InteractionsMixin:
             self.worker.pause()
             self.controls.play.setText(PLAY)
         if self.task is not None and self.task.isRunning():
-            self.show_error("continuations are still running: wait for them to finish")
+            self.cancel_continuations()  # the button (or a new request) cancels the ones running
             return
         models = self.models(self.controls.dataset.currentText())
-        k = self.controls.cont_k.value()
+        k, seed = self.controls.cont_k.value(), self.controls.seed.value()
         self.show_status(f"running {k} continuations of each method…")
-        self.task = TaskWorker(lambda: {n: continuations(models, f, k=k, seed=self.controls.seed.value())
-                                        for n, f in frames.items()})
+        self.task = StreamTask({n: (lambda f=f: iter_continuations(models, f, k=k, seed=seed)) for n, f in frames.items()})
         run, at = self.worker, {n: axis.position(f, self.axis) for n, f in frames.items()}
+        self._cont_progress = {}
+        self.task.progress.connect(lambda lane, item: self._continuations_progress(k, lane, item))
         self.task.done.connect(lambda result: self._show_continuations(result, at) if self.worker is run else None)
         self.task.failed.connect(self.show_error)
+        self.task.finished.connect(lambda: self.controls.cont.setText(CONT_TEXT))
         self._threads.add(self.task)
+        self.controls.cont.setText("✕ cancel")
         self.task.start()
+
+    def _continuations_progress(self, k: int, lane: str, item):
+        """'K continuations: left 37/196 · right 12/25' while they run (each a batched step)."""
+        if hasattr(item, "done") and hasattr(item, "total"):
+            self._cont_progress[lane] = f"{lane} {item.done}/{item.total}"
+            self.show_status(f"{k} continuations: {' · '.join(self._cont_progress.values())}   (✕ cancel)")
+
+    def cancel_continuations(self):
+        if self.task is not None and self.task.isRunning():
+            self.task.cancel()
+            self.task.wait()
+            self.show_status("continuations cancelled", 4000)
 
     def _show_continuations(self, result: dict, at: dict):
         for name, c in result.items():

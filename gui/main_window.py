@@ -18,7 +18,7 @@ from . import axis, style, wiring
 from .interactions import InteractionsMixin
 from .controls import PACINGS, PAUSE, PLAY, POINT_FIELDS, SPEEDS
 from .lesson import LessonPresenter
-from .worker import PACE_PREFIX, Lane, RunWorker, TaskWorker, pace_note, share_cpu_with_gui
+from .worker import PACE_PREFIX, Lane, RunWorker, StreamTask, pace_note, share_cpu_with_gui
 
 PLOT_INTERVAL_S = 0.1  # curves and strips repaint at 10 Hz (half a repaint's cost), canvases at display rate
 SIDE_INTERVAL_S = 1 / 15  # the side views (order map, pixel distribution, eps, schedule): 15 Hz
@@ -40,7 +40,7 @@ class MainWindow(InteractionsMixin, QMainWindow):
         self.settings_store = QSettings("PixelsAndNoise", "PixelsAndNoise")
         self._models: dict = {}
         self.worker: RunWorker | None = None
-        self.task: TaskWorker | None = None
+        self.task: StreamTask | None = None  # K continuations
         self.lanes: dict[str, Lane] = {}
         self.follow = True
         self._painted_version = -1
@@ -388,7 +388,8 @@ class MainWindow(InteractionsMixin, QMainWindow):
         self.timer.stop()
         self._edit_timer.stop()
         self.stop_run()
-        if self.task is not None:  # continuations cannot be interrupted: let them finish (seconds)
+        if self.task is not None:  # continuations stop between their steps
+            self.task.cancel()
             self.show_status("finishing the continuations…")
             self.task.wait()
         if self.remember:

@@ -182,3 +182,22 @@ def test_clicking_a_grey_level_forces_the_pixel_and_the_rest_adapts(qtbot, win):
     assert [f.step for f in frames] == list(range(len(frames))) and frames[-1].is_last
     assert all(b.nfe > a.nfe for a, b in zip(frames, frames[1:]))  # one timeline, NFE rising
     assert win.lanes["right"].frames[-1].is_last  # the other panel carried on
+
+
+def test_continuations_show_progress_and_can_be_cancelled(qtbot, win):
+    win.controls.k.setCurrentText("1")  # AR one pixel a step: hundreds of batched continuation steps
+    win.controls.cont_k.setValue(64)
+    win.controls.speed.setCurrentText("10 steps/s")
+    assert win.restart()
+    qtbot.waitUntil(lambda: len(win.lanes["left"].frames) >= 3, timeout=30000)
+    qtbot.mouseClick(win.controls.cont, Qt.LeftButton)
+    assert win.worker.is_paused() and win.controls.cont.text() == "✕ cancel"
+    qtbot.waitUntil(lambda: "left " in win.status.text() and "/" in win.status.text(), timeout=60000)
+    assert "continuations:" in win.status.text()  # e.g. "64 continuations: left 5/781 · right 3/10"
+    task = win.task
+    qtbot.mouseClick(win.controls.cont, Qt.LeftButton)  # the same button cancels
+    assert task.isFinished() and task.cancelled() and win.status.text() == "continuations cancelled"
+    qtbot.waitUntil(lambda: win.controls.cont.text() == "K continuations", timeout=5000)
+    qtbot.wait(200)
+    assert not win.panels["left"].cont_box.isVisible()
+    win.stop_run()
