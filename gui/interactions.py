@@ -168,11 +168,12 @@ class InteractionsMixin:
             self._cont_progress[lane] = f"{lane} {item.done}/{item.total}"
             self.show_status(f"{k} continuations: {' · '.join(self._cont_progress.values())}   (✕ cancel)")
 
-    def cancel_continuations(self):
+    def cancel_continuations(self, quiet: bool = False):
         if self.task is not None and self.task.isRunning():
             self.task.cancel()
             self.task.wait()
-            self.show_status("continuations cancelled", 4000)
+            if not quiet:
+                self.show_status("continuations cancelled", 4000)
 
     def _show_continuations(self, result: dict, at: dict):
         for name, c in result.items():

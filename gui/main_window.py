@@ -244,6 +244,7 @@ class MainWindow(InteractionsMixin, QMainWindow):
         return True
 
     def stop_run(self):
+        self.cancel_continuations(quiet=True)  # they belong to the run that stops
         if self.worker is not None:
             self.worker.stop_and_wait()
             self.worker = None
@@ -387,11 +388,7 @@ class MainWindow(InteractionsMixin, QMainWindow):
     def closeEvent(self, ev):
         self.timer.stop()
         self._edit_timer.stop()
-        self.stop_run()
-        if self.task is not None:  # continuations stop between their steps
-            self.task.cancel()
-            self.show_status("finishing the continuations…")
-            self.task.wait()
+        self.stop_run()  # and any continuations, between their steps
         if self.remember:
             self.settings_store.setValue("controls", self.controls.state_dict())
             self.settings_store.setValue("lecture", self.lecture)

@@ -201,3 +201,17 @@ def test_continuations_show_progress_and_can_be_cancelled(qtbot, win):
     qtbot.wait(200)
     assert not win.panels["left"].cont_box.isVisible()
     win.stop_run()
+
+
+def test_a_new_run_cancels_the_old_runs_continuations(qtbot, win):
+    win.controls.k.setCurrentText("1")
+    win.controls.cont_k.setValue(64)
+    win.controls.speed.setCurrentText("10 steps/s")
+    assert win.restart()
+    qtbot.waitUntil(lambda: len(win.lanes["left"].frames) >= 3, timeout=30000)
+    win.run_continuations()
+    task = win.task
+    assert task.isRunning()
+    assert win.restart()  # e.g. the next slide of a lesson: the old continuations stop
+    assert task.isFinished() and task.cancelled() and task not in win.running_threads()
+    win.stop_run()
