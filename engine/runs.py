@@ -100,12 +100,13 @@ def forward_frames(models, s: RunSettings, kind: str = "autoregressive", bank_in
     """A real image (the user's own, or a held-out one of the requested class) losing pixels or being noised."""
     s.validate()
     image = source_image(models, s, bank_index)
-    if kind == "autoregressive":
-        order = s.ar.order if s.ar.order in orders.STATIC_ORDERS else "random"
-        k = s.ar.pixels_per_step if s.ar.pixels_per_step > 1 else 8
-        if order == "patches":
-            orders.patch_side(k)
-        return forward_autoregressive(image, order=order, pixels_per_step=k, seed=s.seed)
+    if kind == "autoregressive":  # exactly the panel's order and pixels per step
+        if s.ar.order not in orders.STATIC_ORDERS:
+            raise ValueError(f"erasing needs a fixed order ({s.ar.order!r} depends on a network): "
+                             f"use one of {', '.join(orders.STATIC_ORDERS)}")
+        if s.ar.order == "patches":
+            orders.patch_side(s.ar.pixels_per_step)
+        return forward_autoregressive(image, order=s.ar.order, pixels_per_step=s.ar.pixels_per_step, seed=s.seed)
     if kind == "diffusion":
         schedule = diffusion.schedule_of(models.diffusion) if models.diffusion is not None else None
         return forward_diffusion(image, steps=s.diffusion.steps, seed=s.seed, schedule=schedule)

@@ -32,21 +32,6 @@ class Mode:
     make: Callable                       # (models, RunSettings) -> iterator of Frames
 
 
-def _forward_ar(models, s: RunSettings):
-    """A real image (the user's own, `s.image`, or a held-out one) losing its pixels, in exactly the
-    panel's order and pixels/step."""
-    from .forward import forward_autoregressive
-    from .orders import STATIC_ORDERS, patch_side
-    s.validate()
-    if s.ar.order not in STATIC_ORDERS:
-        raise ValueError(f"erasing needs a fixed order ({s.ar.order!r} depends on a network): "
-                         f"use one of {', '.join(STATIC_ORDERS)}")
-    if s.ar.order == "patches":
-        patch_side(s.ar.pixels_per_step)
-    return forward_autoregressive(runs.source_image(models, s), order=s.ar.order,
-                                  pixels_per_step=s.ar.pixels_per_step, seed=s.seed)
-
-
 MODES = {m.name: m for m in [
     Mode("autoregressive", "autoregressive", AR_FIELDS, False, runs.ar_frames),
     Mode("diffusion", "diffusion", DIFFUSION_FIELDS, False, runs.diffusion_frames),
@@ -54,7 +39,8 @@ MODES = {m.name: m for m in [
          lambda models, s: runs.one_shot_frames(models, s, "mean")),
     Mode("one-shot-independent", "one shot: independent pixels", ("temperature",), False,
          lambda models, s: runs.one_shot_frames(models, s, "independent")),
-    Mode("forward-autoregressive", "erasing (forward)", ("order", "pixels_per_step"), True, _forward_ar),
+    Mode("forward-autoregressive", "erasing (forward)", ("order", "pixels_per_step"), True,
+         lambda models, s: runs.forward_frames(models, s, "autoregressive")),
     Mode("forward-diffusion", "noising (forward)", ("steps",), True,
          lambda models, s: runs.forward_frames(models, s, "diffusion", s.seed)),
 ]}

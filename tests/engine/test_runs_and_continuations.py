@@ -149,3 +149,11 @@ def test_guidance_accepts_minus_one_and_label_lists():
     assert torch.allclose(c, torch.full_like(c, 0.1 + 0.01 * NULL_LABEL))
     with pytest.raises(ValueError):
         guidance.diffusion_output(net, x, t, [2, 11, 0], 2.0)
+
+
+def test_erasing_uses_exactly_the_panels_order_and_pixels_per_step():
+    s = FAST.with_changes(ar=runs.ARSettings(order="raster", pixels_per_step=1))
+    frames = list(runs.forward_frames(MODELS, s, "autoregressive"))
+    assert len(frames) == 784 and frames[0].settings.pixels_per_step == 1 and frames[0].settings.order == "raster"
+    with pytest.raises(ValueError, match="fixed order"):
+        runs.forward_frames(MODELS, FAST.with_changes(ar=runs.ARSettings(order="confidence")), "autoregressive")
