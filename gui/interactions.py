@@ -3,6 +3,7 @@ complete them, run K continuations from the step on screen, export the window or
 A mixin of MainWindow (it uses the window's panels, controls, worker and caption)."""
 from __future__ import annotations
 
+import weakref
 from dataclasses import replace
 
 import numpy as np
@@ -15,7 +16,7 @@ from engine.scenarios import MODES
 
 from . import axis
 from .controls import CONT_TEXT, PACINGS, PAUSE, PLAY, SPEEDS
-from .worker import RunWorker, StreamTask
+from .worker import RunWorker, StreamTask, retire
 
 
 class InteractionsMixin:
@@ -65,12 +66,10 @@ class InteractionsMixin:
             return False
         i = next(j for j, f in enumerate(frames) if f is shown)
         pixel = int(shown.new_pixels.indices[0][0])
-        self.stop_run()
+        old = self.worker
+        self.stop_run(keep_last=True)  # the other lane carries on: the frame of its step under way is kept
         models = self.models(self.controls.dataset.currentText())
         ln = self.lanes[lane]
-        del ln.frames[i + 1:], ln.metrics[i + 1:]
-        ln.it = _continued(force_pixel(models, shown, pixel, level), shown)
-        ln.done, ln.error, ln.distances = False, None, None
         self.follow, self._painted_version = True, -1
         self.plots.clear(ax=self.axis)
         self.worker = RunWorker(list(self.lanes.values()), PACINGS[self.controls.pacing.currentText()],
@@ -78,7 +77,13 @@ class InteractionsMixin:
         self.worker.failed.connect(lambda name, msg: self.show_error(f"{name} panel: {msg}"))
         self.worker.all_finished.connect(self._on_finished)
         self._threads.add(self.worker)
-        self.worker.start()
+
+        def prepare():  # once the old worker has ended: it no longer touches these lanes
+            del ln.frames[i + 1:], ln.metrics[i + 1:]
+            ln.it = _continued(force_pixel(models, shown, pixel, level), shown)
+            ln.done, ln.error, ln.distances = False, None, None
+            self._painted_version = -1
+        self._start_after(old, prepare, self.worker)
         self.controls.play.setText(PAUSE)
         r, c = divmod(pixel, 28)
         self.show_status(f"pixel (row {r}, column {c}) forced to grey level {level}: the rest adapts", 8000)
@@ -151,14 +156,19 @@ class InteractionsMixin:
         models = self.models(self.controls.dataset.currentText())
         k, seed = self.controls.cont_k.value(), self.controls.seed.value()
         self.show_status(f"running {k} continuations of each method…")
-        self.task = StreamTask({n: (lambda f=f: iter_continuations(models, f, k=k, seed=seed)) for n, f in frames.items()})
-        run, at = self.worker, {n: axis.position(f, self.axis) for n, f in frames.items()}
+        task = StreamTask({n: (lambda f=f: iter_continuations(models, f, k=k, seed=seed)) for n, f in frames.items()})
+        at = {n: axis.position(f, self.axis) for n, f in frames.items()}
+        # weak references: a task's signals must not keep the task (or the run) alive through the
+        # lambdas connected to them; results of a cancelled task, or of another run, are dropped
+        me, run = weakref.ref(task), weakref.ref(self.worker) if self.worker is not None else (lambda: None)
         self._cont_progress = {}
-        self.task.progress.connect(lambda lane, item: self._continuations_progress(k, lane, item))
-        self.task.done.connect(lambda result: self._show_continuations(result, at) if self.worker is run else None)
-        self.task.failed.connect(self.show_error)
-        self.task.finished.connect(lambda: self.controls.cont.setText(CONT_TEXT))
-        self._threads.add(self.task)
+        mine = lambda: self.task is not None and self.task is me() and not self.task.cancelled()  # noqa: E731
+        task.progress.connect(lambda lane, item: mine() and self._continuations_progress(k, lane, item))
+        task.done.connect(lambda result: self._show_continuations(result, at) if mine() and self.worker is run() else None)
+        task.failed.connect(lambda msg: mine() and self.show_error(msg))
+        task.finished.connect(lambda: self.task is me() and self.controls.cont.setText(CONT_TEXT))
+        self.task = task
+        self._threads.add(task)
         self.controls.cont.setText("✕ cancel")
         self.task.start()
 
@@ -170,8 +180,9 @@ class InteractionsMixin:
 
     def cancel_continuations(self, quiet: bool = False):
         if self.task is not None and self.task.isRunning():
-            self.task.cancel()
-            self.task.wait()
+            retire(self.task)  # ends between two of its steps; nothing waits for it
+            self.task = None
+            self.controls.cont.setText(CONT_TEXT)
             if not quiet:
                 self.show_status("continuations cancelled", 4000)
 

@@ -6,11 +6,12 @@ import weakref
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtWidgets import QLabel, QMainWindow
 
 from engine import runs, scenarios
 from engine.data import CLASS_NAMES
+from engine.device import resolve_device
 from engine.models import load_models
 from engine.weights import WeightsError
 
@@ -18,11 +19,12 @@ from . import axis, style, wiring
 from .interactions import InteractionsMixin
 from .controls import PACINGS, PAUSE, PLAY, POINT_FIELDS, SPEEDS
 from .lesson import LessonPresenter
-from .worker import PACE_PREFIX, Lane, RunWorker, StreamTask, pace_note, share_cpu_with_gui
+from .worker import PACE_PREFIX, Lane, RunWorker, StreamTask, pace_note, reap, retire, share_cpu_with_gui
 
 PLOT_INTERVAL_S = 0.1  # curves and strips repaint at 10 Hz (half a repaint's cost), canvases at display rate
 SIDE_INTERVAL_S = 1 / 15  # the side views (order map, pixel distribution, eps, schedule): 15 Hz
 EDIT_DELAY_MS = 300
+NOTICE_MS = 15000
 MIN_WINDOW = (1080, 630)  # >= the window's minimum size hint at the smallest look (tests/gui check it)
 CAPTION_LINES = 3  # every scenario caption fits in three lines at 1280 pixels (tests/gui check it)
 FORWARD_CAPTION, DEFAULT_CAPTION = scenarios.FORWARD_CAPTION, scenarios.FREE_PLAY_CAPTION
@@ -53,9 +55,12 @@ class MainWindow(InteractionsMixin, QMainWindow):
         self._given = None  # (known, values): pixels given to both models (a drawing, a scenario's sketch)
         self.user_image = None  # your own picture (28x28): what the forward processes degrade
         self.guidance_view = False  # G: the side columns show cond / uncond / what guidance adds
+        self.notices: list[str] = []  # notices shown (show_notice)
+        self.setAttribute(Qt.WA_DeleteOnClose)  # a closed window is freed (its widgets hold lambdas that hold it)
         self.setAcceptDrops(True)  # drop a PNG/JPG on the window (interactions.open_image)
         self.modes = {"left": "autoregressive", "right": "diffusion"}  # what each panel runs now
         self._cont_pending = False
+        self._pending_start = None  # (old worker, prepare, new worker): a start that waits for old to end
         wiring.build(self)
         self.error = QLabel("", objectName="error")  # the plain message (the banner shows it)
         self.lesson = LessonPresenter(self)
@@ -68,6 +73,7 @@ class MainWindow(InteractionsMixin, QMainWindow):
         if remember:
             self.controls.load_state(dict(self.settings_store.value("controls", {}) or {}))
         self.controls.device.setCurrentText(device) if device != "auto" else None
+        self.device()  # a device this machine lacks (asked for, or remembered): the CPU, with a notice
         if lecture is None:
             lecture = remember and str(self.settings_store.value("lecture", False)).lower() == "true"
         self.set_lecture_mode(lecture)
@@ -76,7 +82,7 @@ class MainWindow(InteractionsMixin, QMainWindow):
         for p in self.panels.values():
             p.counter.setText("ready: press Space")
         self.timer = QTimer(self, interval=25)  # up to 40 Hz; paints only when a new frame arrived (latest-wins)
-        self.timer.timeout.connect(self.paint)
+        self.timer.timeout.connect(self._tick)
         self.timer.start()
         # A fixed minimum (the smallest look's needs), not the current look's: fonts grow with the
         # window, so a minimum taken from a large look would stop the window from ever shrinking.
@@ -124,6 +130,7 @@ class MainWindow(InteractionsMixin, QMainWindow):
 
     def end_scenario(self):
         self.scenario, self._given = None, None
+        self._cont_pending = False  # a scenario's automatic continuations leave with it
         self.caption.setText(DEFAULT_CAPTION)
 
     def set_lecture_mode(self, on: bool):
@@ -173,10 +180,33 @@ class MainWindow(InteractionsMixin, QMainWindow):
         self.banner.setToolTip(msg)
         self.banner.setVisible(bool(msg))
 
+    def show_notice(self, msg: str):
+        """Something the lecturer should know that stops nothing (a device fallback, a broken
+        classifier): beside the timeline for a while, and kept in `self.notices`."""
+        self.notices.append(msg)
+        self.show_status(f"note: {msg}", NOTICE_MS)
+
+    def device(self) -> str:
+        """The device box's choice, or the CPU (with a notice, once) when it names a device this
+        machine lacks; the box then shows 'auto', so a failing choice is never remembered."""
+        name = self.controls.device.currentText()
+        try:
+            resolve_device(name)
+        except ValueError as e:
+            with self.controls.quietly():
+                self.controls.device.setCurrentText("auto")
+            self.show_notice(f"{e.args[0].split(';')[0]}: running on the CPU instead")
+            name = "auto"  # what the box shows now: the CPU here
+        return name
+
     def models(self, dataset: str):
-        key = (dataset, self.controls.device.currentText())
-        if key not in self._models:
-            self._models[key] = load_models(dataset, key[1])  # loading only: no network runs here
+        """The dataset's models; a broken classifier or bank does not stop the panels (no classifier
+        plot, no sketches): its problem shows once as a notice."""
+        key = (dataset, self.device())
+        if key not in self._models:  # loading only: no network runs here
+            ms = self._models[key] = load_models(dataset, key[1], optional=("classifier", "bank"))
+            for problem in ms.problems:
+                self.show_notice(f"{problem} — the panels run without it")
         return self._models[key]
 
     # -- runs ----------------------------------------------------------------------------
@@ -243,11 +273,37 @@ class MainWindow(InteractionsMixin, QMainWindow):
         self.controls.play.setText(PAUSE if not paused else PLAY)
         return True
 
-    def stop_run(self):
+    def stop_run(self, keep_last: bool = False):
+        """Stop the run without waiting for it (the GUI thread never waits on the engine): the
+        worker is cancelled, ends after the network step under way and its results are dropped
+        (`keep_last`: the step's frame is kept, for lanes a next worker carries on)."""
         self.cancel_continuations(quiet=True)  # they belong to the run that stops
+        self._pending_start = None
         if self.worker is not None:
-            self.worker.stop_and_wait()
+            self.worker.keep_last = keep_last
+            retire(self.worker)
             self.worker = None
+
+    def _start_after(self, old, prepare, worker):
+        """Start `worker` once `old` (cancelled) has ended, after `prepare()`: a lane carried from
+        one worker to the next is never stepped by both. The timer checks; nothing waits."""
+        self._pending_start = (old, prepare, worker)
+        self._start_pending()
+
+    def _start_pending(self):
+        if self._pending_start is None:
+            return
+        old, prepare, worker = self._pending_start
+        if old is not None and not old.isFinished():
+            return
+        self._pending_start = None
+        prepare()
+        worker.start()
+
+    def _tick(self):
+        reap()
+        self._start_pending()
+        self.paint()
 
     def toggle_play(self):
         w = self.worker
@@ -332,7 +388,8 @@ class MainWindow(InteractionsMixin, QMainWindow):
 
     def _maybe_auto_continuations(self, snap):
         frames = snap["left"][0] if "left" in snap else []
-        if self._cont_pending and frames and (frames[-1].step + 1) / frames[-1].total_steps >= self.scenario.continuations_at:
+        at = self.scenario.continuations_at if self.scenario is not None else None
+        if self._cont_pending and at and frames and (frames[-1].step + 1) / frames[-1].total_steps >= at:
             self._cont_pending = False
             self.follow = True
             self.run_continuations()
@@ -388,7 +445,8 @@ class MainWindow(InteractionsMixin, QMainWindow):
     def closeEvent(self, ev):
         self.timer.stop()
         self._edit_timer.stop()
-        self.stop_run()  # and any continuations, between their steps
+        self.stop_run()  # and any continuations, between their steps; nothing waits for them
+        self.task = None  # a finished task's signals hold lambdas that hold the window: let both go
         if self.remember:
             self.settings_store.setValue("controls", self.controls.state_dict())
             self.settings_store.setValue("lecture", self.lecture)

@@ -71,6 +71,7 @@ class RunWorker(QThread):
         self._running.set()
         self._single_steps = 0
         self._stamps = collections.deque(maxlen=64)  # wall-clock times of the latest frames (achieved pace)
+        self.keep_last = False  # keep the frame of a step a cancel interrupted (lanes carried to a next worker)
 
     # -- control, callable from the GUI thread ---------------------------------------------
     def pause(self):
@@ -92,9 +93,8 @@ class RunWorker(QThread):
         self._cancel.set()
         self._running.set()
 
-    def stop_and_wait(self, timeout_ms: int = 10000) -> bool:
-        self.cancel()
-        return self.wait(timeout_ms)
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
 
     def achieved_rate(self, window_s: float = 2.0) -> float | None:
         """Steps per second actually reached over the last `window_s` (None: too few frames)."""
@@ -148,6 +148,8 @@ class RunWorker(QThread):
                 self.failed.emit(lane.name, lane.error)
                 continue
             lane.busy_s += engine_s
+            if self._cancel.is_set() and not self.keep_last:
+                break  # stopped mid-step: the step's frame belongs to a run nobody shows any more
             with self.lock:
                 lane.frames.append(frame)
                 self._stamps.append(time.perf_counter())
@@ -227,6 +229,38 @@ class StreamTask(QThread):
         except Exception as e:
             self.failed.emit(f"{type(e).__name__}: {e}")
 
+
+def retire(thread: QThread | None) -> None:
+    """Stop a worker or task without waiting for it: it is cancelled (it ends after the network
+    step under way, and reports nothing more) and kept referenced here until it has ended, so it is
+    not destroyed while running. The GUI thread never waits on the engine."""
+    if thread is None:
+        return
+    thread.cancel()
+    if thread.isRunning():
+        _RETIRED.add(thread)
+    reap()
+
+
+def reap() -> int:
+    """Forget retired threads that have ended (called from the GUI thread's timers); how many still run."""
+    for t in [t for t in _RETIRED if t.isFinished()]:
+        _RETIRED.discard(t)
+    return len(_RETIRED)
+
+
+def retired_running() -> list:
+    return [t for t in _RETIRED if t.isRunning()]
+
+
+def wait_retired(timeout_ms: int = 30000) -> None:
+    """At exit only (the window is gone): let retired threads end before Qt tears down."""
+    for t in list(_RETIRED):
+        t.wait(timeout_ms)
+    reap()
+
+
+_RETIRED: set = set()
 
 PACE_PREFIX = "running at"
 

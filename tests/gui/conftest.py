@@ -2,6 +2,7 @@
 from pathlib import Path
 
 import pytest
+from shiboken6 import isValid
 
 from gui.main_window import MainWindow
 
@@ -11,8 +12,7 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture
 def win(qtbot):
     """A window with small, fast runs (AR 64 pixels a step, diffusion 10 steps)."""
-    w = MainWindow(device="cpu", remember=False)
-    qtbot.addWidget(w)
+    w = MainWindow(device="cpu", remember=False)  # closed below (it deletes itself on close: no qtbot.addWidget)
     w.resize(1600, 1000)
     w.show()
     c = w.controls
@@ -23,10 +23,15 @@ def win(qtbot):
     c.steps.setValue(10)
     c.speed.setCurrentText("max")
     yield w
-    w.close()
-    assert not w.running_threads(), "a thread was left running"
-    for t in (w.worker, w.task):
-        assert t is None or t.isFinished(), "a thread was left running"
+    if isValid(w):  # a test may have closed (and so deleted) it already
+        w.close()  # cancels without waiting: the threads end after the network step under way
+    qtbot.waitUntil(lambda: not w.running_threads(), timeout=60000)
+    assert w.worker is None and w.task is None
+
+
+def wait_threads_end(qtbot, threads, timeout=60000):
+    """Cancelled threads end on their own (nobody waits for them on the GUI thread)."""
+    qtbot.waitUntil(lambda: all(t.isFinished() for t in threads), timeout=timeout)
 
 
 def wait_done(qtbot, w, timeout=120000):

@@ -3,7 +3,7 @@ scenario's settings in the controls, edits that apply at once, an error banner t
 import numpy as np
 from PySide6.QtCore import Qt
 
-from .conftest import wait_done
+from .conftest import wait_done, wait_threads_end
 
 
 def test_restart_button_click_starts_a_new_run(qtbot, win):
@@ -13,7 +13,7 @@ def test_restart_button_click_starts_a_new_run(qtbot, win):
     qtbot.waitUntil(lambda: len(win.lanes["left"].frames) >= 1, timeout=30000)
     qtbot.mouseClick(win.controls.restart, Qt.LeftButton)  # clicked(bool) once landed in restart(known=False)
     assert win.error.text() == "" and not win.banner.isVisibleTo(win)
-    assert win.worker is not first and first.isFinished() and win.worker.isRunning()
+    assert win.worker is not first and first.cancelled() and win.worker.isRunning()
     qtbot.waitUntil(lambda: len(win.lanes["left"].frames) >= 1, timeout=30000)
     assert win.lanes["left"].frames[0].step == 0
     win.stop_run()
@@ -196,7 +196,8 @@ def test_continuations_show_progress_and_can_be_cancelled(qtbot, win):
     assert "continuations:" in win.status.text()  # e.g. "64 continuations: left 5/781 · right 3/10"
     task = win.task
     qtbot.mouseClick(win.controls.cont, Qt.LeftButton)  # the same button cancels
-    assert task.isFinished() and task.cancelled() and win.status.text() == "continuations cancelled"
+    assert task.cancelled() and win.task is None and win.status.text() == "continuations cancelled"
+    wait_threads_end(qtbot, [task])  # it ends between its steps; nobody waited for it
     qtbot.waitUntil(lambda: win.controls.cont.text() == "K continuations", timeout=5000)
     qtbot.wait(200)
     assert not win.panels["left"].cont_box.isVisible()
@@ -213,5 +214,6 @@ def test_a_new_run_cancels_the_old_runs_continuations(qtbot, win):
     task = win.task
     assert task.isRunning()
     assert win.restart()  # e.g. the next slide of a lesson: the old continuations stop
-    assert task.isFinished() and task.cancelled() and task not in win.running_threads()
+    assert task.cancelled() and win.task is None  # at once, without waiting for it
+    wait_threads_end(qtbot, [task])
     win.stop_run()

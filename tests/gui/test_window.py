@@ -6,7 +6,7 @@ import sys
 import numpy as np
 import pytest
 
-from .conftest import ROOT, wait_done
+from .conftest import ROOT, wait_done, wait_threads_end
 
 
 def test_run_to_completion_paints_both_panels(qtbot, win):
@@ -67,7 +67,8 @@ def test_restart_and_cancel_during_a_run(qtbot, win):
     qtbot.waitUntil(lambda: len(win.lanes["left"].frames) >= 1, timeout=30000)
     win.controls.seed.setValue(5)
     win.restart()
-    assert first.isFinished() and win.worker is not first
+    assert first.cancelled() and win.worker is not first and win.worker.isRunning()
+    wait_threads_end(qtbot, [first])
     win.stop_run()
     assert win.worker is None
 
@@ -251,8 +252,10 @@ def test_closing_mid_run_stops_every_thread(qtbot, win):
     qtbot.waitUntil(lambda: len(win.lanes["left"].frames) >= 2, timeout=30000)
     win.run_continuations()
     worker, task = win.worker, win.task
-    win.close()
-    assert worker.isFinished() and task.isFinished() and not win.running_threads()
+    win.close()  # returns at once: both are cancelled and end between their steps
+    assert worker.cancelled() and task.cancelled()
+    wait_threads_end(qtbot, [worker, task])
+    assert not win.running_threads()
 
 
 def test_keyboard_shortcuts(qtbot, win):
@@ -279,4 +282,5 @@ def test_keyboard_shortcuts(qtbot, win):
     assert not win.isFullScreen()
     second = win.worker
     qtbot.keyClick(win, Qt.Key_R)  # restart
-    assert win.worker is not second and second.isFinished()
+    assert win.worker is not second and second.cancelled()
+    wait_threads_end(qtbot, [second])

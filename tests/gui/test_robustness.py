@@ -1,0 +1,171 @@
+"""The window under pressure and bad input (issue 16): a device this machine lacks, a broken
+classifier, restarts and closes while long work runs, memory after closing, leaving a scenario."""
+import gc
+import shutil
+import weakref
+
+import torch
+
+from gui import worker as worker_mod
+from gui.main_window import MainWindow
+
+from .conftest import ROOT, wait_done, wait_threads_end
+
+
+def _small(w):
+    c = w.controls
+    c.dataset.setCurrentText("mnist")
+    c.prompt.setText("seven")
+    c.k.setCurrentText("64")
+    c.steps.setValue(10)
+    c.speed.setCurrentText("max")
+
+
+def test_cuda_without_cuda_falls_back_to_the_cpu_with_a_notice(qtbot, monkeypatch):
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    w = MainWindow(device="cuda", remember=False)
+    try:
+        w.show()
+        _small(w)
+        assert w.controls.device.currentText() == "auto"  # the failing choice is not what gets remembered
+        assert any("cuda" in n and "CPU" in n for n in w.notices) and "CPU" in w.status.text()
+        assert w.controls.state_dict()["device"] == "auto"
+        assert w.restart() and not w.banner.isVisible()
+        wait_done(qtbot, w)
+        assert all(ln.frames and not ln.error for ln in w.lanes.values())  # panels painted, not empty
+        w.controls.device.setCurrentText("cuda")  # chosen later in the box: the same fallback
+        assert w.restart() and w.controls.device.currentText() == "auto" and not w.banner.isVisible()
+        wait_done(qtbot, w)
+    finally:
+        w.close()
+        qtbot.waitUntil(lambda: not w.running_threads(), timeout=60000)
+
+
+def test_a_corrupt_classifier_leaves_the_panels_running(qtbot, monkeypatch, tmp_path):
+    from engine import weights
+    for f in (ROOT / "weights").iterdir():
+        shutil.copy(f, tmp_path / f.name)
+    (tmp_path / "mnist_classifier.safetensors").write_bytes(b"not a safetensors file" * 10)
+    monkeypatch.setattr(weights, "WEIGHTS_DIR", tmp_path)
+    w = MainWindow(device="cpu", remember=False)
+    try:
+        w.show()
+        _small(w)
+        assert w.restart(), w.error.text()
+        wait_done(qtbot, w)
+        assert all(len(ln.frames) > 1 and not ln.error for ln in w.lanes.values())
+        assert all("probs" not in m for ln in w.lanes.values() for m in ln.metrics)  # no classifier plot
+        assert len(w.notices) == 1 and "mnist_classifier.safetensors" in w.notices[0]
+        assert w.restart()  # the problem shows once, not at every run
+        wait_done(qtbot, w)
+        assert len(w.notices) == 1 and not w.banner.isVisible()
+    finally:
+        w.close()
+        qtbot.waitUntil(lambda: not w.running_threads(), timeout=60000)
+
+
+def test_restart_during_a_1000_step_run_does_not_wait_for_it(qtbot, win, monkeypatch):
+    """The GUI thread never waits on the engine: the old worker is cancelled and left to end on
+    its own (within one network step); the new run starts at once."""
+    win.controls.steps.setValue(1000)
+    win.controls.k.setCurrentText("1")
+    assert win.restart()
+    first = win.worker
+    qtbot.waitUntil(lambda: len(win.lanes["right"].frames) >= 2, timeout=30000)
+    waits = []
+    monkeypatch.setattr(type(first), "wait", lambda self, *a: waits.append(a) or True)
+    win.controls.seed.setValue(7)
+    assert win.restart()
+    assert first.cancelled() and win.worker is not first and win.worker.isRunning()
+    assert not waits, "the GUI thread waited for a worker"
+    win.step_once()  # stepping and closing do not wait either
+    win.close()
+    assert not waits
+    monkeypatch.undo()
+    wait_threads_end(qtbot, [first])
+    assert len(first.lanes[1].frames) < 1000  # it stopped at its next step, it did not run on to the end
+
+
+def _frame(step, total=3):
+    import numpy as np
+
+    from engine.frames import Frame
+    img = np.full((1, 28, 28), 0.5, np.float32)
+    return Frame(method="diffusion", step=step, total_steps=total, nfe=step + 1, state=img, x0_mean=img)
+
+
+def test_a_cancelled_worker_drops_the_step_it_was_in():
+    """Results of a worker cancelled mid-step are dropped (nobody shows that run any more); a
+    worker whose lanes a next worker carries on keeps that step (keep_last)."""
+    from gui.worker import Lane, RunWorker
+    for keep, expected in ((False, 1), (True, 2)):
+        w = None
+
+        def gen():
+            yield _frame(0)
+            w.cancel()  # the cancel arrives while the next network step runs
+            yield _frame(1)
+            yield _frame(2)
+
+        w = RunWorker([Lane("left", gen)])
+        w.keep_last = keep
+        w.run()  # in this thread
+        assert len(w.lanes[0].frames) == expected
+
+
+def test_closed_windows_and_their_runs_are_released(qtbot):
+    refs, runs = [], []
+    for i in range(3):
+        w = MainWindow(device="cpu", remember=False)
+        w.show()
+        _small(w)
+        assert w.restart()
+        wait_done(qtbot, w)
+        runs.append(weakref.ref(w.lanes["left"].frames[-1]))
+        if i == 1:  # K continuations too (a window that ran them was never freed)
+            w.paint(force=True)
+            w.run_continuations()
+            qtbot.wait(100)
+        w.close()
+        refs.append(weakref.ref(w))
+        del w
+    qtbot.waitUntil(lambda: worker_mod.reap() == 0, timeout=60000)
+    qtbot.wait(50)  # deleteLater
+    gc.collect()
+    assert [r() is None for r in refs] == [True] * 3
+    assert [r() is None for r in runs] == [True] * 3  # their frames too
+
+
+def test_a_restart_releases_the_old_runs_frames(qtbot, win):
+    assert win.restart()
+    wait_done(qtbot, win)
+    old = weakref.ref(win.lanes["left"].frames[-1])
+    old_worker = weakref.ref(win.worker)
+    assert win.restart()
+    wait_done(qtbot, win)
+    qtbot.waitUntil(lambda: worker_mod.reap() == 0, timeout=60000)
+    gc.collect()
+    assert old() is None and old_worker() is None
+
+
+def test_leaving_x0_is_a_mean_mid_run_by_a_new_seed_keeps_painting(qtbot, win):
+    """Reported: choose x0-is-a-mean, change the seed: every repaint raised AttributeError
+    ('NoneType' object has no attribute 'continuations_at') and the picture froze."""
+    import sys
+    errors = []
+    old_hook = sys.excepthook
+    sys.excepthook = lambda *a: errors.append(a)
+    try:
+        assert win.apply_scenario("x0-is-a-mean")
+        win.controls.speed.setCurrentText("max")
+        qtbot.waitUntil(lambda: len(win.lanes["left"].frames) >= 1, timeout=30000)
+        win.end_scenario()  # what an edit of a point field does, before the run restarts
+        win.paint(force=True)  # raised AttributeError before
+        win.controls.seed.setValue(win.controls.seed.value() + 1)  # the user's edit: restart after a pause
+        qtbot.waitUntil(lambda: win.worker is not None and win.lanes and all(ln.done for ln in win.lanes.values())
+                        and win.lanes["left"].frames[0].settings.seed == win.controls.seed.value(), timeout=120000)
+        win.paint(force=True)
+    finally:
+        sys.excepthook = old_hook
+    assert not errors
+    assert win.timeline.value() == win.timeline.maximum()  # the picture follows the run to its end
