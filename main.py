@@ -106,7 +106,10 @@ def main(argv=None) -> int:
         win.apply_scenario(args.scenario)
     else:
         win.restart()  # alive from the first second; a missing-weights message shows in the window
-    return app.exec()
+    code = app.exec()
+    from gui.worker import wait_retired
+    wait_retired()  # cancelled work still ending its last step (the window did not wait for it)
+    return code
 
 
 if __name__ == "__main__":

@@ -5,6 +5,8 @@ works in a frozen app without a console."""
 from __future__ import annotations
 
 import json
+import os
+import sys
 import time
 import traceback
 from pathlib import Path
@@ -12,11 +14,55 @@ from pathlib import Path
 from engine import weights
 from engine.bank import load_bank
 from engine.data import DATASETS
+from engine.device import resolve_device
+
+
+def model_output_check(model, kind: str) -> dict:
+    """One forward pass on a fixed input: the output must be finite and not constant (NaN or dead
+    weights pass a shape check; they draw black panels)."""
+    import torch
+    g = torch.Generator().manual_seed(0)
+    x = torch.rand(2, 28, 28, generator=g)
+    labels = torch.tensor([1, 7])
+    with torch.no_grad():
+        if kind == "autoregressive":
+            known = torch.rand(2, 28, 28, generator=g) < 0.5
+            out = model(x, known, labels)
+        elif kind == "diffusion":
+            out = model(x * 2 - 1, torch.tensor([100, 900]), labels)
+        else:
+            out = model(x)
+    out = out.float()
+    if not torch.isfinite(out).all():
+        raise RuntimeError(f"the {kind} network's output is not finite (NaN or inf weights?)")
+    spread = float(out.std())
+    if not spread > 1e-6:
+        raise RuntimeError(f"the {kind} network's output is constant ({float(out.flatten()[0]):.3g} everywhere)")
+    return {"output_std": round(spread, 4)}
+
+
+def check_outdir(outdir: str | Path) -> str | None:
+    """Why OUTDIR cannot hold the results ('' or None: it can), before any work."""
+    out = Path(outdir)
+    if out.exists() and not out.is_dir():
+        return f"{out} exists and is not a folder"
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        return f"cannot create {out}: {e.strerror or e}"
+    if not os.access(out, os.W_OK | os.X_OK):
+        return f"cannot write into {out}: permission denied"
+    return None
 
 
 def run_self_test(app, outdir: str | Path, device: str = "auto") -> int:
+    """0 when every check passed, 1 when one failed (each failure printed, one line each), 2 when
+    OUTDIR cannot be written. Always prints what happened."""
+    problem = check_outdir(outdir)
+    if problem:
+        print(f"error: --self-test: {problem}", file=sys.stderr)
+        return 2
     out = Path(outdir)
-    out.mkdir(parents=True, exist_ok=True)
     checks, t0 = [], time.perf_counter()
 
     def check(name, fn):
@@ -28,13 +74,31 @@ def run_self_test(app, outdir: str | Path, device: str = "auto") -> int:
             checks.append({"check": name, "ok": False, "seconds": round(time.perf_counter() - t, 3),
                            "detail": f"{type(e).__name__}: {e}", "traceback": traceback.format_exc()})
 
+    def device_check():
+        try:
+            return str(resolve_device(device))
+        except ValueError as e:
+            note = f"{e.args[0].split(';')[0]}: ran on the CPU instead"
+            print(f"note: {note}", file=sys.stderr)
+            return note
+
+    check(f"device {device}", device_check)
+
+    def load_and_run(ds, kind):
+        model, card = weights.load(ds, kind, "cpu")
+        return {"training_steps": card["training"]["steps"], **model_output_check(model, kind)}
+
     for ds in DATASETS:
         for kind in weights.KINDS:
-            check(f"load {ds} {kind}", lambda ds=ds, kind=kind: weights.load(ds, kind, "cpu")[1]["training"]["steps"])
+            check(f"load and run {ds} {kind}", lambda ds=ds, kind=kind: load_and_run(ds, kind))
         check(f"load {ds} bank", lambda ds=ds: len(load_bank(ds).images))
 
     from .main_window import MainWindow
-    win = MainWindow(device=device, remember=False)
+    try:
+        win = MainWindow(device=device, remember=False)
+    except Exception as e:  # never exit 1 silently
+        print(f"self-test FAILED: the window did not open: {type(e).__name__}: {e}", file=sys.stderr)
+        return 1
     win.resize(1920, 1080)
     win.show()
 
@@ -75,6 +139,16 @@ def run_self_test(app, outdir: str | Path, device: str = "auto") -> int:
     check("grab window.png", grab)
     win.close()
     ok = all(c["ok"] for c in checks)
-    (out / "result.json").write_text(json.dumps({"ok": ok, "seconds": round(time.perf_counter() - t0, 2),
-                                                 "checks": checks}, indent=2))
+    result = out / "result.json"
+    try:
+        result.write_text(json.dumps({"ok": ok, "seconds": round(time.perf_counter() - t0, 2),
+                                      "checks": checks}, indent=2))
+    except OSError as e:
+        print(f"error: --self-test: cannot write {result}: {e.strerror or e}", file=sys.stderr)
+        return 2
+    for c in checks:
+        if not c["ok"]:
+            print(f"self-test FAILED: {c['check']}: {c['detail']}", file=sys.stderr)
+    print(f"self-test {'passed' if ok else 'failed'}: {sum(c['ok'] for c in checks)}/{len(checks)} checks; "
+          f"details in {result}", file=sys.stdout if ok else sys.stderr)
     return 0 if ok else 1

@@ -211,11 +211,45 @@ def test_main_bad_arguments_exit_2():
 
 
 def test_self_test_writes_result_and_png(tmp_path):
-    r = subprocess.run([sys.executable, "main.py", "--self-test", str(tmp_path)], cwd=ROOT, capture_output=True,
-                       text=True, timeout=600)
+    """Also with --device cuda: on a machine without CUDA it runs on the CPU and says so."""
+    import torch
+    r = subprocess.run([sys.executable, "main.py", "--self-test", str(tmp_path), "--device", "cuda"], cwd=ROOT,
+                       capture_output=True, text=True, timeout=600)
     result = json.loads((tmp_path / "result.json").read_text())
-    assert r.returncode == 0 and result["ok"], result
+    assert r.returncode == 0 and result["ok"], (result, r.stderr)
+    assert "self-test passed" in r.stdout
     assert (tmp_path / "window.png").stat().st_size > 10000
+    ran = [c for c in result["checks"] if c["check"].startswith("load and run")]
+    assert len(ran) == 6 and all(c["detail"]["output_std"] > 0 for c in ran)  # every model's output checked
+    if not torch.cuda.is_available():
+        assert "CPU" in r.stderr and "no CUDA" in r.stderr
+
+
+def test_self_test_into_a_file_or_unwritable_folder_is_one_error_line(tmp_path):
+    (tmp_path / "file").write_text("x")
+    r = subprocess.run([sys.executable, "main.py", "--self-test", str(tmp_path / "file")], cwd=ROOT,
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 2 and r.stderr.strip().splitlines() == [r.stderr.strip()] and "not a folder" in r.stderr
+    assert (tmp_path / "file").read_text() == "x"
+
+
+def test_self_test_rejects_nan_and_constant_models():
+    import torch
+
+    from engine import weights
+    from gui.self_test import model_output_check
+    for kind in weights.KINDS:
+        model, _ = weights.load("mnist", kind, "cpu")
+        assert model_output_check(model, kind)["output_std"] > 0
+        with torch.no_grad():
+            for p in model.parameters():
+                p.zero_()
+        with pytest.raises(RuntimeError, match="constant"):
+            model_output_check(model, kind)
+        with torch.no_grad():
+            next(model.parameters()).fill_(float("nan"))
+        with pytest.raises(RuntimeError, match="not finite"):
+            model_output_check(model, kind)
 
 
 @pytest.mark.parametrize("name", ["blurry-mess", "one-big-step"])
