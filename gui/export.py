@@ -3,6 +3,8 @@ by side (nearest-neighbour scaled), left lane above the right one. Each lane's r
 burnt into every frame: what it runs (method and settings), its step and NFE."""
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import imageio.v3 as iio
@@ -54,12 +56,42 @@ def composite_frames(lanes: dict, max_frames: int = 300, names: dict | None = No
     return out
 
 
-def write_run(lanes: dict, path: str | Path, fps: int = 20, names: dict | None = None) -> Path:
+def check_writable(path: str | Path, suffixes=(".gif", ".mp4", ".png")) -> Path:
+    """The path, if a file can be written there; else ValueError/OSError with one line that says
+    why (checked before any work: a missing or read-only folder, a folder named like the file)."""
     path = Path(path)
+    if path.suffix.lower() not in suffixes:
+        raise ValueError(f"unsupported export format {path.suffix.lower()!r}: use {', '.join(suffixes)}")
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.exists():
+        raise OSError(f"cannot write {path}: the folder {folder} does not exist")
+    if not folder.is_dir():
+        raise OSError(f"cannot write {path}: {folder} is not a folder")
+    if path.is_dir():
+        raise OSError(f"cannot write {path}: it is a folder")
+    if not os.access(folder, os.W_OK | os.X_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise OSError(f"cannot write {path}: permission denied")
+    try:  # the real test (a read-only disk, a user the permission bits do not stop)
+        tempfile.TemporaryFile(dir=folder).close()
+    except OSError as e:
+        raise OSError(f"cannot write {path}: {e.strerror or e}") from None
+    return path
+
+
+def write_run(lanes: dict, path: str | Path, fps: int = 20, names: dict | None = None) -> Path:
+    path = check_writable(path)
     suffix = path.suffix.lower()
-    if suffix not in (".gif", ".mp4", ".png"):
-        raise ValueError(f"unsupported export format {suffix!r}: use .gif, .mp4 or .png")
     pics = composite_frames(lanes, names=names)
+    try:
+        _write(path, suffix, pics, fps)
+    except Exception as e:  # the writer's own failure (disk full, ffmpeg): one line, not its command line
+        text = str(e).strip()
+        reason = getattr(e, "strerror", None) or (text.splitlines()[0] if text else type(e).__name__)
+        raise OSError(f"could not write {path}: {reason}") from None
+    return path
+
+
+def _write(path: Path, suffix: str, pics: list, fps: int) -> None:
     if suffix == ".gif":
         iio.imwrite(path, pics + [pics[-1]] * fps, duration=1000 // fps, loop=0)
     elif suffix == ".mp4":
@@ -67,11 +99,8 @@ def write_run(lanes: dict, path: str | Path, fps: int = 20, names: dict | None =
         pics = [np.pad(p, ((0, h % 2), (0, w % 2), (0, 0))) for p in pics]
         iio.imwrite(path, pics + [pics[-1]] * fps, fps=fps, codec="libx264", plugin="pyav") if _has_pyav() else \
             _write_mp4_ffmpeg(path, pics + [pics[-1]] * fps, fps)
-    elif suffix == ".png":
-        iio.imwrite(path, pics[-1])
     else:
-        raise ValueError(f"unsupported export format {suffix!r}: use .gif, .mp4 or .png")
-    return path
+        iio.imwrite(path, pics[-1])
 
 
 def _has_pyav() -> bool:

@@ -193,9 +193,18 @@ class InteractionsMixin:
 
     # -- export ----------------------------------------------------------------------------
     def export_png(self, path: str) -> bool:
-        ok = self.grab().save(path)
-        self.show_status(f"saved to {path}" if ok else f"could not save {path}", 8000)
-        return ok
+        """Save the window as PNG; a path that cannot be written is an error banner (one line)."""
+        from .export import check_writable
+        try:
+            check_writable(path, (".png",))
+        except (OSError, ValueError) as e:
+            self.show_error(str(e))
+            return False
+        if not self.grab().save(path):
+            self.show_error(f"could not save {path}")
+            return False
+        self.show_status(f"saved to {path}", 8000)
+        return True
 
     def export_png_dialog(self):
         path, _ = QFileDialog.getSaveFileName(self, "Save the window as PNG", "pixels-and-noise.png", "PNG (*.png)")

@@ -10,6 +10,12 @@ from engine.weights import WeightsError
 
 def render(app, out: str, settings, device: str = "auto", left="autoregressive", right="diffusion",
            caption=None, scenario: str | None = None) -> int:
+    from .export import check_writable
+    try:
+        check_writable(out)  # before the work: a missing or read-only folder fails at once
+    except (OSError, ValueError) as e:
+        print(f"error: --render: {e}", file=sys.stderr)
+        return 2
     from .main_window import MainWindow
     win = MainWindow(device=device, remember=False)
     win.resize(1920, 1080)
@@ -38,7 +44,8 @@ def render(app, out: str, settings, device: str = "auto", left="autoregressive",
     errors = [ln.error for ln in win.lanes.values() if ln.error]
     try:
         if out.lower().endswith(".png"):
-            win.export_png(out)
+            if not win.export_png(out):
+                errors.append(win.error.text())
         else:
             win.export_run(out)
     except (OSError, ValueError, WeightsError) as e:

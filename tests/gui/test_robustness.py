@@ -4,6 +4,7 @@ import gc
 import shutil
 import weakref
 
+import pytest
 import torch
 
 from gui import worker as worker_mod
@@ -169,3 +170,38 @@ def test_leaving_x0_is_a_mean_mid_run_by_a_new_seed_keeps_painting(qtbot, win):
         sys.excepthook = old_hook
     assert not errors
     assert win.timeline.value() == win.timeline.maximum()  # the picture follows the run to its end
+
+
+def test_render_into_a_missing_folder_fails_before_the_work(tmp_path):
+    import subprocess
+    import sys
+    out = tmp_path / "missing" / "x.png"
+    r = subprocess.run([sys.executable, "main.py", "--render", str(out)], cwd=ROOT, capture_output=True, text=True,
+                       timeout=300)
+    assert r.returncode == 2 and "wrote" not in r.stdout and not out.exists()
+    assert len(r.stderr.strip().splitlines()) == 1 and "does not exist" in r.stderr
+
+
+def test_exports_that_cannot_be_written_say_why_in_one_line(qtbot, win, tmp_path, monkeypatch):
+    from gui import export
+    (tmp_path / "file").write_text("x")
+    assert not win.export_png(str(tmp_path / "file" / "window.png"))  # Ctrl+S into a "folder" that is a file
+    assert win.banner.isVisible() and "not a folder" in win.error.text() and "\n" not in win.error.text()
+    assert not win.export_png(str(tmp_path / "nowhere" / "window.png"))
+    assert "does not exist" in win.error.text()
+    assert win.restart()
+    wait_done(qtbot, win)
+    composed = []
+    monkeypatch.setattr(export, "composite_frames", lambda *a, **k: composed.append(1) or [])
+    with pytest.raises(OSError, match="does not exist"):
+        win.export_run(str(tmp_path / "nowhere" / "run.mp4"))
+    assert not composed  # the path is checked before the work
+    monkeypatch.undo()
+
+    def broken_pipe(*a):
+        raise BrokenPipeError(32, "Broken pipe")  # what ffmpeg dying mid-write looks like
+    monkeypatch.setattr(export, "_write", broken_pipe)
+    with pytest.raises(OSError) as e:
+        win.export_run(str(tmp_path / "run.mp4"))
+    assert str(e.value) == f"could not write {tmp_path / 'run.mp4'}: Broken pipe"
+    assert win.export_png(str(tmp_path / "ok.png")) and (tmp_path / "ok.png").stat().st_size > 1000
