@@ -9,13 +9,15 @@ from __future__ import annotations
 from contextlib import contextmanager
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QCompleter, QDoubleSpinBox, QFrame, QGridLayout, QGroupBox,
-                               QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QCompleter, QFrame, QGridLayout, QGroupBox,
+                               QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget)
 
 from engine.data import CLASS_NAMES, DATASETS, parse_label
 from engine.orders import ORDERS
 from engine.runs import ARSettings, DiffusionSettings, RunSettings
 from engine.scenarios import MODES
+
+from .ranges import RangeDoubleSpinBox, RangeSpinBox
 
 # what the "show" box says -> the mode it runs
 MODE_LABELS = {"autoregressive": "autoregressive", "diffusion": "diffusion", "one-shot mean": "one-shot-mean",
@@ -49,6 +51,7 @@ def _shrinkable(w: QComboBox) -> QComboBox:
 class LaneControls(QGroupBox):
     """One panel's controls, under that panel: what it shows and that mode's settings only."""
     edited = Signal(str)  # the field the user changed
+    out_of_range = Signal(str)  # a typed number outside a box's range (kept the last good value)
 
     def __init__(self, mode: str, parent=None):
         super().__init__(parent)
@@ -59,16 +62,16 @@ class LaneControls(QGroupBox):
                                         "certain pixels first; 'patches' fixes contiguous blocks."))
         self.k = _combo(PIXELS_PER_STEP, "Pixels fixed per network evaluation. More = fewer steps, but pixels fixed "
                         "together cannot see each other: contiguous patches lose consistency, scattered pixels less.")
-        self.temperature = QDoubleSpinBox(minimum=0.05, maximum=3.0, singleStep=0.1, value=1.0, decimals=2)
+        self.temperature = RangeDoubleSpinBox("temperature", minimum=0.05, maximum=3.0, singleStep=0.1, value=1.0, decimals=2)
         self.temperature.setToolTip("Sampling temperature: < 1 sharpens each pixel's distribution (safer, duller), "
                                     "> 1 flattens it (wilder, noisier).")
         self.greedy = QCheckBox("greedy")
         self.greedy.setToolTip("Always take the most likely value instead of sampling: the same image for every seed.")
         self.sampler = _combo(("ddim", "ddpm"), "DDIM (eta 0): deterministic, the same noise gives the same image. "
                               "DDPM: fresh noise every step.")
-        self.steps = QSpinBox(minimum=1, maximum=1000, value=100)
+        self.steps = RangeSpinBox("steps", minimum=1, maximum=1000, value=100)
         self.steps.setToolTip("Denoising steps over the 1000 noise levels. ~100 suffice; 1 big step gives a blurry mean.")
-        self.eta = QDoubleSpinBox(minimum=0.0, maximum=1.0, singleStep=0.1, value=0.0, decimals=2)
+        self.eta = RangeDoubleSpinBox("eta", minimum=0.0, maximum=1.0, singleStep=0.1, value=0.0, decimals=2)
         self.eta.setToolTip("DDIM eta: 0 deterministic, 1 as noisy as DDPM.")
         lay = QHBoxLayout(self)
         lay.setContentsMargins(6, 1, 6, 3)
@@ -91,6 +94,8 @@ class LaneControls(QGroupBox):
         for field, w in [("temperature", self.temperature), ("steps", self.steps), ("eta", self.eta)]:
             w.valueChanged.connect(lambda _v, f=field: self.edited.emit(f))
         self.greedy.toggled.connect(lambda _v: self.edited.emit("greedy"))
+        for w in (self.temperature, self.steps, self.eta):
+            w.out_of_range.connect(self.out_of_range)
         self.mode.currentTextChanged.connect(self._show_fields)
         self.sampler.currentTextChanged.connect(self._show_fields)
         self._show_fields()
@@ -151,6 +156,7 @@ class LaneControls(QGroupBox):
 
 class Controls(QWidget):
     edited = Signal(str)  # the user changed a run setting (its name; not speed/pacing, not a programmatic write)
+    out_of_range = Signal(str)  # a typed number outside a box's range: the message (the value did not change)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -168,10 +174,10 @@ class Controls(QWidget):
         self.prompt.setMaximumWidth(150)
         self.prompt.setMinimumWidth(80)
         self._set_completer("mnist")
-        self.guidance = QDoubleSpinBox(minimum=0.0, maximum=20.0, singleStep=0.5, value=3.0, decimals=1)
+        self.guidance = RangeDoubleSpinBox("guidance w", minimum=0.0, maximum=20.0, singleStep=0.5, value=3.0, decimals=1)
         self.guidance.setToolTip("Classifier-free guidance w: the model runs with AND without the prompt and the "
                                  "difference is amplified. 0 = ignore the prompt, 1 = plain conditional, >1 = stronger.")
-        self.seed = QSpinBox(minimum=0, maximum=2**31 - 1, value=0)
+        self.seed = RangeSpinBox("seed", minimum=0, maximum=2**31 - 1, value=0)
         self.seed.setToolTip("The random seed: the same seed and settings give the same run, frame for frame.")
         self.new_seed = QPushButton("⟳")
         self.new_seed.setToolTip("New seed (N): another sample from the same distribution.")
@@ -215,7 +221,7 @@ class Controls(QWidget):
         self.complete = QPushButton("complete")
         self.complete.setToolTip("Both models complete the drawing: AR fills the missing pixels, diffusion keeps "
                                  "the drawn pixels by re-noising them every step.")
-        self.cont_k = QSpinBox(minimum=2, maximum=128, value=16)
+        self.cont_k = RangeSpinBox("K", minimum=2, maximum=128, value=16)
         self.cont_k.setToolTip("K: how many continuations to run from the step on screen.")
         self.cont = QPushButton(CONT_TEXT)
         self.cont.setToolTip("From the step on screen, run K continuations of each method: their mean is what x0 "
@@ -235,6 +241,9 @@ class Controls(QWidget):
         self.prompt.textEdited.connect(lambda _t: self._user_edit("prompt"))
         for lane in self.lanes.values():
             lane.edited.connect(self._user_edit)
+            lane.out_of_range.connect(self.out_of_range)
+        for w in (self.guidance, self.seed, self.cont_k):
+            w.out_of_range.connect(self.out_of_range)
 
     def _user_edit(self, name: str):
         if not self._quiet:

@@ -75,6 +75,7 @@ def connect(win) -> None:
     c.draw.toggled.connect(win.set_drawing)
     c.complete.clicked.connect(win.complete_drawing)
     c.edited.connect(win._on_user_edit)
+    c.out_of_range.connect(win.show_error)  # never a silent change: the allowed range, the value kept
     win.panels["left"].state.drawn.connect(win._mirror_drawing)
     for name, panel in win.panels.items():  # click a grey level in the pixel's distribution: force it
         panel.level_clicked.connect(lambda level, n=name: win.force_level(n, level))

@@ -205,3 +205,21 @@ def test_exports_that_cannot_be_written_say_why_in_one_line(qtbot, win, tmp_path
         win.export_run(str(tmp_path / "run.mp4"))
     assert str(e.value) == f"could not write {tmp_path / 'run.mp4'}: Broken pipe"
     assert win.export_png(str(tmp_path / "ok.png")) and (tmp_path / "ok.png").stat().st_size > 1000
+
+
+@pytest.mark.parametrize("box, typed, rng", [("seed", "2147483648", "0 to 2147483647"),
+                                              ("guidance", "21", "0 to 20"),
+                                              ("temperature", "0.01", "0.05 to 3")])
+def test_out_of_range_input_is_said_and_never_changes_the_value_silently(qtbot, win, box, typed, rng):
+    from PySide6.QtCore import Qt
+    w = getattr(win.controls, box)
+    before = w.value()
+    assert rng in w.toolTip()  # the allowed range is in the tooltip
+    edit = w.lineEdit()
+    edit.selectAll()
+    qtbot.keyClicks(edit, typed)
+    assert edit.text() == typed  # not clipped while typing (2147483648 used to become 214748364)
+    qtbot.keyClick(edit, Qt.Key_Return)
+    assert w.value() == before  # the last good value is kept, and the window says so
+    assert win.banner.isVisible() and typed in win.error.text() and rng in win.error.text()
+    assert "kept" in win.error.text()
