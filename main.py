@@ -16,6 +16,19 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(2)
 
 
+SEED_MAX = 2**31 - 1  # what the window's seed box holds
+
+
+def _seed(text: str) -> int:
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
+    if not 0 <= v <= SEED_MAX:
+        raise argparse.ArgumentTypeError(f"{text} is out of range: use 0 to {SEED_MAX}")
+    return v
+
+
 def parse_args(argv=None):
     p = _Parser(prog="python main.py", description="Autoregression and diffusion, side by side and live.")
     p.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
@@ -30,7 +43,7 @@ def parse_args(argv=None):
     p.add_argument("--render", metavar="OUT", help="render a run headless to .gif, .mp4 or .png")
     r = p.add_argument_group("run options (with --render)")
     r.add_argument("--label", help="class number or word, or none")
-    r.add_argument("--seed", type=int)
+    r.add_argument("--seed", type=_seed, help=f"0 to {SEED_MAX}")
     r.add_argument("--guidance", type=float)
     r.add_argument("--order")
     r.add_argument("--pixels-per-step", type=int)
@@ -51,9 +64,10 @@ def run_settings_from_args(args):
     from engine.runs import ARSettings, DiffusionSettings, RunSettings
     base = RunSettings(dataset=args.dataset or "mnist", label=7)
     ar, df = base.ar, base.diffusion
-    ar = ARSettings(args.order or ar.order, args.pixels_per_step or ar.pixels_per_step,
-                    args.temperature or ar.temperature, args.greedy or ar.greedy)
-    df = DiffusionSettings(args.sampler or df.sampler, args.steps or df.steps, df.eta if args.eta is None else args.eta)
+    given = lambda v, default: default if v is None else v  # noqa: E731 (0 is a value, never "not given")
+    ar = ARSettings(given(args.order, ar.order), given(args.pixels_per_step, ar.pixels_per_step),
+                    given(args.temperature, ar.temperature), args.greedy or ar.greedy)
+    df = DiffusionSettings(given(args.sampler, df.sampler), given(args.steps, df.steps), given(args.eta, df.eta))
     label = base.label if args.label is None else parse_label(args.label, base.dataset)
     return base.with_changes(label=label, ar=ar, diffusion=df, seed=args.seed if args.seed is not None else base.seed,
                              guidance=base.guidance if args.guidance is None else args.guidance).validate()

@@ -223,3 +223,14 @@ def test_out_of_range_input_is_said_and_never_changes_the_value_silently(qtbot, 
     assert w.value() == before  # the last good value is kept, and the window says so
     assert win.banner.isVisible() and typed in win.error.text() and rng in win.error.text()
     assert "kept" in win.error.text()
+
+
+@pytest.mark.parametrize("bad", [["--seed", "99999999999999999999"], ["--seed", "-1"], ["--steps", "0"]])
+def test_render_bad_run_options_exit_2_with_one_line_and_write_nothing(tmp_path, bad):
+    import subprocess
+    import sys
+    out = tmp_path / "x.gif"
+    r = subprocess.run([sys.executable, "main.py", "--render", str(out), *bad], cwd=ROOT, capture_output=True,
+                       text=True, timeout=300)
+    assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1 and r.stderr.startswith("error:")
+    assert not out.exists()  # --steps 0 used to run 100 steps silently
