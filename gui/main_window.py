@@ -249,7 +249,7 @@ class MainWindow(InteractionsMixin, QMainWindow):
         for name, mode in modes.items():
             ls, make = settings[name], scenarios.mode(mode).make
             self.panels[name].reset(scenarios.MODES[mode].title.upper() + prompt, mode)
-            self.lanes[name] = Lane(name, lambda make=make, ls=ls: make(models, ls), models.classifier)
+            self.lanes[name] = Lane(name, lambda make=make, ls=ls: make(models, ls), classifier=models.classifier)
         self.plots.set_lane_names({n: scenarios.describe(m, settings[n]) for n, m in modes.items()},
                                   {n: scenarios.MODES[m].forward for n, m in modes.items()})
         self._cont_pending = bool(self.scenario and self.scenario.continuations_at and given is None)

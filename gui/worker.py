@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 
 from PySide6.QtCore import QThread, Signal
 
-from engine import metrics
+from engine import metrics, session
 
 def share_cpu_with_gui() -> None:
     """Keep the GUI thread responsive next to a worker that runs flat out. pyqtgraph paints
@@ -40,18 +40,11 @@ PACING = {"same-nfe": "same NFE budget", "same-time": "same wall-clock", "fastes
 
 
 @dataclass
-class Lane:
-    """One panel's run: a generator factory and everything it has produced."""
-    name: str
-    make: object                      # callable () -> iterator of Frames
+class Lane(session.Lane):
+    """A panel's lane (engine.session.Lane: generator factory, frames) with what the plots show."""
     classifier: object = None         # for p(class | x0)
-    frames: list = field(default_factory=list)
     metrics: list = field(default_factory=list)
     distances: list | None = None     # x0 distance to the final image, filled when the lane ends
-    done: bool = False
-    error: str | None = None
-    it: object = None
-    busy_s: float = 0.0               # engine time spent on this lane
 
 
 class RunWorker(QThread):
@@ -107,69 +100,59 @@ class RunWorker(QThread):
             return None
         return (len(recent) - 1) / (recent[-1] - recent[0])
 
-    # -- the loop -------------------------------------------------------------------------
+    # -- the loop: a thin shell around engine.session.race ---------------------------------
     def _pick(self) -> Lane | None:
-        live = [ln for ln in self.lanes if not ln.done]
-        if not live:
-            return None
-        if self.pacing == "same-nfe":  # ties (e.g. two forward processes, NFE 0 throughout) take turns
-            return min(live, key=lambda ln: (ln.frames[-1].nfe if ln.frames else 0, len(ln.frames)))
-        if self.pacing == "same-time":
-            return min(live, key=lambda ln: ln.busy_s)
-        return min(live, key=lambda ln: len(ln.frames))  # round-robin
+        return session.pick(self.lanes, self.pacing)
+
+    def _record(self, lane: Lane, frame) -> bool:
+        """Keep a frame with its metrics (computed here, on the worker thread); False drops it and
+        ends the race: a cancel arrived during the step."""
+        try:
+            m = metrics.frame_metrics(_measured(frame), lane.classifier)
+        except Exception as e:  # the lane stops with its error, the others race on
+            lane.done, lane.error = True, f"{type(e).__name__}: {e}"
+            traceback.print_exc()
+            self.failed.emit(lane.name, lane.error)
+            return True
+        if self._cancel.is_set() and not self.keep_last:
+            return False  # stopped mid-step: the step belongs to a run nobody shows any more
+        with self.lock:
+            lane.frames.append(frame)
+            self._stamps.append(time.perf_counter())
+            lane.metrics.append(m)
+            self.version += 1
+            if self._single_steps:
+                self._single_steps -= 1
+                if self._single_steps == 0:
+                    self._running.clear()
+        return True
+
+    def _failed(self, lane: Lane, msg: str):
+        exc = sys.exc_info()[0]
+        if exc is not None and msg.startswith(f"{exc.__name__}:"):  # a step that raised (not bad settings)
+            traceback.print_exc()
+        self.failed.emit(lane.name, msg)
 
     def run(self):
-        for ln in self.lanes:
-            if ln.it is not None or ln.done:  # a lane carried over (a forced pixel continues the other)
-                continue
-            try:
-                ln.it = iter(ln.make())
-            except Exception as e:  # bad settings: report, keep the other lane going
-                ln.done, ln.error = True, str(e)
-                self.failed.emit(ln.name, str(e))
-        while not self._cancel.is_set():
-            self._running.wait()
-            if self._cancel.is_set():
-                break
-            lane = self._pick()
-            if lane is None:
-                break
-            t0 = time.perf_counter()
-            try:
-                frame = next(lane.it)
-                engine_s = time.perf_counter() - t0  # "same wall-clock" pacing counts the network step only
-                m = metrics.frame_metrics(_measured(frame), lane.classifier)
-            except StopIteration:
-                self._finish(lane)
-                continue
-            except Exception as e:
-                lane.done, lane.error = True, f"{type(e).__name__}: {e}"
-                traceback.print_exc()
-                self.failed.emit(lane.name, lane.error)
-                continue
-            lane.busy_s += engine_s
-            if self._cancel.is_set() and not self.keep_last:
-                break  # stopped mid-step: the step's frame belongs to a run nobody shows any more
-            with self.lock:
-                lane.frames.append(frame)
-                self._stamps.append(time.perf_counter())
-                lane.metrics.append(m)
-                self.version += 1
-                if self._single_steps:
-                    self._single_steps -= 1
-                    if self._single_steps == 0:
-                        self._running.clear()
-            if frame.is_last:
-                self._finish(lane)
-            if self.steps_per_second > 0:  # the step's own time counts: 10 steps/s means 10 a second
-                self._cancel.wait(max(0.0, 1.0 / self.steps_per_second - (time.perf_counter() - t0)))
+        steps = session.race(self.lanes, lambda: self.pacing, record=self._record, on_error=self._failed,
+                             on_done=self._finish)
+        try:
+            while not self._cancel.is_set():
+                self._running.wait()
+                if self._cancel.is_set():
+                    break
+                t0 = time.perf_counter()
+                if next(steps, None) is None:
+                    break
+                if self.steps_per_second > 0:  # the step's own time counts: 10 steps/s means 10 a second
+                    self._cancel.wait(max(0.0, 1.0 / self.steps_per_second - (time.perf_counter() - t0)))
+        finally:
+            steps.close()
         if not self._cancel.is_set():
             self.all_finished.emit()
 
     def _finish(self, lane: Lane):
-        if lane.done:
-            return
-        lane.done = True
+        """A lane reached its end: the distances of its x0 to where it ended up."""
         if lane.frames:
             if _is_forward(lane.frames[-1]):  # how far the image has drifted from the real one
                 d = [metrics.distance(f.state[0], f.x0_mean[0]) for f in lane.frames]
