@@ -1,5 +1,6 @@
 """`python main.py --render OUT`: run both panels to the end headless, then write the run
-(.gif/.mp4) or the window (.png)."""
+(.gif/.mp4: engine.session races the lanes with no window) or the window (.png: a window is
+needed to take its picture)."""
 from __future__ import annotations
 
 import sys
@@ -16,6 +17,8 @@ def render(app, out: str, settings, device: str = "auto", left="autoregressive",
     except (OSError, ValueError) as e:
         print(f"error: --render: {e}", file=sys.stderr)
         return 2
+    if not out.lower().endswith(".png"):
+        return render_run(out, settings, device, left, right, scenario)
     from .main_window import MainWindow
     win = MainWindow(device=device, remember=False)
     win.resize(1920, 1080)
@@ -51,6 +54,51 @@ def render(app, out: str, settings, device: str = "auto", left="autoregressive",
     except (OSError, ValueError, WeightsError) as e:
         errors.append(str(e))
     win.close()
+    if errors:
+        print(f"error: {'; '.join(errors)}", file=sys.stderr)
+        return 1
+    print(f"wrote {out}")
+    return 0
+
+
+def render_run(out: str, settings, device: str = "auto", left="autoregressive", right="diffusion",
+               scenario: str | None = None) -> int:
+    """A run written as GIF/MP4 with no window: the lanes raced to their ends (engine.session)."""
+    from engine import scenarios
+    from engine.device import resolve_device
+    from engine.models import load_models
+    from engine.session import Lane, run_to_end
+
+    from .export import write_run
+    try:
+        resolve_device(device)
+    except ValueError as e:
+        print(f"note: {e.args[0].split(';')[0]}: running on the CPU instead", file=sys.stderr)
+        device = "cpu"
+    try:
+        if scenario:
+            sc = scenarios.get(scenario)
+            models = load_models(sc.left.dataset, device, kinds=("autoregressive", "diffusion"), optional=("bank",))
+            ls, rs, _ = scenarios.settings_for(sc, 0, models.bank)
+            lane_settings, modes = {"left": ls, "right": rs}, {"left": sc.left_mode, "right": sc.right_mode}
+            if ls.known is not None:  # a scenario's sketch is given to both panels (as in the window)
+                lane_settings = {n: s.with_changes(known=ls.known, values=ls.values).validate()
+                                 for n, s in lane_settings.items()}
+        else:
+            models = load_models(settings.dataset, device, kinds=("autoregressive", "diffusion"), optional=("bank",))
+            lane_settings, modes = {"left": settings, "right": settings}, {"left": left, "right": right}
+    except (ValueError, WeightsError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    lanes = [Lane(n, lambda m=scenarios.mode(modes[n]).make, s=lane_settings[n]: m(models, s)) for n in modes]
+    run_to_end(lanes)
+    errors = [f"{ln.name} panel: {ln.error}" for ln in lanes if ln.error]
+    if not errors:
+        try:
+            write_run({ln.name: ln.frames for ln in lanes}, out,
+                      names={n: scenarios.describe(modes[n], lane_settings[n]) for n in modes})
+        except (OSError, ValueError) as e:
+            errors.append(str(e))
     if errors:
         print(f"error: {'; '.join(errors)}", file=sys.stderr)
         return 1

@@ -234,3 +234,19 @@ def test_render_bad_run_options_exit_2_with_one_line_and_write_nothing(tmp_path,
                        text=True, timeout=300)
     assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1 and r.stderr.startswith("error:")
     assert not out.exists()  # --steps 0 used to run 100 steps silently
+
+
+def test_render_writes_a_gif_without_a_window(qapp, tmp_path, monkeypatch):
+    import imageio.v3 as iio
+
+    import main
+    from gui import main_window, render
+
+    def no_window(*a, **k):
+        raise AssertionError("--render .gif built a window")
+    monkeypatch.setattr(main_window.MainWindow, "__init__", no_window)
+    args = main.parse_args(["--render", str(tmp_path / "run.gif"), "--steps", "4", "--pixels-per-step", "64",
+                            "--seed", "3"])
+    assert render.render(qapp, args.render, main.run_settings_from_args(args), "cpu") == 0
+    pics = iio.imread(tmp_path / "run.gif")
+    assert len(pics) >= 5 and pics[0].shape[0] > 400  # frames along the run, both lanes stacked
