@@ -83,7 +83,7 @@ class InteractionsMixin:
             ln.it = _continued(force_pixel(models, shown, pixel, level), shown)
             ln.done, ln.error, ln.distances = False, None, None
             self._painted_version = -1
-        self._start_after(old, prepare, self.worker)
+        self.successor.start_after(old, prepare, self.worker)
         self.controls.play.setText(PAUSE)
         r, c = divmod(pixel, 28)
         self.show_status(f"pixel (row {r}, column {c}) forced to grey level {level}: the rest adapts", 8000)

@@ -11,15 +11,14 @@ from PySide6.QtWidgets import QLabel, QMainWindow
 
 from engine import runs, scenarios
 from engine.data import CLASS_NAMES
-from engine.device import resolve_device
-from engine.models import load_models
 from engine.weights import WeightsError
 
 from . import axis, style, wiring
 from .interactions import InteractionsMixin
+from .loading import ModelLoader
 from .controls import PACINGS, PAUSE, PLAY, POINT_FIELDS, SPEEDS
 from .lesson import LessonPresenter
-from .worker import PACE_PREFIX, Lane, RunWorker, StreamTask, pace_note, reap, retire, share_cpu_with_gui
+from .worker import PACE_PREFIX, Lane, RunWorker, StreamTask, Successor, pace_note, reap, retire, share_cpu_with_gui
 
 PLOT_INTERVAL_S = 0.1  # curves and strips repaint at 10 Hz (half a repaint's cost), canvases at display rate
 SIDE_INTERVAL_S = 1 / 15  # the side views (order map, pixel distribution, eps, schedule): 15 Hz
@@ -40,7 +39,6 @@ class MainWindow(InteractionsMixin, QMainWindow):
         self.setWindowTitle("Pixels & Noise — how networks paint")
         self.remember = remember
         self.settings_store = QSettings("PixelsAndNoise", "PixelsAndNoise")
-        self._models: dict = {}
         self.worker: RunWorker | None = None
         self.task: StreamTask | None = None  # K continuations
         self.lanes: dict[str, Lane] = {}
@@ -60,7 +58,7 @@ class MainWindow(InteractionsMixin, QMainWindow):
         self.setAcceptDrops(True)  # drop a PNG/JPG on the window (interactions.open_image)
         self.modes = {"left": "autoregressive", "right": "diffusion"}  # what each panel runs now
         self._cont_pending = False
-        self._pending_start = None  # (old worker, prepare, new worker): a start that waits for old to end
+        self.successor = Successor()  # a worker that starts once the one it follows has ended
         wiring.build(self)
         self.error = QLabel("", objectName="error")  # the plain message (the banner shows it)
         self.lesson = LessonPresenter(self)
@@ -73,7 +71,8 @@ class MainWindow(InteractionsMixin, QMainWindow):
         if remember:
             self.controls.load_state(dict(self.settings_store.value("controls", {}) or {}))
         self.controls.device.setCurrentText(device) if device != "auto" else None
-        self.device()  # a device this machine lacks (asked for, or remembered): the CPU, with a notice
+        self.loader = ModelLoader(self.controls, self.show_notice)
+        self.loader.device()  # a device this machine lacks (asked for, or remembered): the CPU, with a notice
         if lecture is None:
             lecture = remember and str(self.settings_store.value("lecture", False)).lower() == "true"
         self.set_lecture_mode(lecture)
@@ -186,28 +185,9 @@ class MainWindow(InteractionsMixin, QMainWindow):
         self.notices.append(msg)
         self.show_status(f"note: {msg}", NOTICE_MS)
 
-    def device(self) -> str:
-        """The device box's choice, or the CPU (with a notice, once) when it names a device this
-        machine lacks; the box then shows 'auto', so a failing choice is never remembered."""
-        name = self.controls.device.currentText()
-        try:
-            resolve_device(name)
-        except ValueError as e:
-            with self.controls.quietly():
-                self.controls.device.setCurrentText("auto")
-            self.show_notice(f"{e.args[0].split(';')[0]}: running on the CPU instead")
-            name = "auto"  # what the box shows now: the CPU here
-        return name
-
     def models(self, dataset: str):
-        """The dataset's models; a broken classifier or bank does not stop the panels (no classifier
-        plot, no sketches): its problem shows once as a notice."""
-        key = (dataset, self.device())
-        if key not in self._models:  # loading only: no network runs here
-            ms = self._models[key] = load_models(dataset, key[1], optional=("classifier", "bank"))
-            for problem in ms.problems:
-                self.show_notice(f"{problem} — the panels run without it")
-        return self._models[key]
+        """The dataset's models (gui.loading: a missing device or a broken classifier is a notice)."""
+        return self.loader(dataset)
 
     # -- runs ----------------------------------------------------------------------------
     def apply_settings(self, settings: runs.RunSettings, caption: str | None = None, left: str = "autoregressive",
@@ -278,31 +258,15 @@ class MainWindow(InteractionsMixin, QMainWindow):
         worker is cancelled, ends after the network step under way and its results are dropped
         (`keep_last`: the step's frame is kept, for lanes a next worker carries on)."""
         self.cancel_continuations(quiet=True)  # they belong to the run that stops
-        self._pending_start = None
+        self.successor.clear()
         if self.worker is not None:
             self.worker.keep_last = keep_last
             retire(self.worker)
             self.worker = None
 
-    def _start_after(self, old, prepare, worker):
-        """Start `worker` once `old` (cancelled) has ended, after `prepare()`: a lane carried from
-        one worker to the next is never stepped by both. The timer checks; nothing waits."""
-        self._pending_start = (old, prepare, worker)
-        self._start_pending()
-
-    def _start_pending(self):
-        if self._pending_start is None:
-            return
-        old, prepare, worker = self._pending_start
-        if old is not None and not old.isFinished():
-            return
-        self._pending_start = None
-        prepare()
-        worker.start()
-
     def _tick(self):
         reap()
-        self._start_pending()
+        self.successor.poll()  # a worker waiting for the one it follows
         self.paint()
 
     def toggle_play(self):

@@ -245,6 +245,32 @@ def wait_retired(timeout_ms: int = 30000) -> None:
 
 _RETIRED: set = set()
 
+
+class Successor:
+    """A worker that starts once the (cancelled) worker it follows has ended, after `prepare()`:
+    a lane carried from one worker to the next is never stepped by both. The GUI timer polls;
+    nothing waits."""
+
+    def __init__(self):
+        self._pending = None
+
+    def start_after(self, old, prepare, worker):
+        self._pending = (old, prepare, worker)
+        self.poll()
+
+    def poll(self):
+        if self._pending is None:
+            return
+        old, prepare, worker = self._pending
+        if old is not None and not old.isFinished():
+            return
+        self._pending = None
+        prepare()
+        worker.start()
+
+    def clear(self):
+        self._pending = None
+
 PACE_PREFIX = "running at"
 
 
