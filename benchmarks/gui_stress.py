@@ -48,7 +48,9 @@ def main(argv=None) -> int:
     gc.collect()
     base, t0 = rss_mb(), time.perf_counter()
     with Recorder() as rec:
-        closed = cycles(app, make, args.cycles, seed=args.seed, recorder=rec)
+        samples = []
+        closed = cycles(app, make, args.cycles, seed=args.seed, recorder=rec,
+                        every_50=lambda i: (gc.collect(), samples.append(f"{i}: {rss_mb() - base:+.0f}")))
     t_end = time.perf_counter() + 120
     while worker.reap() and time.perf_counter() < t_end:
         app.processEvents()
@@ -62,7 +64,10 @@ def main(argv=None) -> int:
     print(f"exceptions: {len(rec.errors)}" + (f" (first: {rec.errors[0]})" if rec.errors else ""))
     print(f"event-loop gap: p50 {np.percentile(gaps, 50):.0f} ms, p99 {np.percentile(gaps, 99):.0f} ms, "
           f"max {gaps.max():.0f} ms")
-    print(f"RSS: {base:.0f} -> {rss_mb():.0f} MB ({rss_mb() - base:+.0f} MB)")
+    print("longest time on the GUI thread per action: " + ", ".join(
+        f"{k} {v * 1000:.0f} ms" for k, v in sorted(rec.slowest.items(), key=lambda kv: -kv[1])))
+    print(f"RSS: {base:.0f} -> {rss_mb():.0f} MB ({rss_mb() - base:+.0f} MB); growth after N actions (MB): "
+          f"{', '.join(samples)}")
     print(f"threads still running: {len(worker.retired_running())}; closed windows still alive: {alive}")
     return 1 if rec.errors or alive else 0
 

@@ -4,15 +4,20 @@ the box) becomes the CPU with a notice, and a broken classifier or bank is a not
 panels run (no classifier plot, no sketches)."""
 from __future__ import annotations
 
+from engine import weights
 from engine.device import resolve_device
 from engine.models import load_models
+
+# Loaded models, shared by every window of the process (read-only networks: a window opened after
+# another does not load, and keep, its own copy).
+_SHARED: dict = {}
 
 
 class ModelLoader:
     def __init__(self, controls, notice):
         self.controls = controls  # its device box says where the networks run
         self.notice = notice      # notice(message): shown to the lecturer, stops nothing
-        self._cache: dict = {}
+        self._seen: set = set()  # keys whose problems this window has shown
 
     def device(self) -> str:
         """The device box's choice, or the CPU (with a notice) when it names a device this machine
@@ -29,9 +34,11 @@ class ModelLoader:
 
     def __call__(self, dataset: str):
         """The dataset's models (loading only: no network runs here); each problem shows once."""
-        key = (dataset, self.device())
-        if key not in self._cache:
-            ms = self._cache[key] = load_models(dataset, key[1], optional=("classifier", "bank"))
-            for problem in ms.problems:
+        key = (dataset, self.device(), str(weights.WEIGHTS_DIR))
+        if key not in _SHARED:
+            _SHARED[key] = load_models(dataset, key[1], optional=("classifier", "bank"))
+        if key not in self._seen:
+            self._seen.add(key)
+            for problem in _SHARED[key].problems:
                 self.notice(f"{problem} — the panels run without it")
-        return self._cache[key]
+        return _SHARED[key]

@@ -16,6 +16,7 @@ class Recorder:
     def __init__(self):
         self.errors: list[str] = []
         self.gaps: list[float] = []
+        self.slowest: dict[str, float] = {}  # action -> the longest it held the GUI thread (s)
         self._last = None
 
     def __enter__(self):
@@ -66,7 +67,7 @@ def actions(win, rng: random.Random):
 
 
 def cycles(app, make_window, n: int, seed: int = 0, recorder: Recorder | None = None,
-           dwell_s: float = 0.05, close_every: int = 10):
+           dwell_s: float = 0.05, close_every: int = 10, every_50=None):
     """Run n random actions on windows made by make_window(); a window is closed mid-run every
     `close_every` actions and a new one opened. Returns weak references to the windows closed."""
     rng = random.Random(seed)
@@ -75,16 +76,25 @@ def cycles(app, make_window, n: int, seed: int = 0, recorder: Recorder | None = 
     closed = []
     for i in range(n):
         name, act = rng.choice(actions(win, rng))
+        t = time.perf_counter()
         act()
+        rec.slowest[name] = max(rec.slowest.get(name, 0.0), time.perf_counter() - t)
         t = time.perf_counter()
         while time.perf_counter() - t < dwell_s:
             app.processEvents()
             rec.beat()
             time.sleep(0.002)
+        if every_50 is not None and (i + 1) % 50 == 0:
+            every_50(i + 1)
         if close_every and (i + 1) % close_every == 0:
+            t = time.perf_counter()
             win.close()
+            rec.slowest["close"] = max(rec.slowest.get("close", 0.0), time.perf_counter() - t)
             closed.append(weakref.ref(win))
+            t = time.perf_counter()
             win = make_window()
+            rec.slowest["open a window"] = max(rec.slowest.get("open a window", 0.0), time.perf_counter() - t)
+            rec._last = None  # opening a window is not a freeze of a window in use
     win.close()
     closed.append(weakref.ref(win))
     return closed
