@@ -2,7 +2,8 @@
 
 Resumable: a checkpoint (model, EMA, Adam moments, step; safetensors, no pickle) is written to
 `runs/<dataset>_<model>/` every `--save-every` steps and picked up again on the next start. The
-final EMA weights and their card go to `weights/` (or `--out`). A log is appended next to the
+final EMA weights and their card go to that run folder (or `--out`); only `--install` replaces the
+app's shipped `weights/`. A log is appended next to the
 checkpoint; progress is printed as it goes.
 """
 from __future__ import annotations
