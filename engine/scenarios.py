@@ -1,8 +1,6 @@
 """What a panel can show (its *mode*) and the named lecture scenarios.
 
-A mode is one generator a panel runs: its title, which settings it uses (the window shows exactly
-those controls), whether it measures a degraded real image (the forward processes: no network, the
-plots count steps) and the factory that makes its frames. A scenario is a run configuration for
+A mode (engine/modes.py) is one generator a panel runs. A scenario is a run configuration for
 both panels plus a caption of one to three sentences; some have variants the lecturer steps
 through (key V), e.g. 1, 2, 5, 10, 100 steps.
 
@@ -12,63 +10,11 @@ renders them.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Callable
 
 import numpy as np
 
-from . import runs
 from .runs import ARSettings, DiffusionSettings, RunSettings
-
-AR_FIELDS = ("order", "pixels_per_step", "temperature", "greedy")
-DIFFUSION_FIELDS = ("sampler", "steps", "eta")
-
-
-@dataclass(frozen=True)
-class Mode:
-    name: str
-    title: str                           # what the panel, its controls, the legend and its strip are called
-    fields: tuple                        # the per-panel settings it uses (AR_FIELDS / DIFFUSION_FIELDS names)
-    forward: bool                        # a real image degraded (no network): plots measure the image, count steps
-    make: Callable                       # (models, RunSettings) -> iterator of Frames
-
-
-MODES = {m.name: m for m in [
-    Mode("autoregressive", "autoregressive", AR_FIELDS, False, runs.ar_frames),
-    Mode("diffusion", "diffusion", DIFFUSION_FIELDS, False, runs.diffusion_frames),
-    Mode("one-shot-mean", "one shot: the mean", ("temperature",), False,
-         lambda models, s: runs.one_shot_frames(models, s, "mean")),
-    Mode("one-shot-independent", "one shot: independent pixels", ("temperature",), False,
-         lambda models, s: runs.one_shot_frames(models, s, "independent")),
-    Mode("forward-autoregressive", "erasing (forward)", ("order", "pixels_per_step"), True,
-         lambda models, s: runs.forward_frames(models, s, "autoregressive")),
-    Mode("forward-diffusion", "noising (forward)", ("steps",), True,
-         lambda models, s: runs.forward_frames(models, s, "diffusion", s.seed)),
-]}
-
-
-def mode(name: str) -> Mode:
-    if name not in MODES:
-        raise ValueError(f"unknown mode {name!r}: use one of {', '.join(MODES)}")
-    return MODES[name]
-
-
-def describe(mode_name: str, s: RunSettings) -> str:
-    """A short label of what a panel runs, e.g. 'diffusion, DDIM 1 step' or 'autoregressive, patches,
-    16 px/step': legend, strips and panel titles say what actually runs."""
-    m = mode(mode_name)
-    parts = [m.title]
-    if "order" in m.fields:
-        parts.append(s.ar.order)
-    if "pixels_per_step" in m.fields:
-        parts.append(f"{s.ar.pixels_per_step} px/step")
-    if "greedy" in m.fields and s.ar.greedy:
-        parts.append("greedy")
-    if "sampler" in m.fields:
-        n = s.diffusion.steps
-        parts.append(f"{s.diffusion.sampler.upper()} {n} step{'s' if n != 1 else ''}")
-    elif "steps" in m.fields:
-        parts.append(f"{s.diffusion.steps} steps")
-    return ", ".join(parts)
+from .modes import AR_FIELDS, DIFFUSION_FIELDS, MODES, Mode, describe, mode  # noqa: F401 (the registry's home is modes)
 
 
 # the caption when no scenario runs (free play), and when the panels show the forward processes

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QCompleter, QFrame, QGridLa
 from engine.data import CLASS_NAMES, DATASETS, parse_label
 from engine.orders import ORDERS
 from engine.runs import ARSettings, DiffusionSettings, RunSettings
-from engine.scenarios import MODES
+from engine.modes import MODES
 
 from .ranges import RangeDoubleSpinBox, RangeSpinBox
 

@@ -10,6 +10,8 @@ from pathlib import Path
 import imageio.v3 as iio
 import numpy as np
 
+from engine.modes import shows_real_image
+
 from . import axis
 
 SCALE = 8
@@ -28,7 +30,7 @@ def _label(width: int, name: str, frame) -> np.ndarray:
     draw = ImageDraw.Draw(img)
     font = ImageFont.load_default(size=LABEL_PX)
     draw.text((4, 2), name, fill=255, font=font)
-    x0 = "the real image" if frame.method.startswith("forward") else "x0 (predicted clean image)"
+    x0 = "the real image" if shows_real_image(frame.method) else "x0 (predicted clean image)"
     draw.text((4, 2 + LABEL_H // 2), f"step {frame.step + 1}/{frame.total_steps}   NFE {frame.nfe}   "
               f"left: state, right: {x0}", fill=200, font=font)
     return np.asarray(img, np.float32) / 255

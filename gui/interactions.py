@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QFileDialog
 from engine import images
 from engine.continuations import iter_continuations
 from engine.interventions import force_pixel
-from engine.scenarios import MODES
+from engine.modes import MODES
 
 from . import axis
 from .controls import CONT_TEXT, PACINGS, PAUSE, PLAY, SPEEDS

@@ -8,6 +8,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QSizePolicy, QStackedWidget, QVBoxLayout, QWidget
 
+from engine.modes import shows_real_image
 from engine.schedule import NoiseSchedule
 
 from . import style
@@ -197,7 +198,7 @@ class MethodPanel(QWidget):
         """Paint frame i of a run (all frames up to i are available for the order map). With
         side=False only the state, x0 and counter: the side views can follow at a lower rate."""
         f = frames[i]
-        x0_title = "x0: the real image" if f.method.startswith("forward") else "x0: predicted clean image"
+        x0_title = "x0: the real image" if shows_real_image(f.method) else "x0: predicted clean image"
         if self.x0.title.text() != x0_title:
             self.x0.title.setText(x0_title)
         if self._cont_nfe is not None and f.nfe != self._cont_nfe:
@@ -225,7 +226,7 @@ class MethodPanel(QWidget):
             self.hist_line.setValue(float(f.new_pixels.values[0, 0]))
         elif f.noise_level is not None:
             nl = f.noise_level
-            self.extra.title.setText("the noise ε added" if f.method.startswith("forward") else "predicted noise ε̂")
+            self.extra.title.setText("the noise ε added" if shows_real_image(f.method) else "predicted noise ε̂")
             self._extra_cmap("CET-D1")
             if nl.eps_hat is not None:
                 self.extra.set_image(nl.eps_hat[0], levels=(-3, 3))

@@ -12,6 +12,8 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
+from engine.modes import shows_real_image
+
 from . import axis, style
 from .canvas import ImageCanvas
 
@@ -202,7 +204,7 @@ class PlotsRow(QWidget):
         if self._painted.get(key) == tuple(idx):
             return
         self._painted[key] = tuple(idx)
-        forward = frames[0].method.startswith("forward")  # its x0 is the real image: show the image itself
+        forward = shows_real_image(frames[0].method)  # its x0 is the real image: show the image itself
         self.strips[lane].set_image(np.concatenate([(frames[i].state if forward else frames[i].x0_mean)[0]
                                                     for i in idx], axis=1))
 

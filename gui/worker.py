@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 from PySide6.QtCore import QThread, Signal
 
 from engine import metrics, session
+from engine.modes import shows_real_image
 
 def share_cpu_with_gui() -> None:
     """Keep the GUI thread responsive next to a worker that runs flat out. pyqtgraph paints
@@ -165,7 +166,7 @@ class RunWorker(QThread):
 
 
 def _is_forward(frame) -> bool:
-    return frame.method.startswith("forward")
+    return shows_real_image(frame.method)
 
 
 def _measured(frame):
