@@ -5,7 +5,8 @@ import math
 import os
 from pathlib import Path
 
-COLORS = [(31, 119, 180), (214, 39, 40), (44, 160, 44), (148, 103, 189), (255, 127, 14)]
+COLORS = [(31, 119, 180), (214, 39, 40), (44, 160, 44), (148, 103, 189), (255, 127, 14), (140, 86, 75),
+          (23, 190, 207), (127, 127, 127)]  # distinct for up to 8 series
 
 
 def _log_ticks(lo: float, hi: float) -> list:
