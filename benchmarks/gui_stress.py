@@ -30,15 +30,7 @@ def main(argv=None) -> int:
     import numpy as np
 
     from gui import worker
-    from gui.main_window import MainWindow
-    from tests.gui.stress import Recorder, cycles, small_settings
-
-    def make():
-        w = MainWindow(device="cpu", remember=False)
-        w.resize(1280, 720)
-        w.show()
-        small_settings(w)
-        return w
+    from tests.gui.stress import Recorder, cycles, make_window as make
 
     # warm up (models loaded, caches filled) before the memory baseline
     cycles(app, make, 10, seed=args.seed + 1)

@@ -43,6 +43,16 @@ def small_settings(win):
     c.speed.setCurrentText("max")
 
 
+def make_window():
+    """A real window at 1280x720 with small, fast settings: what each stress cycle opens."""
+    from gui.main_window import MainWindow
+    w = MainWindow(device="cpu", remember=False)
+    w.resize(1280, 720)
+    w.show()
+    small_settings(w)
+    return w
+
+
 def actions(win, rng: random.Random):
     """(name, action) pairs; each action drives the window the way its widgets do."""
     c = win.controls
