@@ -34,6 +34,15 @@ TIPS = {
 }
 
 
+def steady_top(current: float, peak: float) -> float:
+    """The top of the p(this pixel) axis: the next 1-2-5 step above `peak`, never below `current`,
+    so the axis steps up a few times in a run instead of rescaling at every step."""
+    for top in (0.02, 0.05, 0.1, 0.2, 0.5, 1.0):
+        if peak <= top:
+            return max(current, top)
+    return max(current, 1.0)
+
+
 MIN_PLOT_W, MIN_PLOT_H = 150, 100  # the pixel's distribution and the schedule never collapse to a line
 MIN_CANVAS = 120                    # state and x0: a 28x28 image at >= 4 screen pixels a pixel
 
@@ -82,6 +91,7 @@ class MethodPanel(QWidget):
         self.hist.setXRange(0, 255, padding=0.02)
         self.hist.setMouseEnabled(False, False)
         self.hist.hideButtons()
+        self.hist_top = 0.0  # the p axis only grows within a run (1-2-5 steps): steady while a run plays
         self.hist_bars = pg.PlotDataItem(stepMode="center", fillLevel=0, brush=(*color, 150), pen=pg.mkPen(color))
         self.hist.addItem(self.hist_bars)
         self.hist_line = pg.InfiniteLine(angle=90, pen=pg.mkPen(style.OUTLINE, width=3))
@@ -174,6 +184,7 @@ class MethodPanel(QWidget):
             self.extra.title.setText("order: blue first")
             self.hist_bars.setData([], [])
             self.hist_line.setValue(-1000)  # off the axis until a pixel is drawn
+            self.hist_top = 0.0
             self.bottom.setCurrentWidget(self.hist)
         else:
             self.empty.setText("")
@@ -222,6 +233,10 @@ class MethodPanel(QWidget):
             self.extra.set_image(self._order_image(frames, i), levels=(0, 255))
             self.bottom.setCurrentWidget(self.hist)
             p = f.new_pixels.probs[0, 0]
+            top = steady_top(self.hist_top, float(p.max()))
+            if top != self.hist_top:
+                self.hist_top = top
+                self.hist.setYRange(0, top, padding=0.02)
             self.hist_bars.setData(np.arange(257) - 0.5, p)
             self.hist_line.setValue(float(f.new_pixels.values[0, 0]))
         elif f.noise_level is not None:

@@ -217,3 +217,13 @@ def test_a_new_run_cancels_the_old_runs_continuations(qtbot, win):
     assert task.cancelled() and win.task is None  # at once, without waiting for it
     wait_threads_end(qtbot, [task])
     win.stop_run()
+
+
+def test_the_pixel_distribution_axis_only_steps_up_within_a_run():
+    from gui.panels import steady_top
+    tops, top = [], 0.0
+    for peak in (0.03, 0.9, 0.04, 0.07, 1.0, 0.01):
+        top = steady_top(top, peak)
+        tops.append(top)
+    assert tops == [0.05, 1.0, 1.0, 1.0, 1.0, 1.0]
+    assert steady_top(0.0, 0.15) == 0.2 and steady_top(0.0, 0.0) == 0.02
