@@ -50,14 +50,16 @@ def validate(order: str, pixels_per_step: int, temperature: float, guidance: flo
 @torch.inference_mode()
 def sample_autoregressive(net, *, n: int = 1, labels=None, order: str = "raster", pixels_per_step: int = 1,
                           temperature: float = 1.0, greedy: bool = False, guidance: float = 1.0, seed: int = 0,
-                          known=None, values=None, order_seed: int | None = None):
+                          known=None, values=None, order_seed: int | None = None, guidance_parts: bool = True):
     """Yield one Frame per network step until every pixel is fixed.
 
     `known` ((28, 28) or (n, 28, 28) bool) and `values` (same shape, in [0, 1]) fix pixels from
     the start (completion / inpainting): they never change and the order skips them (pixels known
     in every sample are removed from the order before it is cut into steps; a `patches` step is
     what is left of its block). `order_seed` (default `seed`) draws the random orders, so a
-    continuation can follow the order of the run it continues while sampling afresh."""
+    continuation can follow the order of the run it continues while sampling afresh.
+    `guidance_parts=False` skips the with/without-prompt images of guided frames (two extra softmaxes
+    over every pixel's 256 levels a step) where nobody looks at them: batch sampling, continuations."""
     validate(order, pixels_per_step, temperature, guidance)
     if int(n) < 1:
         raise ValueError(f"n must be at least 1, got {n}")
@@ -117,7 +119,7 @@ def sample_autoregressive(net, *, n: int = 1, labels=None, order: str = "raster"
         x0 = torch.where(kn_dev, state.to(dev), mean)
         unc = torch.where(kn_dev, torch.zeros_like(std), std)
         parts = None
-        if cond is not None:  # guided: the expected image with and without the prompt (before this step)
+        if cond is not None and guidance_parts:  # guided: the expected image with and without the prompt
             before = torch.where(unknown, torch.zeros_like(mean), x01.view(n, 784))
             parts = GuidanceParts(*[torch.where(unknown, torch.softmax(lg.float() / temperature, -1) @ lv, before)
                                     .view(n, 28, 28).cpu().numpy().astype(np.float32) for lg in (cond, uncond)],

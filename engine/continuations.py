@@ -54,13 +54,13 @@ def iter_continuations(models, frame: Frame, *, k: int = 16, seed: int = 0, item
                                        pixels_per_step=overrides.get("pixels_per_step", s.pixels_per_step),
                                        temperature=overrides.get("temperature", 1.0), greedy=False,
                                        guidance=guidance, seed=seed, known=frame.known[item], values=frame.state[item],
-                                       order_seed=s.order_seed)
+                                       order_seed=s.order_seed, guidance_parts=False)
     elif frame.method == DIFFUSION:
         frames = sample_diffusion(with_precision(models.diffusion, precision), n=k, labels=label, sampler="ddpm",
                                   steps=overrides.get("steps", s.steps), guidance=guidance, seed=seed,
                                   start=(np.repeat(frame.noise_level.x_t[item][None], k, 0), frame.noise_level.t),
                                   known=None if frame.known is None else frame.known[item],
-                                  values=None if frame.known is None else frame.x0_mean[item])
+                                  values=None if frame.known is None else frame.x0_mean[item], guidance_parts=False)
     else:
         raise ValueError(f"continuations need an autoregressive or diffusion frame, got {frame.method}")
     last = None

@@ -56,13 +56,14 @@ def predict_x0_eps(net, output: torch.Tensor, x_t: torch.Tensor, alpha_bar: floa
 @torch.inference_mode()
 def sample_diffusion(net, *, n: int = 1, labels=None, sampler: str = "ddim", steps: int = 100, eta: float = 0.0,
                      guidance: float = 1.0, seed: int = 0, known=None, values=None,
-                     schedule: NoiseSchedule | None = None, start: tuple | None = None):
+                     schedule: NoiseSchedule | None = None, start: tuple | None = None, guidance_parts: bool = True):
     """Yield one Frame per step over `steps` evenly spaced timesteps of the T = 1000 schedule.
 
     `known`/`values` keep pixels (RePaint-style: the known region of x_t is replaced by the known
     values noised to the current level before every step). `start=(x_t, t)` resumes from a raw
     sample x_t ((n, 28, 28), model units) at timestep t: the first step denoises from t itself
-    (on the grid of `steps` or not), then it follows the grid below t; t = -1 yields nothing."""
+    (on the grid of `steps` or not), then it follows the grid below t; t = -1 yields nothing.
+    `guidance_parts=False` skips the with/without-prompt x̂0 of guided frames (batch sampling)."""
     schedule = schedule or schedule_of(net)
     validate(sampler, steps, eta, guidance, schedule.T)
     if int(n) < 1:
@@ -100,7 +101,7 @@ def sample_diffusion(net, *, n: int = 1, labels=None, sampler: str = "ddim", ste
         nfe += used
         x0, eps = predict_x0_eps(net, out, x, ab)
         parts = None
-        if cond is not None:  # guided: keep what the prompt changes, as images
+        if cond is not None and guidance_parts:  # guided: keep what the prompt changes, as images
             parts = GuidanceParts(cond=to01(predict_x0_eps(net, cond, x, ab)[0]),
                                   uncond=to01(predict_x0_eps(net, uncond, x, ab)[0]), guidance=float(guidance))
         stochastic = sampler == "ddpm" or eta > 0

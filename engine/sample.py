@@ -40,9 +40,11 @@ def generate(models, method: str, n: int, labels=None, seed: int = 0, batch: int
         lab = labels[i:i + batch]
         m = len(lab)
         if method == "diffusion":
-            gen = sample_diffusion(with_precision(models.diffusion, precision), n=m, labels=lab, seed=seed + b, **kw)
+            gen = sample_diffusion(with_precision(models.diffusion, precision), n=m, labels=lab, seed=seed + b,
+                                   guidance_parts=False, **kw)
         elif method == "autoregressive":
-            gen = sample_autoregressive(with_precision(models.ar, precision), n=m, labels=lab, seed=seed + b, **kw)
+            gen = sample_autoregressive(with_precision(models.ar, precision), n=m, labels=lab, seed=seed + b,
+                                        guidance_parts=False, **kw)
         elif method == "one-shot":
             gen = sample_one_shot(with_precision(models.ar, precision), n=m, labels=lab, seed=seed + b, **kw)
         else:
