@@ -39,13 +39,6 @@ def load_checkpoint_ema(run_dir: str):
     return net.eval(), int(meta["step"])
 
 
-def last(gen):
-    f = None
-    for f in gen:
-        pass
-    return f
-
-
 def table_first_x0(models, net, per_class: int, seed: int) -> dict:
     labels = np.repeat(np.arange(10), per_class)
     first = next(sample_diffusion(net, n=len(labels), labels=labels, steps=100, guidance=1.0, seed=seed)).x0_mean
@@ -79,7 +72,7 @@ def table_few_steps(models, net, per_class: int, seed: int) -> dict:
     print("| steps | NFE | high-frequency share | sharpness | agreement |\n|---|---|---|---|---|")
     rows = {}
     for steps in (1, 2, 5, 10, 100):
-        f = last(sample_diffusion(net, n=len(labels), labels=labels, steps=steps, guidance=3.0, seed=seed))
+        *_, f = sample_diffusion(net, n=len(labels), labels=labels, steps=steps, guidance=3.0, seed=seed)
         x = f.state
         agree = float((metrics.classifier_probs(models.classifier, x).argmax(1) == labels).mean())
         rows[steps] = dict(hf=metrics.high_frequency_share(x), sharpness=float(metrics.sharpness_batch(x).mean()),
