@@ -58,8 +58,7 @@ def ar_bits_per_dim(net, images: np.ndarray, labels: np.ndarray | None = None, d
             ranks = np.argsort(rng.random((n, 784)), axis=1)  # a random permutation's ranks
             known = torch.from_numpy(ranks < t[:, None]).reshape(n, 28, 28).to(dev)
             lab = torch.full((n,), NULL_LABEL, device=dev) if labels is None else torch.from_numpy(labels[i:i + batch]).to(dev)
-            logits = net(x.float() / 255, known, lab)
-            ce = F.cross_entropy(logits.transpose(1, 2), x.flatten(1).long(), reduction="none")
+            ce = -net.target_log_prob(x.float() / 255, known, lab, x.flatten(1).long())
             unk = (~known.flatten(1)).float()
             per.append(((ce * unk).sum(1) / unk.sum(1)).cpu().numpy())
     per = np.concatenate(per) / math.log(2)
@@ -77,8 +76,7 @@ def ar_raster_bits_per_dim(net, images: np.ndarray, labels: np.ndarray | None = 
     total = torch.zeros(n, device=dev)
     for d in range(784):
         known = (torch.arange(784, device=dev) < d).expand(n, 784).reshape(n, 28, 28)
-        logits = net(x.float() / 255, known, lab)[:, d]
-        total += F.cross_entropy(logits, target[:, d], reduction="none")
+        total -= net.target_log_prob(x.float() / 255, known, lab, target)[:, d]
     return float(total.mean() / 784 / math.log(2))
 
 

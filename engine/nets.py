@@ -1,7 +1,8 @@
 """Network architectures. One small UNet backbone serves both generative models:
 
 * `PixelARNet`: (image with unknown pixels blanked, mask of known pixels, label) -> 256 logits for
-  every pixel. Its "time" input is the fraction of pixels still unknown.
+  every pixel, from a 256-way softmax head or a discretized logistic mixture head (its config says
+  which). Its "time" input is the fraction of pixels still unknown.
 * `DiffusionNet`: (x_t, t, label) -> predicted v (or ε, or x0: its config says which).
 
 Labels are 0..9, and `NULL_LABEL` (= 10) means "no label" (trained with label dropout, which is
@@ -57,6 +58,23 @@ class DiffusionConfig(UNetConfig):
             raise ValueError(f"prediction must be one of {PREDICTIONS}, got {self.prediction!r}")
         if self.schedule not in SCHEDULES:
             raise ValueError(f"schedule must be one of {SCHEDULES}, got {self.schedule!r}")
+
+
+@dataclass
+class ARConfig(UNetConfig):
+    head: str = "categorical"  # "categorical": 256 logits a pixel; "logistic_mixture": engine.logistic_mixture
+    mixtures: int = 5          # logistics in the mixture (logistic_mixture head: out_ch = 3 * mixtures)
+
+    def __post_init__(self):
+        from .logistic_mixture import output_channels
+        if self.head not in AR_HEADS:
+            raise ValueError(f"head must be one of {AR_HEADS}, got {self.head!r}")
+        want = LEVELS if self.head == "categorical" else output_channels(self.mixtures)
+        if self.mixtures < 1 or self.out_ch != want:
+            raise ValueError(f"a {self.head} head has {want} output channels, the config says {self.out_ch}")
+
+
+AR_HEADS = ("categorical", "logistic_mixture")
 
 
 def timestep_embedding(t: torch.Tensor, dim: int, max_period: float = 10000.0) -> torch.Tensor:
@@ -174,23 +192,45 @@ class DiffusionNet(nn.Module):
 
 
 class PixelARNet(nn.Module):
-    """Order-agnostic AR model: logits (N, 784, 256) for every pixel given the known ones."""
+    """Order-agnostic AR model: logits (N, 784, 256) for every pixel given the known ones.
+
+    With the logistic-mixture head the logits are the mixture's exact log-probabilities of the
+    256 levels, so sampling, temperature and guidance treat both heads alike."""
 
     kind = "autoregressive"
 
-    def __init__(self, cfg: UNetConfig | None = None):
+    def __init__(self, cfg: ARConfig | None = None):
         super().__init__()
         cfg = cfg or default_config("autoregressive")
+        if not isinstance(cfg, ARConfig):  # a plain UNetConfig: the original 256-way head
+            cfg = ARConfig(**asdict(cfg))
         self.cfg = cfg
         self.unet = UNet(cfg)
 
-    def forward(self, x: torch.Tensor, known: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
-        """x: (N, H, W) in [0, 1] (unknown pixels are ignored), known: (N, H, W) bool."""
+    def head_outputs(self, x: torch.Tensor, known: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+        """x: (N, H, W) in [0, 1] (unknown pixels are ignored), known: (N, H, W) bool -> (N, H*W, out_ch)."""
         k = known.float()
         inp = torch.stack([(x * 2 - 1) * k, k], dim=1)
         frac_unknown = 1.0 - k.flatten(1).mean(1)
-        logits = self.unet(inp, frac_unknown * 1000.0, labels)  # (N, 256, H, W)
-        return logits.flatten(2).transpose(1, 2)  # (N, H*W, 256)
+        out = self.unet(inp, frac_unknown * 1000.0, labels)  # (N, out_ch, H, W)
+        return out.flatten(2).transpose(1, 2)
+
+    def forward(self, x: torch.Tensor, known: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+        out = self.head_outputs(x, known, labels)
+        if self.cfg.head == "categorical":
+            return out
+        from .logistic_mixture import all_log_probs
+        return all_log_probs(out)
+
+    def target_log_prob(self, x: torch.Tensor, known: torch.Tensor, labels: torch.Tensor,
+                        levels: torch.Tensor) -> torch.Tensor:
+        """log p(levels) of every pixel, (N, 784), for integer `levels` (N, 784): the training loss
+        and bits/dim, without building all 256 levels of a mixture."""
+        out = self.head_outputs(x, known, labels)
+        if self.cfg.head == "categorical":
+            return -F.cross_entropy(out.transpose(1, 2).float(), levels, reduction="none")
+        from .logistic_mixture import target_log_prob
+        return target_log_prob(out, levels)
 
 
 @dataclass
@@ -234,12 +274,12 @@ class Classifier(nn.Module):
 
 
 ARCHITECTURES = {"autoregressive": PixelARNet, "diffusion": DiffusionNet, "classifier": Classifier}
-CONFIGS = {"autoregressive": UNetConfig, "diffusion": DiffusionConfig, "classifier": ClassifierConfig}
+CONFIGS = {"autoregressive": ARConfig, "diffusion": DiffusionConfig, "classifier": ClassifierConfig}
 
 
 def default_config(kind: str):
     if kind == "autoregressive":
-        return UNetConfig(in_ch=2, out_ch=LEVELS, out_kernel=1)
+        return ARConfig(in_ch=2, out_ch=15, out_kernel=1, head="logistic_mixture", mixtures=5)
     if kind == "diffusion":
         return DiffusionConfig(in_ch=1, out_ch=1, prediction="v", schedule="cosine")
     if kind == "classifier":

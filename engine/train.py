@@ -88,18 +88,26 @@ def output_dir(args) -> Path:
 
 
 def init_from_file(path: str, model, ema) -> list:
-    """Load matching weights from a safetensors file into model and EMA (fresh run, step 0)."""
+    """Load matching weights from a safetensors file into model and EMA (fresh run, step 0).
+    Only the output layer may differ (a new head on a trained body, e.g. 256 logits -> a logistic
+    mixture): it keeps its fresh initialisation."""
     try:
         tensors = load_file(path)
     except Exception as e:  # safetensors raises several types for a bad file
         raise ValueError(f"--init-from {path}: not a readable safetensors file ({e})") from None
     own = model.state_dict()
     wrong = [k for k in own if k not in tensors or tensors[k].shape != own[k].shape]
-    if wrong:
-        raise ValueError(f"--init-from {path}: {len(wrong)} tensors missing or of another shape, e.g. {wrong[0]}")
-    model.load_state_dict({k: tensors[k].float() for k in own})
+    body_wrong = [k for k in wrong if not k.startswith(OUTPUT_LAYER)]
+    if body_wrong:
+        raise ValueError(f"--init-from {path}: {len(body_wrong)} tensors missing or of another shape, "
+                         f"e.g. {body_wrong[0]}")
+    model.load_state_dict({k: (own[k] if k in wrong else tensors[k].float()) for k in own})
     ema.load_state_dict(model.state_dict())
-    return [{"command": f"(initialised from {path})", "to_step": 0}]
+    note = f" (new output layer: {', '.join(wrong)})" if wrong else ""
+    return [{"command": f"(initialised from {path}{note})", "to_step": 0}]
+
+
+OUTPUT_LAYER = "unet.out."  # the only layer --init-from may leave freshly initialised
 
 
 def augment_shift(x: torch.Tensor, gen: torch.Generator, max_shift: int = 2) -> torch.Tensor:
@@ -137,8 +145,7 @@ def ar_loss(model, x01, labels, gen, rng: np.random.Generator) -> torch.Tensor:
     dev = next(model.parameters()).device
     known = torch.from_numpy(orders.training_masks(x01.shape[0], rng)).reshape(-1, 28, 28)
     target = (x01 * 255).round().long().flatten(1)
-    logits = model(x01.to(dev), known.to(dev), drop_labels(labels, gen).to(dev))
-    ce = F.cross_entropy(logits.transpose(1, 2), target.to(dev), reduction="none")  # (N, 784)
+    ce = -model.target_log_prob(x01.to(dev), known.to(dev), drop_labels(labels, gen).to(dev), target.to(dev))
     unknown = (~known.flatten(1)).float().to(dev)
     return ((ce * unknown).sum(1) / unknown.sum(1).clamp(min=1)).mean()
 
