@@ -52,10 +52,10 @@ def measure(win, k: str, steps: int, order: str, lecture: bool) -> tuple:
 
     def tick():
         now = time.perf_counter()
-        started = bool(win.lanes) and all(ln.frames for ln in win.lanes.values())
+        started = bool(win.session.lanes) and all(ln.frames for ln in win.session.lanes.values())
         gaps.append((now - last[0], started))
         last[0] = now
-        if win.lanes and all(ln.done for ln in win.lanes.values()) and win.worker.isFinished():
+        if win.session.lanes and all(ln.done for ln in win.session.lanes.values()) and win.worker.isFinished():
             loop.quit()
 
     timer = QTimer(interval=5)
@@ -68,7 +68,7 @@ def measure(win, k: str, steps: int, order: str, lecture: bool) -> tuple:
     dur = time.perf_counter() - t0
     timer.stop()
     win._show_at = original
-    frames = sum(len(ln.frames) for ln in win.lanes.values())
+    frames = sum(len(ln.frames) for ln in win.session.lanes.values())
     g = sorted(x for x, _ in gaps)
     running = sorted(x for x, started in gaps if started) or [0.0]
     name = f"AR {order} k={k} + DDIM {steps}" + (" (lecture)" if lecture else "")

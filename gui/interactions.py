@@ -4,19 +4,16 @@ A mixin of MainWindow (it uses the window's panels, controls, worker and caption
 from __future__ import annotations
 
 import weakref
-from dataclasses import replace
 
-import numpy as np
 from PySide6.QtWidgets import QFileDialog
 
 from engine import images
 from engine.continuations import iter_continuations
 from engine.interventions import force_pixel
-from engine.modes import MODES
 
 from . import axis
-from .controls import CONT_TEXT, PACINGS, PAUSE, PLAY, SPEEDS
-from .worker import RunWorker, StreamTask, retire
+from .controls import CONT_TEXT, PLAY
+from .worker import StreamTask, retire
 
 
 class InteractionsMixin:
@@ -25,7 +22,7 @@ class InteractionsMixin:
         canvas = self.panels["left"].state
         if on:
             self.stop_run()
-            self._given = None  # a fresh drawing replaces any pixels given before
+            self.session.given = None  # a fresh drawing replaces any pixels given before
             self.panels["left"].reset(None, "autoregressive")  # a clean slate: no stale run beside the drawing
             self.panels["right"].reset(None, "diffusion")
             self.plots.clear()
@@ -57,34 +54,24 @@ class InteractionsMixin:
         """A click on grey level `level` in a panel's pixel distribution: the pixel of the step on
         screen gets that value and the AR run continues from there (engine.interventions), the
         other panel carries on; the timeline keeps the steps before it."""
-        if self.worker is None or lane not in self.lanes:
+        if self.worker is None or lane not in self.session.lanes:
             return False
-        frames = self.lanes[lane].frames
         shown = self.current_frames().get(lane)
         if shown is None or shown.new_pixels is None or shown.method != "autoregressive":
             self.show_error("click the distribution of an autoregressive step to force its pixel")
             return False
-        i = next(j for j, f in enumerate(frames) if f is shown)
         pixel = int(shown.new_pixels.indices[0][0])
         old = self.worker
         self.stop_run(keep_last=True)  # the other lane carries on: the frame of its step under way is kept
         models = self.models(self.controls.dataset.currentText())
-        ln = self.lanes[lane]
-        self.follow, self._painted_version = True, -1
+        carry = self.session.carry_forced(lane, shown, force_pixel(models, shown, pixel, level))
+        self.follow = True
         self.plots.clear(ax=self.axis)
-        self.worker = RunWorker(list(self.lanes.values()), PACINGS[self.controls.pacing.currentText()],
-                                SPEEDS[self.controls.speed.currentText()])
-        self.worker.failed.connect(lambda name, msg: self.show_error(f"{name} panel: {msg}"))
-        self.worker.all_finished.connect(self._on_finished)
-        self._threads.add(self.worker)
 
         def prepare():  # once the old worker has ended: it no longer touches these lanes
-            del ln.frames[i + 1:], ln.metrics[i + 1:]
-            ln.it = _continued(force_pixel(models, shown, pixel, level), shown)
-            ln.done, ln.error, ln.distances = False, None, None
+            carry()
             self._painted_version = -1
-        self.successor.start_after(old, prepare, self.worker)
-        self.controls.play.setText(PAUSE)
+        self.start_worker(list(self.session.lanes.values()), after=old, prepare=prepare)
         r, c = divmod(pixel, 28)
         self.show_status(f"pixel (row {r}, column {c}) forced to grey level {level}: the rest adapts", 8000)
         return True
@@ -108,18 +95,7 @@ class InteractionsMixin:
         except ValueError as e:
             self.show_error(str(e))
             return False
-        self.user_image = img
-        generating = [n for n, m in self.modes.items() if not MODES[m].forward]
-        if generating:
-            known = np.zeros((28, 28), bool)
-            known[:14] = True
-            self._given = (known, img)
-        self.scenario = None
-        what = (["both models complete it from its top half" if len(generating) == 2 else
-                 "the generating panel completes it from its top half"] if generating else [])
-        if len(generating) < 2:
-            what.append("the forward panels erase and noise it")
-        self.caption.setText(f"Your picture, as 28×28 grey: {' and '.join(what)}.")
+        self.caption.setText(self.session.use_image(img))
         return self.restart()
 
     def open_image_dialog(self):
@@ -128,7 +104,7 @@ class InteractionsMixin:
             self.open_image(path)
 
     def forget_image(self):
-        self.user_image = None
+        self.session.forget_image()
         self.end_scenario()
         self.restart()
 
@@ -227,10 +203,3 @@ class InteractionsMixin:
         out = write_run({n: fr for n, (fr, _, _) in snap.items()}, path, names=getattr(self.plots, "lane_names", None))
         self.show_status(f"saved to {out.resolve()}", 8000)
 
-
-def _continued(frames, after):
-    """Frames of a run continued after frame `after`, numbered on from it (steps, NFE, seconds),
-    so the timeline and plots run on from the step where the pixel was forced."""
-    for f in frames:
-        yield replace(f, step=after.step + 1 + f.step, total_steps=after.step + 1 + f.total_steps,
-                      nfe=after.nfe + f.nfe, elapsed_s=after.elapsed_s + f.elapsed_s)

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow
 
 from engine import runs, scenarios
 from engine.data import CLASS_NAMES
+from engine.session import Session
 from engine.weights import WeightsError
 
 from . import axis, style, wiring
@@ -18,7 +19,7 @@ from .interactions import InteractionsMixin
 from .loading import ModelLoader
 from .controls import PACINGS, PAUSE, PLAY, POINT_FIELDS, SPEEDS
 from .lesson import LessonPresenter
-from .worker import PACE_PREFIX, Lane, RunWorker, StreamTask, Successor, pace_note, reap, retire, share_cpu_with_gui
+from .worker import PACE_PREFIX, RunWorker, StreamTask, Successor, pace_note, reap, retire, share_cpu_with_gui
 
 PLOT_INTERVAL_S = 0.1  # curves and strips repaint at 10 Hz (half a repaint's cost), canvases at display rate
 SIDE_INTERVAL_S = 1 / 15  # the side views (order map, pixel distribution, eps, schedule): 15 Hz
@@ -41,23 +42,17 @@ class MainWindow(InteractionsMixin, QMainWindow):
         self.settings_store = QSettings("PixelsAndNoise", "PixelsAndNoise")
         self.worker: RunWorker | None = None
         self.task: StreamTask | None = None  # K continuations
-        self.lanes: dict[str, Lane] = {}
+        self.session = Session()  # what runs: scenario, each panel's mode and settings, the lanes (Qt-free)
         self.follow = True
         self._painted_version = -1
         self._target = None
         self.axis = axis.NFE
         self._plotted_at = self._side_at = 0.0
         self._stale = False
-        self.scenario: scenarios.Scenario | None = None
-        self.variant = 0
-        self._given = None  # (known, values): pixels given to both models (a drawing, a scenario's sketch)
-        self.user_image = None  # your own picture (28x28): what the forward processes degrade
         self.guidance_view = False  # G: the side columns show cond / uncond / what guidance adds
         self.notices: list[str] = []  # notices shown (show_notice)
         self.setAttribute(Qt.WA_DeleteOnClose)  # a closed window is freed (its widgets hold lambdas that hold it)
         self.setAcceptDrops(True)  # drop a PNG/JPG on the window (interactions.open_image)
-        self.modes = {"left": "autoregressive", "right": "diffusion"}  # what each panel runs now
-        self._cont_pending = False
         self.successor = Successor()  # a worker that starts once the one it follows has ended
         wiring.build(self)
         self.error = QLabel("", objectName="error")  # the plain message (the banner shows it)
@@ -90,33 +85,31 @@ class MainWindow(InteractionsMixin, QMainWindow):
 
     def apply_scenario(self, name: str, variant: int = 0, start: bool = True, paused: bool = False,
                        caption: str | None = None) -> bool:
-        """Load a named scenario (and variant): its settings into each panel's controls (so they
-        show what runs), its caption (or `caption`), then run (`paused`: ready at step 0)."""
+        """Load a named scenario (and variant) into the session, show its settings in each panel's
+        controls and its caption (or `caption`), then run (`paused`: ready at step 0)."""
         try:
             sc = scenarios.get(name)
-            left, right, label = scenarios.settings_for(sc, variant, self.models(sc.left.dataset).bank)
+            label = self.session.load_scenario(name, variant, self.models(sc.left.dataset).bank)
         except (ValueError, WeightsError) as e:
             self.show_error(str(e))
             return False
-        self.scenario, self.variant = sc, variant % max(1, len(sc.variants))
-        self._given = None if left.known is None else (left.known, left.values)
-        self.controls.write({"left": left, "right": right}, {"left": sc.left_mode, "right": sc.right_mode})
+        self.controls.write(self.session.settings, self.session.modes)
         with self.controls.quietly():
             self.controls.speed.setCurrentText(sc.speed)
         self.set_guidance_view(sc.guidance_view)
-        more = f"   [{label} — V: next]" if label else ""
-        self.caption.setText(f"{sc.title}. {caption or sc.caption}{more}")
+        self.caption.setText(self.session.scenario_caption(label, caption))
         return self.restart(paused=paused) if start else True
 
     def next_variant(self):
-        if self.scenario is not None and self.scenario.variants:
-            self.apply_scenario(self.scenario.name, self.variant + 1)
+        sc = self.session.scenario
+        if sc is not None and sc.variants:
+            self.apply_scenario(sc.name, self.session.variant + 1)
 
     def _on_user_edit(self, name: str):
         """An edit applies at once: a running (or finished) run restarts with the new value. A
         scenario keeps its caption unless the edit changes its point (a panel's mode, the dataset).
         With no run yet, the value is only checked: a fixed input clears its error at once."""
-        if self.scenario is not None and name in POINT_FIELDS:
+        if self.session.scenario is not None and name in POINT_FIELDS:
             self.end_scenario()
         if self.worker is not None:
             self._edit_timer.start()
@@ -128,8 +121,7 @@ class MainWindow(InteractionsMixin, QMainWindow):
                 self.show_error(str(e))
 
     def end_scenario(self):
-        self.scenario, self._given = None, None
-        self._cont_pending = False  # a scenario's automatic continuations leave with it
+        self.session.end_scenario()
         self.caption.setText(DEFAULT_CAPTION)
 
     def set_lecture_mode(self, on: bool):
@@ -194,9 +186,8 @@ class MainWindow(InteractionsMixin, QMainWindow):
                        right: str = "diffusion", start: bool = True):
         """Show a preset (both panels share `settings`): write it into the controls, set the caption,
         start the run."""
-        self.end_scenario()
-        self.controls.write({"left": settings, "right": settings}, {"left": left, "right": right})
-        self._given = None if settings.known is None else (settings.known, settings.values)
+        self.session.use_preset(settings, left, right)
+        self.controls.write(self.session.settings, self.session.modes)
         self.caption.setText(caption or DEFAULT_CAPTION)
         if start:
             self.restart()
@@ -207,32 +198,23 @@ class MainWindow(InteractionsMixin, QMainWindow):
         self._edit_timer.stop()  # the controls are read now: a pending edit is applied
         try:
             settings, modes = self.controls.read()
-            given = self._given if known is None else (np.asarray(known, bool), np.asarray(values, np.float32))
-            if given is not None:
-                settings = {n: s.with_changes(known=given[0], values=given[1]).validate() for n, s in settings.items()}
-            if self.user_image is not None:  # what a forward process degrades
-                settings = {n: s.with_changes(image=self.user_image) for n, s in settings.items()}
-            s = settings["left"]
-            models = self.models(s.dataset)
+            settings, given = self.session.prepared(settings, known, values)
+            models = self.models(settings["left"].dataset)
         except (ValueError, WeightsError) as e:
             self.show_error(str(e))
             return False
-        self._given = given
         self.stop_run()
         self.show_error("")
         with self.controls.quietly():
             self.controls.draw.setChecked(False)
+        s = settings["left"]
         self._target = s.label
         self.plots.set_class_name(None if s.label is None else CLASS_NAMES[s.dataset][s.label])
-        self.lanes, self.modes = {}, dict(modes)
+        lanes = self.session.start(models, settings, modes, given)
         prompt = "" if s.label is None else f" — “{CLASS_NAMES[s.dataset][s.label]}”"
-        for name, mode in modes.items():
-            ls, make = settings[name], scenarios.mode(mode).make
-            self.panels[name].reset(scenarios.MODES[mode].title.upper() + prompt, mode)
-            self.lanes[name] = Lane(name, lambda make=make, ls=ls: make(models, ls), classifier=models.classifier)
-        self.plots.set_lane_names({n: scenarios.describe(m, settings[n]) for n, m in modes.items()},
-                                  {n: scenarios.MODES[m].forward for n, m in modes.items()})
-        self._cont_pending = bool(self.scenario and self.scenario.continuations_at and given is None)
+        for name, title in self.session.titles().items():
+            self.panels[name].reset(title.upper() + prompt, modes[name])
+        self.plots.set_lane_names(self.session.lane_labels(), self.session.forward_panels())
         self.axis = axis.axis_for_modes(modes.values())
         if self.caption.text() in (DEFAULT_CAPTION, FORWARD_CAPTION):  # never overwrite a preset's caption
             self.caption.setText(FORWARD_CAPTION if self.axis == axis.STEP else DEFAULT_CAPTION)
@@ -241,17 +223,25 @@ class MainWindow(InteractionsMixin, QMainWindow):
         self.timeline.setRange(0, 0)
         self.timeline.blockSignals(False)
         self.follow = True
+        self.start_worker(lanes, paused=paused)
+        return True
+
+    def start_worker(self, lanes: list, paused: bool = False, after=None, prepare=None) -> None:
+        """A worker racing `lanes` with the controls' pacing and speed; `after`: it starts once that
+        (cancelled) worker has ended, after `prepare()` (a lane carried from one to the next)."""
         self._painted_version = -1
-        self.worker = RunWorker(list(self.lanes.values()), PACINGS[self.controls.pacing.currentText()],
+        self.worker = RunWorker(lanes, PACINGS[self.controls.pacing.currentText()],
                                 SPEEDS[self.controls.speed.currentText()])
         self.worker.failed.connect(lambda lane, msg: self.show_error(f"{lane} panel: {msg}"))
         self.worker.all_finished.connect(self._on_finished)
         if paused:
             self.worker.pause()
         self._threads.add(self.worker)
-        self.worker.start()
+        if after is None:
+            self.worker.start()
+        else:
+            self.successor.start_after(after, prepare, self.worker)
         self.controls.play.setText(PAUSE if not paused else PLAY)
-        return True
 
     def stop_run(self, keep_last: bool = False):
         """Stop the run without waiting for it (the GUI thread never waits on the engine): the
@@ -271,7 +261,7 @@ class MainWindow(InteractionsMixin, QMainWindow):
 
     def toggle_play(self):
         w = self.worker
-        if w is None or (w.isFinished() and all(ln.done for ln in self.lanes.values())):
+        if w is None or (w.isFinished() and self.session.is_finished()):
             self.restart()
         elif w.is_paused():
             w.resume()
@@ -301,15 +291,16 @@ class MainWindow(InteractionsMixin, QMainWindow):
         """A run is under way and not paused."""
         w = self.worker
         return (w is not None and not w.is_paused() and w.isRunning()
-                and not all(ln.done for ln in self.lanes.values()))
+                and not self.session.is_finished())
 
     def is_finished(self) -> bool:
-        return self.worker is not None and bool(self.lanes) and all(ln.done for ln in self.lanes.values())
+        return self.worker is not None and self.session.is_finished()
 
     # -- painting (GUI thread, from the timer) -------------------------------------------
     def _snapshot(self):
         with self.worker.lock:
-            return self.worker.version, {n: (ln.frames[:], ln.metrics[:], ln.distances) for n, ln in self.lanes.items()}
+            return self.worker.version, {n: (ln.frames[:], ln.metrics[:], ln.distances)
+                                         for n, ln in self.session.lanes.items()}
 
     def paint(self, force: bool = False):
         if self.worker is None:
@@ -331,7 +322,7 @@ class MainWindow(InteractionsMixin, QMainWindow):
             self.timeline.setValue(max_nfe)
         self.timeline.blockSignals(False)
         now = time.perf_counter()
-        plots_due = force or now - self._plotted_at >= PLOT_INTERVAL_S or all(ln.done for ln in self.lanes.values())
+        plots_due = force or now - self._plotted_at >= PLOT_INTERVAL_S or self.session.is_finished()
         if plots_due:
             self._plotted_at = now
         side_due = plots_due or now - self._side_at >= SIDE_INTERVAL_S
@@ -351,10 +342,7 @@ class MainWindow(InteractionsMixin, QMainWindow):
             self.show_status(note)
 
     def _maybe_auto_continuations(self, snap):
-        frames = snap["left"][0] if "left" in snap else []
-        at = self.scenario.continuations_at if self.scenario is not None else None
-        if self._cont_pending and at and frames and (frames[-1].step + 1) / frames[-1].total_steps >= at:
-            self._cont_pending = False
+        if self.session.continuations_due(snap["left"][0] if "left" in snap else []):
             self.follow = True
             self.run_continuations()
 

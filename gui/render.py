@@ -35,7 +35,7 @@ def render(app, out: str, settings, device: str = "auto", left="autoregressive",
     if not ok:
         print(f"error: {win.error.text()}", file=sys.stderr)
         return 2
-    while not all(ln.done for ln in win.lanes.values()):
+    while not all(ln.done for ln in win.session.lanes.values()):
         app.processEvents()
         time.sleep(0.01)
     win.worker.wait()
@@ -44,7 +44,7 @@ def render(app, out: str, settings, device: str = "auto", left="autoregressive",
         app.processEvents()
     win.paint(force=True)
     app.processEvents()
-    errors = [ln.error for ln in win.lanes.values() if ln.error]
+    errors = [ln.error for ln in win.session.lanes.values() if ln.error]
     try:
         if out.lower().endswith(".png"):
             if not win.export_png(out):

@@ -112,16 +112,16 @@ def run_self_test(app, outdir: str | Path, device: str = "auto") -> int:
         if not win.restart():
             raise RuntimeError(win.error.text())
         deadline = time.time() + 120
-        while not all(ln.done for ln in win.lanes.values()) and time.time() < deadline:
+        while not all(ln.done for ln in win.session.lanes.values()) and time.time() < deadline:
             app.processEvents()
             time.sleep(0.01)
         win.worker.wait(5000)
         win.paint(force=True)
         app.processEvents()
-        errors = [ln.error for ln in win.lanes.values() if ln.error]
-        if errors or not all(ln.done for ln in win.lanes.values()):
+        errors = [ln.error for ln in win.session.lanes.values() if ln.error]
+        if errors or not all(ln.done for ln in win.session.lanes.values()):
             raise RuntimeError(errors or "run did not finish in 120 s")
-        return {n: {"frames": len(ln.frames), "nfe": ln.frames[-1].nfe} for n, ln in win.lanes.items()}
+        return {n: {"frames": len(ln.frames), "nfe": ln.frames[-1].nfe} for n, ln in win.session.lanes.items()}
 
     check("run both panels through the worker (fashion, sneaker)", lambda: run_panels("fashion", "sneaker"))
     check("run both panels through the worker (mnist, seven)", lambda: run_panels("mnist", "seven"))

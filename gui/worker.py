@@ -4,7 +4,7 @@ panel), paced so the two methods race honestly, checking pause/cancel between st
 Hand-over is latest-frame-wins: the worker appends to each lane's frame list (kept whole for the
 timeline) under a lock and bumps a version counter; the GUI repaints from a timer and reads only
 the newest frame, so nothing piles up however fast the engine runs. Per-step metrics are computed
-here, on the worker thread.
+here, on the worker thread (each engine `Lane` knows how to measure its frames).
 """
 from __future__ import annotations
 
@@ -14,12 +14,10 @@ import sys
 import threading
 import time
 import traceback
-from dataclasses import dataclass, field, replace
-
 from PySide6.QtCore import QThread, Signal
 
-from engine import metrics, session
-from engine.modes import shows_real_image
+from engine import session
+from engine.session import Lane
 
 def share_cpu_with_gui() -> None:
     """Keep the GUI thread responsive next to a worker that runs flat out. pyqtgraph paints
@@ -38,14 +36,6 @@ def share_cpu_with_gui() -> None:
 
 
 PACING = {"same-nfe": "same NFE budget", "same-time": "same wall-clock", "fastest": "as fast as possible"}
-
-
-@dataclass
-class Lane(session.Lane):
-    """A panel's lane (engine.session.Lane: generator factory, frames) with what the plots show."""
-    classifier: object = None         # for p(class | x0)
-    metrics: list = field(default_factory=list)
-    distances: list | None = None     # x0 distance to the final image, filled when the lane ends
 
 
 class RunWorker(QThread):
@@ -109,7 +99,7 @@ class RunWorker(QThread):
         """Keep a frame with its metrics (computed here, on the worker thread); False drops it and
         ends the race: a cancel arrived during the step."""
         try:
-            m = metrics.frame_metrics(_measured(frame), lane.classifier)
+            m = lane.measure(frame)
         except Exception as e:  # the lane stops with its error, the others race on
             lane.done, lane.error = True, f"{type(e).__name__}: {e}"
             traceback.print_exc()
@@ -155,24 +145,11 @@ class RunWorker(QThread):
     def _finish(self, lane: Lane):
         """A lane reached its end: the distances of its x0 to where it ended up."""
         if lane.frames:
-            if _is_forward(lane.frames[-1]):  # how far the image has drifted from the real one
-                d = [metrics.distance(f.state[0], f.x0_mean[0]) for f in lane.frames]
-            else:
-                d = metrics.distances_to_final(lane.frames)
+            d = lane.final_distances()
             with self.lock:
-                lane.distances = list(d)
+                lane.distances = d
                 self.version += 1
         self.lane_finished.emit(lane.name)
-
-
-def _is_forward(frame) -> bool:
-    return shows_real_image(frame.method)
-
-
-def _measured(frame):
-    """What the plots measure: x0 of a generating run; the degraded image itself of a forward
-    process (its x0 is the real image, the same at every step)."""
-    return replace(frame, x0_mean=frame.state) if _is_forward(frame) else frame
 
 
 class StreamTask(QThread):

@@ -35,6 +35,6 @@ def wait_threads_end(qtbot, threads, timeout=60000):
 
 
 def wait_done(qtbot, w, timeout=120000):
-    qtbot.waitUntil(lambda: w.lanes and all(ln.done for ln in w.lanes.values()), timeout=timeout)
+    qtbot.waitUntil(lambda: w.session.lanes and all(ln.done for ln in w.session.lanes.values()), timeout=timeout)
     w.worker.wait(5000)
     w.paint(force=True)

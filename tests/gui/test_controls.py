@@ -10,12 +10,12 @@ def test_restart_button_click_starts_a_new_run(qtbot, win):
     win.controls.speed.setCurrentText("10 steps/s")
     assert win.restart()
     first = win.worker
-    qtbot.waitUntil(lambda: len(win.lanes["left"].frames) >= 1, timeout=30000)
+    qtbot.waitUntil(lambda: len(win.session.lanes["left"].frames) >= 1, timeout=30000)
     qtbot.mouseClick(win.controls.restart, Qt.LeftButton)  # clicked(bool) once landed in restart(known=False)
     assert win.error.text() == "" and not win.banner.isVisibleTo(win)
     assert win.worker is not first and first.cancelled() and win.worker.isRunning()
-    qtbot.waitUntil(lambda: len(win.lanes["left"].frames) >= 1, timeout=30000)
-    assert win.lanes["left"].frames[0].step == 0
+    qtbot.waitUntil(lambda: len(win.session.lanes["left"].frames) >= 1, timeout=30000)
+    assert win.session.lanes["left"].frames[0].step == 0
     win.stop_run()
 
 
@@ -32,14 +32,14 @@ def test_titles_and_controls_follow_what_each_panel_runs(qtbot, win):
         assert "autoregressive" not in win.plots.strips[n].title.text()
     assert "DDIM 100 steps" in win.plots.strips["left"].title.text()
     assert "DDIM 1 step" in win.plots.strips["right"].title.text()
-    assert len(win.lanes["left"].frames) == 100 and len(win.lanes["right"].frames) == 1
+    assert len(win.session.lanes["left"].frames) == 100 and len(win.session.lanes["right"].frames) == 1
 
     assert win.apply_scenario("greedy-vs-sampling")  # both autoregressive
     wait_done(qtbot, win)
     assert lanes["left"].title() == lanes["right"].title() == "autoregressive"
     assert lanes["left"].greedy.isChecked() and not lanes["right"].greedy.isChecked()
     assert all("diffusion" not in win.plots.strips[n].title.text() for n in ("left", "right"))
-    assert win.lanes["right"].frames[-1].method == "autoregressive"
+    assert win.session.lanes["right"].frames[-1].method == "autoregressive"
 
 
 def test_a_scenario_shows_its_running_settings_in_the_controls(qtbot, win):
@@ -62,13 +62,13 @@ def test_forward_processes_advance_in_step(qtbot, win):
     win.worker.steps_per_second = 50.0
     seen = []
     for _ in range(3):  # at several moments of the run, neither panel is ahead by more than a step
-        qtbot.waitUntil(lambda: len(win.lanes["right"].frames) >= 10 * (len(seen) + 1), timeout=60000)
+        qtbot.waitUntil(lambda: len(win.session.lanes["right"].frames) >= 10 * (len(seen) + 1), timeout=60000)
         with win.worker.lock:
-            seen.append((len(win.lanes["left"].frames), len(win.lanes["right"].frames)))
+            seen.append((len(win.session.lanes["left"].frames), len(win.session.lanes["right"].frames)))
     assert all(abs(a - b) <= 1 for a, b in seen), seen
     win.worker.steps_per_second = 0.0
     wait_done(qtbot, win)
-    left, right = win.lanes["left"].frames, win.lanes["right"].frames
+    left, right = win.session.lanes["left"].frames, win.session.lanes["right"].frames
     assert len(left) == len(right) == 98 and left[-1].total_steps == right[-1].total_steps == 98
     assert not left[-1].known.any() and right[-1].noise_level.t == 999  # both end fully degraded
 
@@ -80,12 +80,12 @@ def test_an_edited_value_restarts_the_run_with_it(qtbot, win):
     win.controls.lanes["right"].steps.setValue(5)  # as the user would: through the widget
     qtbot.waitUntil(lambda: win.worker is not first, timeout=5000)
     wait_done(qtbot, win)
-    assert len(win.lanes["right"].frames) == 5
+    assert len(win.session.lanes["right"].frames) == 5
     second = win.worker
     win.controls.lanes["left"].k.setCurrentText("16")
     qtbot.waitUntil(lambda: win.worker is not second, timeout=5000)
     wait_done(qtbot, win)
-    assert win.lanes["left"].frames[-1].total_steps == 49
+    assert win.session.lanes["left"].frames[-1].total_steps == 49
 
 
 def test_the_error_banner_goes_once_the_input_is_fixed(qtbot, win):
@@ -102,7 +102,7 @@ def test_the_error_banner_goes_once_the_input_is_fixed(qtbot, win):
     qtbot.waitUntil(lambda: not win.banner.isVisibleTo(win), timeout=5000)
     assert win.error.text() == ""
     wait_done(qtbot, win)
-    assert win.lanes["left"].frames[-1].labels[0] == 3  # and the fixed prompt is what runs
+    assert win.session.lanes["left"].frames[-1].labels[0] == 3  # and the fixed prompt is what runs
 
 
 def test_the_error_banner_never_widens_the_window(qtbot, win):
@@ -162,7 +162,7 @@ def test_clicking_a_grey_level_forces_the_pixel_and_the_rest_adapts(qtbot, win):
     win.controls.k.setCurrentText("16")
     assert win.restart()
     wait_done(qtbot, win)
-    left = win.lanes["left"]
+    left = win.session.lanes["left"]
     before = list(left.frames)
     win.timeline.setValue(before[9].nfe)  # scrub back to step 10
     shown = win.current_frames()["left"]
@@ -175,13 +175,13 @@ def test_clicking_a_grey_level_forces_the_pixel_and_the_rest_adapts(qtbot, win):
     qtbot.mouseClick(hist.viewport(), Qt.LeftButton, pos=pos)  # a real click on grey level 255
     assert win.worker is not None and "forced to grey level 255" in win.status.text()
     wait_done(qtbot, win)
-    frames = win.lanes["left"].frames
+    frames = win.session.lanes["left"].frames
     assert all(a is b for a, b in zip(frames[:10], before[:10]))  # the steps before stay
     assert frames[10].state[0].reshape(-1)[pixel] == 1.0  # the forced value, from the next step on
     assert frames[-1].state[0].reshape(-1)[pixel] == 1.0 and frames[-1].known.all()
     assert [f.step for f in frames] == list(range(len(frames))) and frames[-1].is_last
     assert all(b.nfe > a.nfe for a, b in zip(frames, frames[1:]))  # one timeline, NFE rising
-    assert win.lanes["right"].frames[-1].is_last  # the other panel carried on
+    assert win.session.lanes["right"].frames[-1].is_last  # the other panel carried on
 
 
 def test_continuations_show_progress_and_can_be_cancelled(qtbot, win):
@@ -189,7 +189,7 @@ def test_continuations_show_progress_and_can_be_cancelled(qtbot, win):
     win.controls.cont_k.setValue(64)
     win.controls.speed.setCurrentText("10 steps/s")
     assert win.restart()
-    qtbot.waitUntil(lambda: len(win.lanes["left"].frames) >= 3, timeout=30000)
+    qtbot.waitUntil(lambda: len(win.session.lanes["left"].frames) >= 3, timeout=30000)
     qtbot.mouseClick(win.controls.cont, Qt.LeftButton)
     assert win.worker.is_paused() and win.controls.cont.text() == "✕ cancel"
     qtbot.waitUntil(lambda: "left " in win.status.text() and "/" in win.status.text(), timeout=60000)
@@ -209,7 +209,7 @@ def test_a_new_run_cancels_the_old_runs_continuations(qtbot, win):
     win.controls.cont_k.setValue(64)
     win.controls.speed.setCurrentText("10 steps/s")
     assert win.restart()
-    qtbot.waitUntil(lambda: len(win.lanes["left"].frames) >= 3, timeout=30000)
+    qtbot.waitUntil(lambda: len(win.session.lanes["left"].frames) >= 3, timeout=30000)
     win.run_continuations()
     task = win.task
     assert task.isRunning()

@@ -67,24 +67,24 @@ def test_stepping_a_lesson_with_remote_keys(qtbot, win):
     win.activateWindow()
     qtbot.waitUntil(win.isActiveWindow, timeout=5000)
     win.lesson.start(lessons.load())
-    assert win.scenario.name == ORDER[0] and win.slide_label.text() == "1 / 11" and win.slide_label.isVisibleTo(win)
-    assert win.worker.is_paused() and not any(ln.frames for ln in win.lanes.values())  # arrives ready, paused
+    assert win.session.scenario.name == ORDER[0] and win.slide_label.text() == "1 / 11" and win.slide_label.isVisibleTo(win)
+    assert win.worker.is_paused() and not any(ln.frames for ln in win.session.lanes.values())  # arrives ready, paused
     _key(qtbot, win, Qt.Key_PageDown)  # plays the slide's run
     qtbot.waitUntil(win.is_finished, timeout=60000)
-    assert win.scenario.name == ORDER[0] and all(ln.frames for ln in win.lanes.values())
+    assert win.session.scenario.name == ORDER[0] and all(ln.frames for ln in win.session.lanes.values())
     _key(qtbot, win, Qt.Key_PageDown)  # finished: the next slide
-    assert win.scenario.name == ORDER[1] and win.slide_label.text() == "2 / 11"
-    assert win.caption.text().startswith(win.scenario.title)
+    assert win.session.scenario.name == ORDER[1] and win.slide_label.text() == "2 / 11"
+    assert win.caption.text().startswith(win.session.scenario.title)
     _key(qtbot, win, Qt.Key_Right)  # → plays too
-    qtbot.waitUntil(lambda: bool(win.lanes["left"].frames), timeout=60000)
+    qtbot.waitUntil(lambda: bool(win.session.lanes["left"].frames), timeout=60000)
     assert win.is_playing()
     _key(qtbot, win, Qt.Key_Right)  # while it plays: the next slide
-    assert win.scenario.name == ORDER[2] and win.slide_label.text() == "3 / 11"
+    assert win.session.scenario.name == ORDER[2] and win.slide_label.text() == "3 / 11"
     _key(qtbot, win, Qt.Key_PageUp)
-    assert win.scenario.name == ORDER[1] and win.slide_label.text() == "2 / 11"
+    assert win.session.scenario.name == ORDER[1] and win.slide_label.text() == "2 / 11"
     _key(qtbot, win, Qt.Key_Left)
     _key(qtbot, win, Qt.Key_Left)  # no slide before the first
-    assert win.scenario.name == ORDER[0] and win.slide_label.text() == "1 / 11"
+    assert win.session.scenario.name == ORDER[0] and win.slide_label.text() == "1 / 11"
 
     _key(qtbot, win, Qt.Key_B)  # blank the screen
     assert win.lesson.blank.isVisible() and win.lesson.blank.geometry() == win.rect()
@@ -97,7 +97,7 @@ def test_stepping_a_lesson_with_remote_keys(qtbot, win):
     _key(qtbot, win, Qt.Key_Escape)  # leave the lesson: the keys are the usual ones again
     assert not win.lesson.active and not win.slide_label.isVisibleTo(win)
     _key(qtbot, win, Qt.Key_PageDown)
-    assert win.scenario.name == ORDER[0]
+    assert win.session.scenario.name == ORDER[0]
 
     _key(qtbot, win, Qt.Key_F5)  # the lesson from the start, fullscreen
     assert win.lesson.active and win.isFullScreen() and win.slide_label.text() == "1 / 11"
@@ -113,7 +113,7 @@ def test_a_slide_with_a_variant_and_own_caption(qtbot, win, tmp_path):
     assert win.slide_label.text() == "1 / 2"
     win.lesson.forward()
     qtbot.waitUntil(win.is_finished, timeout=60000)
-    assert len(win.lanes["right"].frames) == 5
+    assert len(win.session.lanes["right"].frames) == 5
 
 
 def test_lessons_and_scenarios_import_no_qt():

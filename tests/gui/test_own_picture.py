@@ -23,9 +23,9 @@ def test_forward_processes_degrade_your_picture(qtbot, win, tmp_path):
     assert win.open_image(str(tmp_path / "bar.png"))
     wait_done(qtbot, win)
     for name in ("left", "right"):
-        assert np.allclose(win.lanes[name].frames[0].x0_mean[0], mine, atol=1e-6), name  # the real image is yours
-    assert np.allclose(win.lanes["left"].frames[0].state[0][win.lanes["left"].frames[0].known[0]],
-                       mine[win.lanes["left"].frames[0].known[0]], atol=1e-6)
+        assert np.allclose(win.session.lanes[name].frames[0].x0_mean[0], mine, atol=1e-6), name  # the real image is yours
+    assert np.allclose(win.session.lanes["left"].frames[0].state[0][win.session.lanes["left"].frames[0].known[0]],
+                       mine[win.session.lanes["left"].frames[0].known[0]], atol=1e-6)
     assert "Your picture" in win.caption.text()
 
 
@@ -37,7 +37,7 @@ def test_dropping_a_picture_completes_its_top_half(qtbot, win, tmp_path):
     win.dropEvent(ev)  # as a drop on the window delivers it
     wait_done(qtbot, win)
     for name in ("left", "right"):
-        final = win.lanes[name].frames[-1].state[0]
+        final = win.session.lanes[name].frames[-1].state[0]
         assert np.allclose(final[:14], mine[:14], atol=1 / 255), name  # the given top half is kept
     assert "complete it from its top half" in win.caption.text()
 
@@ -46,4 +46,4 @@ def test_a_file_that_is_not_a_picture_is_a_clear_error(qtbot, win, tmp_path):
     bad = tmp_path / "notes.png"
     bad.write_text("not an image")
     assert not win.open_image(str(bad))
-    assert win.banner.isVisibleTo(win) and "not an image" in win.error.text() and win.user_image is None
+    assert win.banner.isVisibleTo(win) and "not an image" in win.error.text() and win.session.user_image is None

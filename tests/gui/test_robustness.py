@@ -33,7 +33,7 @@ def test_cuda_without_cuda_falls_back_to_the_cpu_with_a_notice(qtbot, monkeypatc
         assert w.controls.state_dict()["device"] == "auto"
         assert w.restart() and not w.banner.isVisible()
         wait_done(qtbot, w)
-        assert all(ln.frames and not ln.error for ln in w.lanes.values())  # panels painted, not empty
+        assert all(ln.frames and not ln.error for ln in w.session.lanes.values())  # panels painted, not empty
         w.controls.device.setCurrentText("cuda")  # chosen later in the box: the same fallback
         assert w.restart() and w.controls.device.currentText() == "auto" and not w.banner.isVisible()
         wait_done(qtbot, w)
@@ -54,8 +54,8 @@ def test_a_corrupt_classifier_leaves_the_panels_running(qtbot, monkeypatch, tmp_
         _small(w)
         assert w.restart(), w.error.text()
         wait_done(qtbot, w)
-        assert all(len(ln.frames) > 1 and not ln.error for ln in w.lanes.values())
-        assert all("probs" not in m for ln in w.lanes.values() for m in ln.metrics)  # no classifier plot
+        assert all(len(ln.frames) > 1 and not ln.error for ln in w.session.lanes.values())
+        assert all("probs" not in m for ln in w.session.lanes.values() for m in ln.metrics)  # no classifier plot
         assert len(w.notices) == 1 and "mnist_classifier.safetensors" in w.notices[0]
         assert w.restart()  # the problem shows once, not at every run
         wait_done(qtbot, w)
@@ -72,7 +72,7 @@ def test_restart_during_a_1000_step_run_does_not_wait_for_it(qtbot, win, monkeyp
     win.controls.k.setCurrentText("1")
     assert win.restart()
     first = win.worker
-    qtbot.waitUntil(lambda: len(win.lanes["right"].frames) >= 2, timeout=30000)
+    qtbot.waitUntil(lambda: len(win.session.lanes["right"].frames) >= 2, timeout=30000)
     waits = []
     monkeypatch.setattr(type(first), "wait", lambda self, *a: waits.append(a) or True)
     win.controls.seed.setValue(7)
@@ -140,7 +140,7 @@ def test_closed_windows_and_their_runs_are_released(qtbot):
 def test_a_restart_releases_the_old_runs_frames(qtbot, win):
     assert win.restart()
     wait_done(qtbot, win)
-    old = weakref.ref(win.lanes["left"].frames[-1])
+    old = weakref.ref(win.session.lanes["left"].frames[-1])
     old_worker = weakref.ref(win.worker)
     assert win.restart()
     wait_done(qtbot, win)
@@ -159,12 +159,12 @@ def test_leaving_x0_is_a_mean_mid_run_by_a_new_seed_keeps_painting(qtbot, win):
     try:
         assert win.apply_scenario("x0-is-a-mean")
         win.controls.speed.setCurrentText("max")
-        qtbot.waitUntil(lambda: len(win.lanes["left"].frames) >= 1, timeout=30000)
+        qtbot.waitUntil(lambda: len(win.session.lanes["left"].frames) >= 1, timeout=30000)
         win.end_scenario()  # what an edit of a point field does, before the run restarts
         win.paint(force=True)  # raised AttributeError before
         win.controls.seed.setValue(win.controls.seed.value() + 1)  # the user's edit: restart after a pause
-        qtbot.waitUntil(lambda: win.worker is not None and win.lanes and all(ln.done for ln in win.lanes.values())
-                        and win.lanes["left"].frames[0].settings.seed == win.controls.seed.value(), timeout=120000)
+        qtbot.waitUntil(lambda: win.worker is not None and win.session.lanes and all(ln.done for ln in win.session.lanes.values())
+                        and win.session.lanes["left"].frames[0].settings.seed == win.controls.seed.value(), timeout=120000)
         win.paint(force=True)
     finally:
         sys.excepthook = old_hook
@@ -286,7 +286,7 @@ def test_a_bad_weights_file_is_one_clear_message_and_the_other_dataset_runs(qtbo
         w.controls.dataset.setCurrentText("fashion")
         assert w.restart(), w.error.text()
         wait_done(qtbot, w)
-        assert all(len(ln.frames) > 1 and not ln.error for ln in w.lanes.values())
+        assert all(len(ln.frames) > 1 and not ln.error for ln in w.session.lanes.values())
     finally:
         w.close()
         qtbot.waitUntil(lambda: not w.running_threads(), timeout=60000)

@@ -12,7 +12,7 @@ from .conftest import ROOT, wait_done, wait_threads_end
 def test_run_to_completion_paints_both_panels(qtbot, win):
     assert win.restart()
     wait_done(qtbot, win)
-    left, right = win.lanes["left"], win.lanes["right"]
+    left, right = win.session.lanes["left"], win.session.lanes["right"]
     assert len(left.frames) == 13 and left.frames[-1].known.all()
     assert len(right.frames) == 10 and right.frames[-1].noise_level.t == -1
     assert left.distances is not None and left.distances[-1] == 0
@@ -27,19 +27,19 @@ def test_run_to_completion_paints_both_panels(qtbot, win):
 def test_pause_resume_and_single_step(qtbot, win):
     win.controls.speed.setCurrentText("10 steps/s")
     win.restart()
-    qtbot.waitUntil(lambda: sum(len(ln.frames) for ln in win.lanes.values()) >= 2, timeout=30000)
+    qtbot.waitUntil(lambda: sum(len(ln.frames) for ln in win.session.lanes.values()) >= 2, timeout=30000)
     win.toggle_play()  # pause
     assert win.worker.is_paused()
     qtbot.wait(400)
-    n = sum(len(ln.frames) for ln in win.lanes.values())
+    n = sum(len(ln.frames) for ln in win.session.lanes.values())
     qtbot.wait(600)
-    assert sum(len(ln.frames) for ln in win.lanes.values()) == n
+    assert sum(len(ln.frames) for ln in win.session.lanes.values()) == n
     win.step_once()
-    qtbot.waitUntil(lambda: sum(len(ln.frames) for ln in win.lanes.values()) == n + 1, timeout=10000)
+    qtbot.waitUntil(lambda: sum(len(ln.frames) for ln in win.session.lanes.values()) == n + 1, timeout=10000)
     qtbot.wait(300)
-    assert sum(len(ln.frames) for ln in win.lanes.values()) == n + 1
+    assert sum(len(ln.frames) for ln in win.session.lanes.values()) == n + 1
     # paused after a single step, the slower side views and plots still catch up with it
-    stepped = max(win.lanes.values(), key=lambda ln: ln.frames[-1].nfe)
+    stepped = max(win.session.lanes.values(), key=lambda ln: ln.frames[-1].nfe)
     qtbot.waitUntil(lambda: not win._stale, timeout=5000)
     assert win.plots.curves[("sharpness", stepped.name)].xData[-1] == stepped.frames[-1].nfe
     win.controls.speed.setCurrentText("max")
@@ -52,10 +52,10 @@ def test_same_nfe_pacing_keeps_counters_together(qtbot, win):
     win.controls.k.setCurrentText("16")
     win.controls.speed.setCurrentText("50 steps/s")
     win.restart()
-    qtbot.waitUntil(lambda: len(win.lanes["right"].frames) >= 10, timeout=60000)
+    qtbot.waitUntil(lambda: len(win.session.lanes["right"].frames) >= 10, timeout=60000)
     win.worker.pause()
     qtbot.wait(200)
-    l, r = win.lanes["left"].frames[-1].nfe, win.lanes["right"].frames[-1].nfe
+    l, r = win.session.lanes["left"].frames[-1].nfe, win.session.lanes["right"].frames[-1].nfe
     assert abs(l - r) <= 2
     win.stop_run()
 
@@ -64,7 +64,7 @@ def test_restart_and_cancel_during_a_run(qtbot, win):
     win.controls.speed.setCurrentText("10 steps/s")
     win.restart()
     first = win.worker
-    qtbot.waitUntil(lambda: len(win.lanes["left"].frames) >= 1, timeout=30000)
+    qtbot.waitUntil(lambda: len(win.session.lanes["left"].frames) >= 1, timeout=30000)
     win.controls.seed.setValue(5)
     win.restart()
     assert first.cancelled() and win.worker is not first and win.worker.isRunning()
@@ -101,7 +101,7 @@ def test_draw_then_complete_keeps_the_drawing(qtbot, win):
     win.complete_drawing()
     wait_done(qtbot, win)
     for name in ("left", "right"):
-        final = win.lanes[name].frames[-1].state[0]
+        final = win.session.lanes[name].frames[-1].state[0]
         assert np.allclose(final[known], values[known], atol=1 / 255), name
 
 
@@ -157,7 +157,7 @@ def test_export_mp4(qtbot, win, tmp_path):
 def test_timeline_click_scrubs_while_running(qtbot, win):
     win.controls.speed.setCurrentText("10 steps/s")
     win.restart()
-    qtbot.waitUntil(lambda: all(ln.frames and ln.frames[-1].nfe >= 6 for ln in win.lanes.values()), timeout=60000)
+    qtbot.waitUntil(lambda: all(ln.frames and ln.frames[-1].nfe >= 6 for ln in win.session.lanes.values()), timeout=60000)
     win.timeline.setValue(2)  # as a click on the groove or a key press would: no explicit scrub()
     assert not win.follow and win.current_frames()["left"].nfe <= 2
     win.paint(force=True)
@@ -185,11 +185,11 @@ def test_lecture_mode_fits_a_1920_screen(qtbot, win):
 def test_bad_prompt_shows_an_error_and_keeps_the_run(qtbot, win):
     win.restart()
     wait_done(qtbot, win)
-    frames = len(win.lanes["left"].frames)
+    frames = len(win.session.lanes["left"].frames)
     win.controls.prompt.setText("giraffe")
     assert not win.restart()
     assert "giraffe" in win.error.text() and win.banner.isVisibleTo(win) and "giraffe" in win.banner.text()
-    assert len(win.lanes["left"].frames) == frames  # nothing already produced is lost
+    assert len(win.session.lanes["left"].frames) == frames  # nothing already produced is lost
 
 
 @pytest.mark.parametrize("mode", ["one-shot mean", "erase a real image"])
@@ -198,9 +198,9 @@ def test_other_left_modes(qtbot, win, mode):
     win.controls.right_mode.setCurrentText("noise a real image")
     win.restart()
     wait_done(qtbot, win)
-    assert win.lanes["left"].frames and win.lanes["right"].frames[-1].noise_level.t == 999
+    assert win.session.lanes["left"].frames and win.session.lanes["right"].frames[-1].noise_level.t == 999
     # no network runs in the forward processes: the timeline and plots count steps instead of NFE
-    assert win.axis == "step" and win.timeline.maximum() == max(len(ln.frames) for ln in win.lanes.values())
+    assert win.axis == "step" and win.timeline.maximum() == max(len(ln.frames) for ln in win.session.lanes.values())
     win.timeline.setValue(5)
     assert win.current_frames()["right"].step == 4 and win.timeline_label.text() == "step 5"
 
@@ -256,12 +256,12 @@ def test_self_test_rejects_nan_and_constant_models():
 def test_scenarios_apply_and_run(qtbot, win, name):
     assert win.apply_scenario(name)
     wait_done(qtbot, win)
-    assert win.scenario.name == name and win.caption.text().startswith(win.scenario.title)
+    assert win.session.scenario.name == name and win.caption.text().startswith(win.session.scenario.title)
     if name == "one-big-step":
-        assert len(win.lanes["right"].frames) == 1  # variant 0: one big step
+        assert len(win.session.lanes["right"].frames) == 1  # variant 0: one big step
         win.next_variant()
         wait_done(qtbot, win)
-        assert len(win.lanes["right"].frames) == 2 and "2 steps" in win.caption.text()
+        assert len(win.session.lanes["right"].frames) == 2 and "2 steps" in win.caption.text()
 
 
 def test_editing_a_value_keeps_the_scenario_a_new_mode_leaves_it(qtbot, win):
@@ -269,21 +269,21 @@ def test_editing_a_value_keeps_the_scenario_a_new_mode_leaves_it(qtbot, win):
     wait_done(qtbot, win)
     win.new_seed()
     wait_done(qtbot, win)
-    assert win.scenario is not None and win.lanes["left"].frames[0].method == "one-shot"
+    assert win.session.scenario is not None and win.session.lanes["left"].frames[0].method == "one-shot"
     first = win.worker
     win.controls.guidance.setValue(2.0)  # a value: it applies at once, the scenario's point stands
     qtbot.waitUntil(lambda: win.worker is not first, timeout=5000)
     wait_done(qtbot, win)
-    assert win.scenario is not None and win.caption.text().startswith(win.scenario.title)
-    assert win.lanes["left"].frames[0].method == "one-shot"
+    assert win.session.scenario is not None and win.caption.text().startswith(win.session.scenario.title)
+    assert win.session.lanes["left"].frames[0].method == "one-shot"
     win.controls.lanes["left"].mode.setCurrentText("autoregressive")  # the point changed: free play
-    assert win.scenario is None and win.caption.text().startswith("Left: autoregression")
+    assert win.session.scenario is None and win.caption.text().startswith("Left: autoregression")
 
 
 def test_closing_mid_run_stops_every_thread(qtbot, win):
     win.controls.speed.setCurrentText("10 steps/s")
     win.restart()
-    qtbot.waitUntil(lambda: len(win.lanes["left"].frames) >= 2, timeout=30000)
+    qtbot.waitUntil(lambda: len(win.session.lanes["left"].frames) >= 2, timeout=30000)
     win.run_continuations()
     worker, task = win.worker, win.task
     win.close()  # returns at once: both are cancelled and end between their steps
@@ -298,13 +298,13 @@ def test_keyboard_shortcuts(qtbot, win):
     win.activateWindow()
     qtbot.waitUntil(win.isActiveWindow, timeout=5000)
     qtbot.keyClick(win, Qt.Key_Space)  # play
-    qtbot.waitUntil(lambda: win.worker is not None and sum(len(ln.frames) for ln in win.lanes.values()) >= 2,
+    qtbot.waitUntil(lambda: win.worker is not None and sum(len(ln.frames) for ln in win.session.lanes.values()) >= 2,
                     timeout=30000)
     qtbot.keyClick(win, Qt.Key_Space)  # pause
     assert win.worker.is_paused()
-    n = sum(len(ln.frames) for ln in win.lanes.values())
+    n = sum(len(ln.frames) for ln in win.session.lanes.values())
     qtbot.keyClick(win, Qt.Key_Right)  # one step
-    qtbot.waitUntil(lambda: sum(len(ln.frames) for ln in win.lanes.values()) == n + 1, timeout=10000)
+    qtbot.waitUntil(lambda: sum(len(ln.frames) for ln in win.session.lanes.values()) == n + 1, timeout=10000)
     qtbot.keyClick(win, Qt.Key_L)
     assert win.lecture
     seed, first = win.controls.seed.value(), win.worker
