@@ -1,9 +1,16 @@
-"""race(lanes, pacing): which lane steps next, lanes keep their frames, failures and stops."""
+"""race(lanes, pacing): which lane steps next, lanes keep their frames, failures and stops; the
+Session: scenario, modes, settings, given pixels, lanes, with no window."""
 import numpy as np
 import pytest
+import torch
 
+from engine.bank import Bank
 from engine.frames import Frame
-from engine.session import Lane, pick, race, run_to_end
+from engine.models import ModelSet
+from engine.runs import ARSettings, DiffusionSettings, RunSettings
+from engine.session import Lane, Session, pick, race, run_to_end
+
+from .helpers import tiny
 
 
 def frames(method="diffusion", steps=4, nfe_per_step=1, seconds_per_step=0.0):
@@ -121,3 +128,93 @@ def test_run_to_end_and_unknown_pacing():
     assert pick([a, b]) is None
     with pytest.raises(ValueError, match="unknown pacing"):
         pick([Lane("x", lambda: frames())], "random")
+
+
+# -- the Session: run state with no window ----------------------------------------------------
+
+
+def _models():
+    rng = np.random.default_rng(0)
+    bank = Bank(images=rng.integers(0, 256, (20, 28, 28)).astype(np.uint8), labels=np.repeat(np.arange(10), 2))
+    return ModelSet("mnist", torch.device("cpu"), ar=tiny("autoregressive"), diffusion=tiny("diffusion"),
+                    classifier=tiny("classifier"), bank=bank)
+
+
+def test_a_scenario_sets_what_each_panel_runs_and_the_variant_wraps():
+    s = Session()
+    label = s.load_scenario("one-big-step", 1)
+    assert s.modes == {"left": "diffusion", "right": "diffusion"}
+    assert (s.settings["left"].diffusion.steps, s.settings["right"].diffusion.steps) == (100, 2)
+    assert label == "2 steps" and "[2 steps — V: next]" in s.scenario_caption(label)
+    assert s.lane_labels() == {"left": "diffusion, DDIM 100 steps", "right": "diffusion, DDIM 2 steps"}
+    s.load_scenario("one-big-step", 5)
+    assert s.variant == 0  # five variants: the sixth is the first again
+    with pytest.raises(ValueError, match="unknown scenario"):
+        s.load_scenario("no-such-scenario")
+    assert s.scenario.name == "one-big-step"  # a bad name changes nothing
+
+
+def test_a_sketch_scenario_gives_both_models_the_same_pixels_until_it_ends():
+    s, models = Session(), _models()
+    s.load_scenario("complete-my-sketch", bank=models.bank)
+    known, values = s.given
+    assert known[:14].all() and not known[14:].any()
+    settings, given = s.prepared(s.settings)
+    assert all(np.array_equal(st.known, known) for st in settings.values()) and given is s.given
+    s.end_scenario()
+    assert s.scenario is None and s.given is None
+
+
+def test_your_picture_goes_to_the_forward_processes_and_is_completed_by_the_generators():
+    s = Session()
+    img = np.linspace(0, 1, 784, dtype=np.float32).reshape(28, 28)
+    s.load_scenario("forward-processes")
+    assert "erase and noise it" in s.use_image(img) and s.given is None  # no generating panel
+    settings, _ = s.prepared(s.settings)
+    assert all(st.image is img for st in settings.values())
+    s.modes = {"left": "autoregressive", "right": "diffusion"}
+    assert "both models complete it" in s.use_image(img) and s.given[0][:14].all()
+    s.forget_image()
+    assert s.user_image is None and s.given is None
+
+
+def test_a_started_session_races_its_lanes_to_the_end_with_metrics_and_distances():
+    s, models = Session(), _models()
+    s.use_preset(RunSettings(label=3, seed=1, ar=ARSettings(pixels_per_step=196), diffusion=DiffusionSettings(steps=4)))
+    settings, given = s.prepared(s.settings)
+    lanes = s.start(models, settings, s.modes, given)
+    assert [ln.name for ln in lanes] == ["left", "right"] and not s.is_finished()
+    for ln, frame in race(lanes):
+        ln.metrics.append(ln.measure(frame))
+    assert s.is_finished()
+    assert [len(ln.frames) for ln in lanes] == [4, 4] and all(len(ln.metrics) == 4 for ln in lanes)
+    assert all("probs" in m for ln in lanes for m in ln.metrics)  # the classifier's p(class | x0)
+    assert all(len(ln.final_distances()) == 4 and ln.final_distances()[-1] == 0 for ln in lanes)
+
+
+def test_automatic_continuations_are_due_once_at_their_fraction_of_the_run():
+    s, models = Session(), _models()
+    s.load_scenario("x0-is-a-mean")
+    settings, given = s.prepared(s.settings)
+    s.start(models, settings, s.modes, given)
+    img = np.zeros((1, 28, 28), np.float32)
+    at = lambda step: [Frame(method="autoregressive", step=step, total_steps=10, nfe=step + 1,  # noqa: E731
+                             state=img, x0_mean=img)]
+    assert not s.continuations_due(at(1))
+    assert s.continuations_due(at(2))       # 3 of 10 steps: 30 %
+    assert not s.continuations_due(at(5))   # once only
+    s.end_scenario()
+    assert not s.continuations_pending
+
+
+def test_a_forced_pixel_cuts_the_lane_after_the_shown_frame_and_numbers_on_from_it():
+    s = Session()
+    s.lanes = {"left": Lane("left", lambda: frames("autoregressive", steps=5))}
+    run_to_end(list(s.lanes.values()))
+    ln = s.lanes["left"]
+    ln.metrics = [{}] * 5
+    shown = ln.frames[1]
+    s.carry_forced("left", shown, frames("autoregressive", steps=2))()
+    assert len(ln.frames) == 2 and len(ln.metrics) == 2 and not ln.done
+    run_to_end([ln])
+    assert [f.step for f in ln.frames] == [0, 1, 2, 3] and [f.nfe for f in ln.frames] == [1, 2, 3, 4]
