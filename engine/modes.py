@@ -24,19 +24,24 @@ class Mode:
     fields: tuple                        # the per-panel settings it uses (AR_FIELDS / DIFFUSION_FIELDS names)
     forward: bool                        # a real image degraded (no network): plots measure the image, count steps
     make: Callable                       # (models, RunSettings) -> iterator of Frames
+    choice: str = ""                     # what a panel's "show" box says for it (default: the name)
+
+    def __post_init__(self):
+        if not self.choice:
+            object.__setattr__(self, "choice", self.name)
 
 
 MODES = {m.name: m for m in [
     Mode("autoregressive", "autoregressive", AR_FIELDS, False, runs.ar_frames),
     Mode("diffusion", "diffusion", DIFFUSION_FIELDS, False, runs.diffusion_frames),
     Mode("one-shot-mean", "one shot: the mean", ("temperature",), False,
-         lambda models, s: runs.one_shot_frames(models, s, "mean")),
+         lambda models, s: runs.one_shot_frames(models, s, "mean"), "one-shot mean"),
     Mode("one-shot-independent", "one shot: independent pixels", ("temperature",), False,
-         lambda models, s: runs.one_shot_frames(models, s, "independent")),
+         lambda models, s: runs.one_shot_frames(models, s, "independent"), "one-shot independent"),
     Mode("forward-autoregressive", "erasing (forward)", ("order", "pixels_per_step"), True,
-         lambda models, s: runs.forward_frames(models, s, "autoregressive")),
+         lambda models, s: runs.forward_frames(models, s, "autoregressive"), "erase a real image"),
     Mode("forward-diffusion", "noising (forward)", ("steps",), True,
-         lambda models, s: runs.forward_frames(models, s, "diffusion", s.seed)),
+         lambda models, s: runs.forward_frames(models, s, "diffusion", s.seed), "noise a real image"),
 ]}
 
 

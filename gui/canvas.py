@@ -79,10 +79,6 @@ class ImageCanvas(QWidget):
         self._show_drawing()
         self.drawn.emit()
 
-    def set_drawing(self, known: np.ndarray, values: np.ndarray):
-        self.known, self.values = known.astype(bool).copy(), values.astype(np.float32).copy()
-        self._show_drawing()
-
     def _show_drawing(self):
         shown = np.where(self.known, self.values, 0.25)  # grey = not given: the models fill it in
         self.set_image(shown)

@@ -19,10 +19,8 @@ from engine.modes import MODES
 
 from .ranges import RangeDoubleSpinBox, RangeSpinBox
 
-# what the "show" box says -> the mode it runs
-MODE_LABELS = {"autoregressive": "autoregressive", "diffusion": "diffusion", "one-shot mean": "one-shot-mean",
-               "one-shot independent": "one-shot-independent", "erase a real image": "forward-autoregressive",
-               "noise a real image": "forward-diffusion"}
+# what the "show" box says -> the mode it runs (the engine's registry names both)
+MODE_LABELS = {m.choice: m.name for m in MODES.values()}
 LABEL_OF_MODE = {v: k for k, v in MODE_LABELS.items()}
 PIXELS_PER_STEP = ("1", "2", "4", "8", "16", "64")
 SPEEDS = {"max": 0.0, "200 steps/s": 200.0, "50 steps/s": 50.0, "10 steps/s": 10.0, "2 steps/s": 2.0}

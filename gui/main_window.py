@@ -233,7 +233,7 @@ class MainWindow(InteractionsMixin, QMainWindow):
         self.worker = RunWorker(lanes, PACINGS[self.controls.pacing.currentText()],
                                 SPEEDS[self.controls.speed.currentText()])
         self.worker.failed.connect(lambda lane, msg: self.show_error(f"{lane} panel: {msg}"))
-        self.worker.all_finished.connect(self._on_finished)
+        self.worker.all_finished.connect(lambda: self.controls.play.setText(PLAY))
         if paused:
             self.worker.pause()
         self._threads.add(self.worker)
@@ -283,9 +283,6 @@ class MainWindow(InteractionsMixin, QMainWindow):
         with self.controls.quietly():
             self.controls.seed.setValue(seed)
         self.restart()
-
-    def _on_finished(self):
-        self.controls.play.setText(PLAY)
 
     def is_playing(self) -> bool:
         """A run is under way and not paused."""
@@ -364,14 +361,11 @@ class MainWindow(InteractionsMixin, QMainWindow):
         self.plots.set_cursor(None if self.follow else nfe)
         self.timeline_label.setText(f"{axis.SHORT[self.axis]} {nfe}")
 
-    def _timeline_moved(self, value: int):
-        """Drag, click, wheel or keys on the slider."""
-        self.scrub(value)
-
     def running_threads(self) -> list:
         return [t for t in list(self._threads) if t.isRunning()]
 
     def scrub(self, value: int):
+        """Drag, click, wheel or keys on the timeline: show that step (the end: follow the run)."""
         self.follow = value >= self.timeline.maximum()
         if self.worker is not None:
             self._show_at(value, self._snapshot()[1])

@@ -55,7 +55,6 @@ class MethodPanel(QWidget):
 
     def __init__(self, title: str, color, controls: QWidget | None = None, parent=None):
         super().__init__(parent)
-        self.color = color
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
         head = QHBoxLayout()

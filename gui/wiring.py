@@ -83,7 +83,7 @@ def connect(win) -> None:
     # speed and pacing apply to the running run at once, without a restart
     c.speed.currentTextChanged.connect(lambda t: win.worker and setattr(win.worker, "steps_per_second", SPEEDS[t]))
     c.pacing.currentTextChanged.connect(lambda t: win.worker and setattr(win.worker, "pacing", PACINGS[t]))
-    win.timeline.valueChanged.connect(win._timeline_moved)
+    win.timeline.valueChanged.connect(win.scrub)
     ls = win.lesson
     for key, fn in [("Space", win.toggle_play), ("Right", lambda: ls.forward() if ls.active else win.step_once()),
                     ("Left", lambda: ls.back() if ls.active else None), ("PgDown", ls.forward),
@@ -95,7 +95,6 @@ def connect(win) -> None:
         sc = QShortcut(QKeySequence(key), win)
         sc.setContext(Qt.ApplicationShortcut)
         sc.activated.connect(fn)
-
 
 
 def _open_lesson(win) -> None:
