@@ -111,6 +111,13 @@ def frame_metrics(frame: Frame, classifier: torch.nn.Module | None = None, item:
     return out
 
 
+def reference_spectrum(images: np.ndarray) -> np.ndarray:
+    """Mean radial power spectrum (`SPECTRUM_BANDS` bands) of real images (N, H, W) in [0, 1]:
+    what "as detailed as a real image" means, band by band."""
+    return np.mean([radial_power_spectrum(im, SPECTRUM_BANDS) for im in np.asarray(images, np.float32)],
+                   axis=0).astype(np.float32)
+
+
 def distances_to_final(frames: list[Frame], item: int = 0) -> np.ndarray:
     """RMSE of each frame's x̂0 to the last frame's final image (known only when a run ends)."""
     final = frames[-1].state[item]

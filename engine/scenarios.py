@@ -100,8 +100,8 @@ SCENARIOS = {s.name: s for s in [
              variants=tuple((f"w = {w:g}", {"left": {"guidance": w}, "right": {"guidance": w}})
                             for w in (0.0, 1.0, 3.0, 7.0)), guidance_view=True),
     Scenario("coarse-to-fine", "Coarse to fine",
-             "Diffusion settles the coarse shape first and the fine detail last (the x0 strip, and the fine-detail "
-             "plot: x0's share of fine frequencies); autoregression fills in space, not in frequency.",
+             "Diffusion settles the coarse shape first and the fine detail last (the x0 strip; the last plot: x0's "
+             "power from coarse to fine, against real images); autoregression fills in space, not in frequency.",
              "autoregressive", "diffusion", _s(order="raster", pixels_per_step=4), _s(steps=100), speed="50 steps/s"),
     Scenario("complete-my-sketch", "Complete my sketch",
              "The top half of a real seven is given; both models complete the rest. Draw your own with the pen "

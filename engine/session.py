@@ -39,12 +39,16 @@ class Lane:
     classifier: object = None     # for p(class | x0) in its metrics
     metrics: list = field(default_factory=list)  # one dict a frame (engine.metrics.frame_metrics)
     distances: list | None = None  # x0's distance to where the run ended, once it has ended
+    reference_spectrum: np.ndarray | None = None  # real images' power by frequency band (metrics)
 
     def measure(self, frame) -> dict:
         """The metrics the plots show for one frame: of x0 for a generating run, of the degraded
         image itself for a forward process (its x0 is the real image, the same at every step)."""
         measured = replace(frame, x0_mean=frame.state) if shows_real_image(frame.method) else frame
-        return metrics.frame_metrics(measured, self.classifier)
+        m = metrics.frame_metrics(measured, self.classifier)
+        if self.reference_spectrum is not None:  # 1 in every band: as detailed as real images
+            m["spectrum_vs_real"] = m["spectrum"] / np.maximum(self.reference_spectrum, 1e-12)
+        return m
 
     def final_distances(self) -> list:
         """x0's distance to the final image at each step (a forward process: how far the image has
@@ -213,9 +217,11 @@ class Session:
         """New lanes for `settings` and `modes` (from `prepared`): what the worker races."""
         self.settings, self.modes, self.given = dict(settings), dict(modes), given
         self.lanes = {}
+        ref = None if models.bank is None else metrics.reference_spectrum(models.bank.images / 255.0)
         for name, mode in modes.items():
             make, ls = MODES[mode].make, settings[name]
-            self.lanes[name] = Lane(name, lambda make=make, ls=ls: make(models, ls), classifier=models.classifier)
+            self.lanes[name] = Lane(name, lambda make=make, ls=ls: make(models, ls), classifier=models.classifier,
+                                    reference_spectrum=ref)
         self.continuations_pending = bool(self.scenario and self.scenario.continuations_at and given is None)
         return list(self.lanes.values())
 

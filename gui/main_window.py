@@ -357,6 +357,7 @@ class MainWindow(InteractionsMixin, QMainWindow):
             self.panels[name].show_frame(frames, i, side=side)
             if plots:
                 self.plots.update_lane(name, mets, dist, self._target, i, self.axis)
+                self.plots.update_spectrum(name, mets, i)
                 self.plots.update_strip(name, frames, i)
         self.plots.set_cursor(None if self.follow else nfe)
         self.timeline_label.setText(f"{axis.SHORT[self.axis]} {nfe}")

@@ -10,6 +10,7 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from engine.modes import shows_real_image
@@ -29,15 +30,21 @@ PLOTS = {
                     "prediction: how much is still undecided."),
     "prob": ("classifier p(class | x0)", "What a separately trained classifier sees in x0: probability of the "
              "requested class (or of its top class when there is no prompt)."),
+    "spectrum": ("x0 by frequency, now", "Power of x0 at the step on screen in six rings of spatial "
+                 "frequency, coarse (left) to fine (right), relative to real images (dashed line = 1). A blurry "
+                 "mean sits far below the line at the fine end. Diffusion lifts the whole curve, coarse first and "
+                 "fine last; autoregression's fixed pixels are already as fine as real ones."),
 }
+ALONG_THE_RUN = [k for k in PLOTS if k != "spectrum"]  # x = network evaluations; the spectrum's x is frequency
 # Forward processes (a real image erased or noised) are measured on the image itself.
 FORWARD_TITLES = {"distance": "distance of the image to the real one", "sharpness": "sharpness of the image",
-                  "detail": "fine detail of the image",
+                  "detail": "fine detail of the image", "spectrum": "the image by frequency, now",
                   "uncertainty": "mean uncertainty", "prob": "classifier p(class | image)"}
 STRIP = 8  # thumbnails per strip
 MIN_PLOT_W, MIN_PLOT_H = 180, 120  # a plot keeps its title, axes and a readable curve on a 1280x720 screen
 MIN_STRIP_H = 40
 _Y0 = {"distance": 0.5, "sharpness": 0.2, "detail": 0.05, "uncertainty": 0.2, "prob": 1.0}
+SPECTRUM_RANGE = (-2.0, 1.0)  # log10 of power / real images' power: 1 % .. 10x, fixed (a still axis)
 
 
 def _nice_ceil(v: float) -> float:
@@ -72,10 +79,13 @@ class PlotsRow(QWidget):
             self.widgets[key] = w
             for lane, color in lane_colors.items():
                 self.curves[(key, lane)] = w.plot([], [], pen=pg.mkPen(color, width=3))
+            row.addWidget(w)
+            if key == "spectrum":
+                self._setup_spectrum(w)
+                continue
             cur = pg.InfiniteLine(angle=90, pen=pg.mkPen((255, 255, 255, 140), width=2))
             w.addItem(cur)
             self.cursors.append(cur)
-            row.addWidget(w)
         self.pending = pg.TextItem("appears when the run ends", color="#8c96a8", anchor=(0.5, 0.5))
         self.widgets["distance"].addItem(self.pending)
         strips = QHBoxLayout()
@@ -116,7 +126,8 @@ class PlotsRow(QWidget):
     def clear(self, planned_nfe: int = 100, ax: str = axis.NFE):
         self.axis = ax
         for key, w in self.widgets.items():
-            w.getPlotItem().getAxis("bottom").setLabel(axis.LABEL[ax])
+            if key in ALONG_THE_RUN:
+                w.getPlotItem().getAxis("bottom").setLabel(axis.LABEL[ax])
             w._pn_title = FORWARD_TITLES[key] if ax == axis.STEP else PLOTS[key][0]
         self.set_lecture(self.lecture)
         self.set_class_name(getattr(self, "_class_name", None))
@@ -126,9 +137,10 @@ class PlotsRow(QWidget):
             s.set_image(np.zeros((28, 28 * STRIP), np.float32))
         self._painted.clear()
         self.planned = 0  # the first frames set the real span (a one-shot run has 1 or 2)
-        for w in self.widgets.values():
-            w.setXRange(0, planned_nfe, padding=0.02)
-        for key, w in self.widgets.items():
+        for key in ALONG_THE_RUN:
+            self.widgets[key].setXRange(0, planned_nfe, padding=0.02)
+        for key in ALONG_THE_RUN:
+            w = self.widgets[key]
             self.ymax[key] = _Y0[key]
             w.setYRange(0, _Y0[key], padding=0.02)
         self.pending.setPos(self.planned / 2, _Y0["distance"] / 2)
@@ -140,8 +152,8 @@ class PlotsRow(QWidget):
         if nfe <= self.planned:
             return
         self.planned = nfe
-        for w in self.widgets.values():
-            w.setXRange(0, nfe, padding=0.02)
+        for key in ALONG_THE_RUN:
+            self.widgets[key].setXRange(0, nfe, padding=0.02)
         self.pending.setPos(nfe / 2, self.ymax.get("distance", _Y0["distance"]) / 2)
 
     def set_class_name(self, name: str | None) -> None:
@@ -189,6 +201,30 @@ class PlotsRow(QWidget):
             self.pending.hide()
         else:
             self.curves[("distance", lane)].setData([], [])
+
+    def _setup_spectrum(self, w) -> None:
+        """x: the six frequency rings (coarse .. fine), y: log power relative to real images, fixed."""
+        w.setLogMode(x=False, y=True)
+        w.setXRange(0.5, 6.5, padding=0)
+        w.setYRange(*SPECTRUM_RANGE, padding=0)
+        w.getPlotItem().getAxis("bottom").setTicks([[(b, "") for b in range(1, 7)]])
+        w.getPlotItem().getAxis("left").setTicks([[(-2, "1%"), (-1, "10%"), (0, "real"), (1, "10×")]])
+        w.setLabel("bottom", "frequency: coarse → fine")
+        real = pg.InfiniteLine(pos=0, angle=0, pen=pg.mkPen((200, 200, 200, 170), width=2, style=Qt.DashLine))
+        w.addItem(real)
+
+    def update_spectrum(self, lane: str, metrics: list, i: int) -> None:
+        """x0's power by frequency at step `i` on screen (relative to real images)."""
+        if not metrics or "spectrum_vs_real" not in metrics[0]:
+            return
+        i = min(i, len(metrics) - 1)
+        key = ("spectrum", lane)
+        if self._painted.get(key) == (i, len(metrics)):
+            return
+        self._painted[key] = (i, len(metrics))
+        y = np.clip(np.asarray(metrics[i]["spectrum_vs_real"], np.float64), 10 ** SPECTRUM_RANGE[0], None)
+        self.curves[key].setData(np.arange(1, len(y) + 1), y, symbol="o", symbolSize=8,
+                                 symbolBrush=self.colors[lane], symbolPen=None)
 
     def _set(self, key: str, lane: str, x, y) -> None:
         """A curve; with dots while it has too few points to show as a line (one-shot runs)."""
