@@ -5,32 +5,14 @@ Also `--scenario NAME`, `--lesson [FILE]` (scenarios stepped like slides), `--se
 """
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message):  # one clear line, exit code 2
-        print(f"error: {message} (see python main.py --help)", file=sys.stderr)
-        raise SystemExit(2)
-
-
-SEED_MAX = 2**31 - 1  # what the window's seed box holds
-
-
-def _seed(text: str) -> int:
-    try:
-        v = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
-    if not 0 <= v <= SEED_MAX:
-        raise argparse.ArgumentTypeError(f"{text} is out of range: use 0 to {SEED_MAX}")
-    return v
+from engine import cli
 
 
 def parse_args(argv=None):
-    p = _Parser(prog="python main.py", description="Autoregression and diffusion, side by side and live.")
+    p = cli.Parser(prog="python main.py", description="Autoregression and diffusion, side by side and live.")
     p.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
     p.add_argument("--fullscreen", action="store_true")
     p.add_argument("--lecture", action="store_true", help="large fonts, high contrast")
@@ -43,15 +25,15 @@ def parse_args(argv=None):
     p.add_argument("--render", metavar="OUT", help="render a run headless to .gif, .mp4 or .png")
     r = p.add_argument_group("run options (with --render)")
     r.add_argument("--label", help="class number or word, or none")
-    r.add_argument("--seed", type=_seed, help=f"0 to {SEED_MAX}")
-    r.add_argument("--guidance", type=float)
+    r.add_argument("--seed", type=cli.ranged("seed"), help="0 to %d" % cli.LIMITS["seed"][1])
+    r.add_argument("--guidance", type=cli.ranged("guidance"))
     r.add_argument("--order")
-    r.add_argument("--pixels-per-step", type=int)
-    r.add_argument("--temperature", type=float)
+    r.add_argument("--pixels-per-step", type=cli.ranged("pixels_per_step"))
+    r.add_argument("--temperature", type=cli.ranged("temperature"))
     r.add_argument("--greedy", action="store_true")
     r.add_argument("--sampler", choices=("ddim", "ddpm"))
-    r.add_argument("--steps", type=int)
-    r.add_argument("--eta", type=float)
+    r.add_argument("--steps", type=cli.ranged("steps"))
+    r.add_argument("--eta", type=cli.ranged("eta"))
     args = p.parse_args(argv)
     if args.render and not args.render.lower().endswith((".gif", ".mp4", ".png")):
         p.error("--render needs a .gif, .mp4 or .png file name")

@@ -41,10 +41,10 @@ def validate(order: str, pixels_per_step: int, temperature: float, guidance: flo
         raise ValueError(f"pixels per step must be 1..{D}, got {pixels_per_step}")
     if order == "patches":
         orders.patch_side(pixels_per_step)
-    if not temperature > 0:
-        raise ValueError(f"temperature must be > 0, got {temperature}")
-    if not guidance >= 0:
-        raise ValueError(f"guidance must be >= 0, got {guidance}")
+    if not (temperature > 0 and math.isfinite(temperature)):
+        raise ValueError(f"temperature must be a finite number > 0, got {temperature}")
+    if not (guidance >= 0 and math.isfinite(guidance)):
+        raise ValueError(f"guidance must be a finite number >= 0, got {guidance}")
 
 
 @torch.inference_mode()

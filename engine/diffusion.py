@@ -11,6 +11,8 @@ the spread of x0 given x_t — K continuations (engine.continuations) measure it
 """
 from __future__ import annotations
 
+import math
+
 import time
 
 import numpy as np
@@ -33,8 +35,8 @@ def validate(sampler: str, steps: int, eta: float, guidance: float, T: int = 100
         raise ValueError(f"steps must be 1..{T}, got {steps}")
     if not 0 <= eta <= 1:
         raise ValueError(f"eta must be in [0, 1], got {eta}")
-    if not guidance >= 0:
-        raise ValueError(f"guidance must be >= 0, got {guidance}")
+    if not (guidance >= 0 and math.isfinite(guidance)):
+        raise ValueError(f"guidance must be a finite number >= 0, got {guidance}")
 
 
 def to01(x: torch.Tensor) -> np.ndarray:

@@ -13,7 +13,6 @@ Needs the dataset files (see README); the app itself never does.
 """
 from __future__ import annotations
 
-import argparse
 import json
 import math
 import sys
@@ -22,9 +21,8 @@ from pathlib import Path
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 
-from . import metrics, weights
+from . import cli, metrics, weights
 from .data import DATASETS, DataError, load_split
 from .device import PRECISIONS
 from .nets import NULL_LABEL
@@ -178,16 +176,17 @@ def write_cards(result: dict, weights_dir=None) -> None:
 
 
 def main(argv=None) -> int:
-    p = argparse.ArgumentParser(prog="python -m engine.evaluate", description=__doc__.split("\n")[0])
+    p = cli.Parser(prog="python -m engine.evaluate", description=__doc__.split("\n")[0])
     p.add_argument("--dataset", choices=DATASETS, required=True)
-    p.add_argument("--n", type=int, default=500, help="samples per setting (labels 0..9 round-robin)")
-    p.add_argument("--n-ar", type=int, help="samples per AR setting (default --n; AR costs 784 NFE an image)")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--n", type=cli.ranged("n"), default=500, help="samples per setting (labels 0..9 round-robin)")
+    p.add_argument("--n-ar", type=cli.ranged("n", "--n-ar"), help="samples per AR setting (default --n; AR costs 784 NFE an image)")
+    p.add_argument("--seed", type=cli.ranged("seed"), default=0)
     p.add_argument("--settings", default="all", help=f"comma list of {', '.join(STANDARD_SETTINGS)}, all, or none")
-    p.add_argument("--draws", type=int, default=4,
+    p.add_argument("--draws", type=cli.ranged("draws"), default=4,
                    help="Monte-Carlo draws per held-out image for bits/dim (0: skip bits/dim, keep the card's)")
-    p.add_argument("--raster-subset", type=int, default=0, help="exact raster-order NLL on this many test images")
-    p.add_argument("--batch", type=int, default=100)
+    p.add_argument("--raster-subset", type=cli.ranged("raster_subset"), default=0,
+                   help="exact raster-order NLL on this many test images")
+    p.add_argument("--batch", type=cli.ranged("batch"), default=100)
     p.add_argument("--device", default="auto")
     p.add_argument("--data-dir")
     p.add_argument("--weights-dir")
@@ -199,9 +198,15 @@ def main(argv=None) -> int:
     args = p.parse_args(argv)
     settings = {"all": tuple(STANDARD_SETTINGS), "none": ()}.get(args.settings, tuple(args.settings.split(",")))
     bad = [s for s in settings if s not in STANDARD_SETTINGS]
-    if bad or args.n < 10 or args.draws < 0:
-        print(f"error: unknown setting {bad[0]!r}" if bad else "error: --n must be at least 10 and --draws at least 0", file=sys.stderr)
-        return 2
+    if bad:
+        p.error(f"--settings: unknown setting {bad[0]!r}: use {', '.join(STANDARD_SETTINGS)}, all or none")
+    if args.n < 10 or (args.n_ar is not None and args.n_ar < 10):
+        p.error("--n and --n-ar must be at least 10 (a Fréchet distance needs samples of every class)")
+    if args.samples_dir:
+        try:
+            cli.check_writable_dir(args.samples_dir, "--samples-dir")
+        except ValueError as e:
+            p.error(str(e))
     try:
         result = evaluate(args.dataset, args.n, args.seed, args.n_ar, settings, args.data_dir, args.device,
                           args.weights_dir,

@@ -8,13 +8,12 @@ Writes `images` (uint8 N×28×28), `labels` (N, −1 = none), `nfe` (N) and `sec
 """
 from __future__ import annotations
 
-import argparse
 import sys
 import time
 
 import numpy as np
 
-from . import autoregressive, diffusion, weights
+from . import autoregressive, cli, diffusion, weights
 from .autoregressive import sample_autoregressive
 from .data import DATASETS, parse_label
 from .device import PRECISIONS, with_precision
@@ -57,29 +56,23 @@ def generate(models, method: str, n: int, labels=None, seed: int = 0, batch: int
     return images, labels, nfe, time.perf_counter() - t0
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message):  # one line, exit 2
-        print(f"error: {message} (see --help)", file=sys.stderr)
-        raise SystemExit(2)
-
-
 def parse_args(argv=None):
-    p = _Parser(prog="python -m engine.sample", description=__doc__.split("\n")[0])
+    p = cli.Parser(prog="python -m engine.sample", description=__doc__.split("\n")[0])
     p.add_argument("--dataset", choices=DATASETS, default="mnist")
     p.add_argument("--method", choices=METHODS, required=True)
-    p.add_argument("--n", type=int, default=10)
+    p.add_argument("--n", type=cli.ranged("n"), default=10)
     p.add_argument("--label", help="class number or word (seven, sneaker, none); default 0..9 round-robin")
-    p.add_argument("--guidance", type=float, default=3.0)
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--guidance", type=cli.ranged("guidance"), default=3.0)
+    p.add_argument("--seed", type=cli.ranged("seed"), default=0)
     p.add_argument("--sampler", choices=("ddim", "ddpm"))
-    p.add_argument("--steps", type=int)
-    p.add_argument("--eta", type=float)
+    p.add_argument("--steps", type=cli.ranged("steps"))
+    p.add_argument("--eta", type=cli.ranged("eta"))
     p.add_argument("--order", choices=ORDERS)
-    p.add_argument("--pixels-per-step", dest="pixels_per_step", type=int)
-    p.add_argument("--temperature", type=float)
+    p.add_argument("--pixels-per-step", dest="pixels_per_step", type=cli.ranged("pixels_per_step"))
+    p.add_argument("--temperature", type=cli.ranged("temperature"))
     p.add_argument("--greedy", action="store_true", default=None)
     p.add_argument("--mode", choices=("mean", "independent"))
-    p.add_argument("--batch", type=int, default=100)
+    p.add_argument("--batch", type=cli.ranged("batch"), default=100)
     p.add_argument("--device", default="auto")
     p.add_argument("--precision", choices=PRECISIONS, default="fp32",
                    help="bf16: bfloat16 autocast, about 2x faster in batches on CPUs with AVX-512 BF16")
@@ -93,10 +86,10 @@ def parse_args(argv=None):
         p.error(f"--{sorted(wrong)[0].replace('_', '-')} does not apply to --method {args.method}")
     if args.method == "diffusion" and args.eta is not None and args.sampler == "ddpm":
         p.error("--eta applies to --sampler ddim (ddpm is always fully stochastic)")
-    if args.n < 1 or args.batch < 1:
-        p.error("--n and --batch must be at least 1")
-    if not args.out.endswith(".npz"):
-        p.error("--out must end in .npz")
+    try:
+        cli.check_writable(args.out, (".npz",))
+    except (OSError, ValueError) as e:
+        p.error(f"--out: {e}")
     return args
 
 

@@ -21,7 +21,7 @@ import torch
 import torch.nn.functional as F
 from safetensors.torch import load_file, save_file
 
-from . import nets, orders, weights
+from . import cli, nets, orders, weights
 from .data import DATASETS, DataError, load_split
 from .device import resolve_device
 from .parametrization import training_target
@@ -35,16 +35,16 @@ LABEL_DROPOUT = 0.15  # fraction of training examples shown with "no label" (for
 
 
 def parse_args(argv=None) -> argparse.Namespace:
-    p = argparse.ArgumentParser(prog="python -m engine.train", description=__doc__.split("\n")[0])
+    p = cli.Parser(prog="python -m engine.train", description=__doc__.split("\n")[0])
     p.add_argument("--dataset", choices=DATASETS, required=True)
     p.add_argument("--model", choices=weights.KINDS, required=True)
-    p.add_argument("--steps", type=int, help="optimizer steps (default per model)")
-    p.add_argument("--batch", type=int)
-    p.add_argument("--lr", type=float)
-    p.add_argument("--base", type=int, help="UNet width at full resolution (default 32)")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--steps", type=cli.ranged("train_steps", "--steps"), help="optimizer steps (default per model)")
+    p.add_argument("--batch", type=cli.ranged("batch"))
+    p.add_argument("--lr", type=cli.ranged("lr"))
+    p.add_argument("--base", type=cli.ranged("base"), help="UNet width at full resolution (default 32; a multiple of 8)")
+    p.add_argument("--seed", type=cli.ranged("seed"), default=0)
     p.add_argument("--device", default="auto", help="auto, cpu or cuda")
-    p.add_argument("--threads", type=int, default=0, help="CPU threads for torch (0 = torch default)")
+    p.add_argument("--threads", type=cli.ranged("threads"), default=0, help="CPU threads for torch (0 = torch default)")
     p.add_argument("--data-dir", help="folder with the four IDX gzip files")
     p.add_argument("--run-dir", default="runs", help="where checkpoints and logs go")
     p.add_argument("--out", help="weights folder for the finished model (default: the run folder; see --install)")
@@ -55,10 +55,10 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--init-from", metavar="FILE",
                    help="start a fresh run from these weights (a .safetensors of the same architecture, "
                         "e.g. an ε-prediction model fine-tuned to predict v); step counter starts at 0")
-    p.add_argument("--decay-from", type=int, metavar="STEP",
+    p.add_argument("--decay-from", type=cli.ranged("train_steps", "--decay-from"), metavar="STEP",
                    help="diffusion/AR: keep the learning rate constant until STEP, then cosine-decay it "
                         "to 0 at --steps (used to finish a resumed run)")
-    p.add_argument("--save-every", type=int, default=250)
+    p.add_argument("--save-every", type=cli.ranged("save_every"), default=250)
     p.add_argument("--fresh", action="store_true", help="ignore an existing checkpoint")
     p.add_argument("--init-from-weights", action="store_true",
                    help="with no checkpoint: start model and EMA from the shipped weights at the step their "
@@ -68,14 +68,20 @@ def parse_args(argv=None) -> argparse.Namespace:
     for k, v in DEFAULTS[args.model].items():
         if getattr(args, k, None) is None:
             setattr(args, k, v)
-    if args.steps < 1 or args.batch < 1 or args.lr <= 0:
-        p.error("--steps, --batch and --lr must be positive")
+    if args.base is not None and args.base % 8:
+        p.error(f"--base must be a multiple of 8 (its GroupNorm groups), got {args.base}")
     if args.decay_from is not None and not 0 <= args.decay_from < args.steps:
         p.error("--decay-from must lie in [0, --steps)")
     if args.install and args.out:
         p.error("--install and --out both say where the weights go: use one")
     if args.init_from and args.init_from_weights:
         p.error("--init-from and --init-from-weights both say where to start: use one")
+    try:
+        cli.check_writable_dir(args.run_dir, "--run-dir")
+        if args.out:
+            cli.check_writable_dir(args.out, "--out")
+    except ValueError as e:
+        p.error(str(e))
     return args
 
 

@@ -12,6 +12,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QCompleter, QFrame, QGridLayout, QGroupBox,
                                QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget)
 
+from engine.cli import LIMITS
 from engine.data import CLASS_NAMES, DATASETS, parse_label
 from engine.orders import ORDERS
 from engine.runs import ARSettings, DiffusionSettings, RunSettings
@@ -60,16 +61,16 @@ class LaneControls(QGroupBox):
                                         "certain pixels first; 'patches' fixes contiguous blocks."))
         self.k = _combo(PIXELS_PER_STEP, "Pixels fixed per network evaluation. More = fewer steps, but pixels fixed "
                         "together cannot see each other: contiguous patches lose consistency, scattered pixels less.")
-        self.temperature = RangeDoubleSpinBox("temperature", minimum=0.05, maximum=3.0, singleStep=0.1, value=1.0, decimals=2)
+        self.temperature = RangeDoubleSpinBox("temperature", LIMITS["temperature"], singleStep=0.1, value=1.0, decimals=2)
         self.temperature.setToolTip("Sampling temperature: < 1 sharpens each pixel's distribution (safer, duller), "
                                     "> 1 flattens it (wilder, noisier).")
         self.greedy = QCheckBox("greedy")
         self.greedy.setToolTip("Always take the most likely value instead of sampling: the same image for every seed.")
         self.sampler = _combo(("ddim", "ddpm"), "DDIM (eta 0): deterministic, the same noise gives the same image. "
                               "DDPM: fresh noise every step.")
-        self.steps = RangeSpinBox("steps", minimum=1, maximum=1000, value=100)
+        self.steps = RangeSpinBox("steps", LIMITS["steps"], value=100)
         self.steps.setToolTip("Denoising steps over the 1000 noise levels. ~100 suffice; 1 big step gives a blurry mean.")
-        self.eta = RangeDoubleSpinBox("eta", minimum=0.0, maximum=1.0, singleStep=0.1, value=0.0, decimals=2)
+        self.eta = RangeDoubleSpinBox("eta", LIMITS["eta"], singleStep=0.1, value=0.0, decimals=2)
         self.eta.setToolTip("DDIM eta: 0 deterministic, 1 as noisy as DDPM.")
         lay = QHBoxLayout(self)
         lay.setContentsMargins(6, 1, 6, 3)
@@ -172,10 +173,10 @@ class Controls(QWidget):
         self.prompt.setMaximumWidth(150)
         self.prompt.setMinimumWidth(80)
         self._set_completer("mnist")
-        self.guidance = RangeDoubleSpinBox("guidance w", minimum=0.0, maximum=20.0, singleStep=0.5, value=3.0, decimals=1)
+        self.guidance = RangeDoubleSpinBox("guidance w", LIMITS["guidance"], singleStep=0.5, value=3.0, decimals=1)
         self.guidance.setToolTip("Classifier-free guidance w: the model runs with AND without the prompt and the "
                                  "difference is amplified. 0 = ignore the prompt, 1 = plain conditional, >1 = stronger.")
-        self.seed = RangeSpinBox("seed", minimum=0, maximum=2**31 - 1, value=0)
+        self.seed = RangeSpinBox("seed", LIMITS["seed"], value=0)
         self.seed.setToolTip("The random seed: the same seed and settings give the same run, frame for frame.")
         self.new_seed = QPushButton("⟳")
         self.new_seed.setToolTip("New seed (N): another sample from the same distribution.")
@@ -219,7 +220,7 @@ class Controls(QWidget):
         self.complete = QPushButton("complete")
         self.complete.setToolTip("Both models complete the drawing: AR fills the missing pixels, diffusion keeps "
                                  "the drawn pixels by re-noising them every step.")
-        self.cont_k = RangeSpinBox("K", minimum=2, maximum=128, value=16)
+        self.cont_k = RangeSpinBox("K", LIMITS["continuations"], value=16)
         self.cont_k.setToolTip("K: how many continuations to run from the step on screen.")
         self.cont = QPushButton(CONT_TEXT)
         self.cont.setToolTip("From the step on screen, run K continuations of each method: their mean is what x0 "

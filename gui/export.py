@@ -3,13 +3,12 @@ by side (nearest-neighbour scaled), left lane above the right one. Each lane's r
 burnt into every frame: what it runs (method and settings), its step and NFE."""
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import imageio.v3 as iio
 import numpy as np
 
+from engine import cli
 from engine.modes import shows_real_image
 
 from . import axis
@@ -59,25 +58,8 @@ def composite_frames(lanes: dict, max_frames: int = 300, names: dict | None = No
 
 
 def check_writable(path: str | Path, suffixes=(".gif", ".mp4", ".png")) -> Path:
-    """The path, if a file can be written there; else ValueError/OSError with one line that says
-    why (checked before any work: a missing or read-only folder, a folder named like the file)."""
-    path = Path(path)
-    if path.suffix.lower() not in suffixes:
-        raise ValueError(f"unsupported export format {path.suffix.lower()!r}: use {', '.join(suffixes)}")
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.exists():
-        raise OSError(f"cannot write {path}: the folder {folder} does not exist")
-    if not folder.is_dir():
-        raise OSError(f"cannot write {path}: {folder} is not a folder")
-    if path.is_dir():
-        raise OSError(f"cannot write {path}: it is a folder")
-    if not os.access(folder, os.W_OK | os.X_OK) or (path.exists() and not os.access(path, os.W_OK)):
-        raise OSError(f"cannot write {path}: permission denied")
-    try:  # the real test (a read-only disk, a user the permission bits do not stop)
-        tempfile.TemporaryFile(dir=folder).close()
-    except OSError as e:
-        raise OSError(f"cannot write {path}: {e.strerror or e}") from None
-    return path
+    """engine.cli.check_writable with the export formats (one home for the rule)."""
+    return cli.check_writable(path, suffixes)
 
 
 def write_run(lanes: dict, path: str | Path, fps: int = 20, names: dict | None = None) -> Path:

@@ -54,7 +54,9 @@ class _Ranged:
 class RangeSpinBox(_Ranged, QSpinBox):
     out_of_range = Signal(str)
 
-    def __init__(self, name: str, **kw):
+    def __init__(self, name: str, limits: tuple | None = None, **kw):
+        if limits is not None:  # (lowest, highest): engine.cli.LIMITS, the command lines' ranges too
+            kw = {"minimum": limits[0], "maximum": limits[1], **kw}  # the range before the value
         super().__init__(**kw)
         self._init_range(name)
 
@@ -62,6 +64,8 @@ class RangeSpinBox(_Ranged, QSpinBox):
 class RangeDoubleSpinBox(_Ranged, QDoubleSpinBox):
     out_of_range = Signal(str)
 
-    def __init__(self, name: str, **kw):
+    def __init__(self, name: str, limits: tuple | None = None, **kw):
+        if limits is not None:  # (lowest, highest): engine.cli.LIMITS, the command lines' ranges too
+            kw = {"minimum": limits[0], "maximum": limits[1], **kw}  # the range before the value
         super().__init__(**kw)
         self._init_range(name)
