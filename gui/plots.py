@@ -42,6 +42,7 @@ FORWARD_TITLES = {"distance": "distance of the image to the real one", "sharpnes
                   "uncertainty": "mean uncertainty", "prob": "classifier p(class | image)"}
 STRIP = 8  # thumbnails per strip
 MIN_PLOT_W, MIN_PLOT_H = 180, 120  # a plot keeps its title, axes and a readable curve on a 1280x720 screen
+MIN_SPECTRUM_W = 130  # six points: narrower than a curve along the run, still readable
 MIN_STRIP_H = 40
 _Y0 = {"distance": 0.5, "sharpness": 0.2, "detail": 0.05, "uncertainty": 0.2, "prob": 1.0}
 SPECTRUM_RANGE = (-2.0, 1.0)  # log10 of power / real images' power: 1 % .. 10x, fixed (a still axis)
@@ -81,6 +82,7 @@ class PlotsRow(QWidget):
                 self.curves[(key, lane)] = w.plot([], [], pen=pg.mkPen(color, width=3))
             row.addWidget(w)
             if key == "spectrum":
+                w.setMinimumWidth(MIN_SPECTRUM_W)
                 self._setup_spectrum(w)
                 continue
             cur = pg.InfiniteLine(angle=90, pen=pg.mkPen((255, 255, 255, 140), width=2))

@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QComboBox, QLab
 
 from engine import scenarios
 from gui.main_window import MIN_WINDOW
+from gui.plots import MIN_SPECTRUM_W
 
 # fullscreen sizes, and windowed ones (a title bar and a desktop panel take ~60-80 pixels)
 SIZES = [(1280, 720), (1366, 768), (1920, 1080), (1280, 650), (1366, 700), (1920, 1000), MIN_WINDOW]
@@ -52,8 +53,9 @@ def test_the_window_fits_and_stays_readable(qtbot, win, lecture):
         for w in side:
             assert w.isVisibleTo(win) and (w.width(), w.height()) >= MIN_SIDE_PLOT, (size, w.width(), w.height())
             assert w.width() >= MIN_SIDE_PLOT[0] and w.height() >= MIN_SIDE_PLOT[1], size
-        for w in win.plots.widgets.values():
-            assert w.width() >= MIN_PLOT[0] and w.height() >= MIN_PLOT[1], (size, w.width(), w.height())
+        for key, w in win.plots.widgets.items():
+            min_w = MIN_SPECTRUM_W if key == "spectrum" else MIN_PLOT[0]
+            assert w.width() >= min_w and w.height() >= MIN_PLOT[1], (size, key, w.width(), w.height())
         assert all(s.view.height() >= MIN_STRIP_H for s in win.plots.strips.values()), size
         assert win.timeline.width() >= MIN_TIMELINE_W, size
 
@@ -82,3 +84,30 @@ def test_a_small_screen_uses_smaller_fonts_than_a_large_one(qtbot, win):
     small = win.caption.font().pixelSize()
     _settle(qtbot, win, (1920, 1080))
     assert small < large == win.caption.font().pixelSize()
+
+
+@pytest.mark.parametrize("lecture", ["normal", "lecture"])
+def test_a_4k_projector_with_2x_scaling_shows_the_1080p_layout_at_double_resolution(lecture):
+    """3840x2160 with HiDPI scaling 2: Qt lays the window out at 1920x1080 logical pixels and
+    paints it at 3840x2160; nothing is clipped, and the fonts are those of a 1080p screen."""
+    import json
+    import os
+    import subprocess
+    import sys
+    from .conftest import ROOT
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "QT_SCALE_FACTOR": "2", "PYTHONPATH": str(ROOT)}
+    r = subprocess.run([sys.executable, "-m", "tests.gui.hidpi_probe", "1920", "1080", lecture], cwd=ROOT,
+                       env=env, capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr[-2000:]
+    got = json.loads(r.stdout.strip().splitlines()[-1])
+    assert got["logical"] == [1920, 1080] and got["ratio"] == 2 and got["device"] == [3840, 2160]
+    assert got["clipped"] == []
+    assert got["caption_px"] >= 12  # logical pixels: 24 or more on the 4K screen
+
+
+def test_a_4k_screen_without_scaling_fits_with_larger_fonts(qtbot, win):
+    win.set_lecture_mode(True)
+    _settle(qtbot, win, (1920, 1080))
+    hd = win.caption.font().pixelSize()
+    _settle(qtbot, win, (3840, 2160))
+    assert _clipped(win) == [] and win.caption.font().pixelSize() >= hd
