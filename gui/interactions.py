@@ -15,6 +15,11 @@ from . import axis
 from .controls import CONT_TEXT, PLAY
 from .worker import StreamTask, retire
 
+# An AR continuation from early in a 1-pixel-a-step run has hundreds of steps (minutes on a CPU):
+# it fixes more pixels a step so that it takes at most this many (engine.continuations: each
+# pixel's expected value, and so the continuations' mean, stays the same).
+CONT_MAX_STEPS = 64
+
 
 class InteractionsMixin:
     # -- interactions ----------------------------------------------------------------------
@@ -132,7 +137,9 @@ class InteractionsMixin:
         models = self.models(self.controls.dataset.currentText())
         k, seed = self.controls.cont_k.value(), self.controls.seed.value()
         self.show_status(f"running {k} continuations of each method…")
-        task = StreamTask({n: (lambda f=f: iter_continuations(models, f, k=k, seed=seed)) for n, f in frames.items()})
+        task = StreamTask({n: (lambda f=f: iter_continuations(models, f, k=k, seed=seed, max_steps=CONT_MAX_STEPS))
+                           for n, f in frames.items()})
+        self._cont_from = frames
         at = {n: axis.position(f, self.axis) for n, f in frames.items()}
         # weak references: a task's signals must not keep the task (or the run) alive through the
         # lambdas connected to them; results of a cancelled task, or of another run, are dropped
@@ -165,7 +172,11 @@ class InteractionsMixin:
     def _show_continuations(self, result: dict, at: dict):
         for name, c in result.items():
             self.panels[name].show_continuations(c, at[name])
-        self.show_status("continuations done", 4000)
+        faster = [(n, c.pixels_per_step) for n, c in result.items() if c.pixels_per_step
+                  and c.pixels_per_step > self._cont_from[n].settings.pixels_per_step]
+        note = "".join(f"; {n}: {p} pixels a step, at most {CONT_MAX_STEPS} steps (same mean, faster)"
+                       for n, p in faster)
+        self.show_status(f"continuations done{note}", 8000 if note else 4000)
 
     # -- export ----------------------------------------------------------------------------
     def export_png(self, path: str) -> bool:

@@ -157,3 +157,14 @@ def test_erasing_uses_exactly_the_panels_order_and_pixels_per_step():
     assert len(frames) == 784 and frames[0].settings.pixels_per_step == 1 and frames[0].settings.order == "raster"
     with pytest.raises(ValueError, match="fixed order"):
         runs.forward_frames(MODELS, FAST.with_changes(ar=runs.ARSettings(order="confidence")), "autoregressive")
+
+
+def test_capped_ar_continuations_take_more_pixels_a_step_and_keep_the_frame():
+    frames = list(sample_autoregressive(AR, n=1, order="raster", pixels_per_step=1, seed=3, labels=2))
+    f = frames[199]  # 584 pixels left, one a step
+    items = list(iter_continuations(MODELS, f, k=4, seed=0, max_steps=8))
+    c = items[-1]
+    assert c.pixels_per_step == 73 and items[-2].total == 8  # ceil(584 / 8) pixels in each of 8 steps
+    known = f.known[0]
+    assert np.allclose(c.samples[:, known], f.state[0][known]) and (c.std[~known] > 0).any()
+    assert continuations(MODELS, frames[-20], k=2, max_steps=64).pixels_per_step == 1  # under the cap: unchanged

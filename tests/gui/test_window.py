@@ -334,3 +334,23 @@ def test_frequency_plot_shows_diffusion_settling_coarse_first(qtbot, win):
     early = 10 ** np.asarray(curve.getData()[1])
     assert early[-1] < 0.25 * end[-1] and early[0] > 0.3  # coarse band there, the fine band missing
     assert "frequency" in win.plots.widgets["spectrum"].getPlotItem().titleLabel.text
+
+
+def test_k_continuations_early_in_a_pixel_by_pixel_run_are_capped_and_say_so(qtbot, win):
+    """From step 3 of a raster run, 781 pixels are left: the continuations fix 13 a step (64 steps),
+    not one (781 steps, minutes on a CPU), and the status line says so. (Single steps alternate
+    between the panels at the same NFE: six give the left one three.)"""
+    from PySide6.QtCore import Qt
+    win.controls.order.setCurrentText("raster")
+    win.controls.k.setCurrentText("1")
+    win.controls.cont_k.setValue(4)
+    assert win.restart(paused=True)
+    for _ in range(6):
+        win.step_once()
+        qtbot.wait(300)
+    qtbot.waitUntil(lambda: len(win.session.lanes["left"].frames) >= 3, timeout=30000)
+    win.paint(force=True)
+    qtbot.mouseClick(win.controls.cont, Qt.LeftButton)
+    qtbot.waitUntil(lambda: win.task is not None and win.task.isFinished(), timeout=180000)
+    qtbot.waitUntil(lambda: "continuations done" in win.status.text(), timeout=5000)
+    assert "left: 13 pixels a step, at most 64 steps" in win.status.text()
