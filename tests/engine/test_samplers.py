@@ -103,9 +103,12 @@ def test_cfg_w0_and_w1_are_the_unconditional_and_conditional_predictions():
         out0, n0 = guidance.ar_logits(AR, x, known, lab, 0.0)
         out1, n1 = guidance.ar_logits(AR, x, known, lab, 1.0)
         out3, n3 = guidance.ar_logits(AR, x, known, lab, 3.0)
-    assert torch.allclose(out0, uncond, atol=1e-5) and n0 == 1
-    assert torch.allclose(out1, cond, atol=1e-5) and n1 == 1
-    assert torch.allclose(out3, uncond + 3 * (cond - uncond), atol=1e-4) and n3 == 2
+    # compared as distributions: a mixture head's log-probabilities of levels it gives ~1e-10 carry
+    # the rounding of a difference of two sigmoids, which a batch of 2 or 4 changes
+    same = lambda a, b: torch.allclose(torch.softmax(a, -1), torch.softmax(b, -1), atol=1e-5)  # noqa: E731
+    assert same(out0, uncond) and n0 == 1
+    assert same(out1, cond) and n1 == 1
+    assert same(out3, uncond + 3 * (cond - uncond)) and n3 == 2
 
 
 def test_cfg_on_noise_and_samples_without_label():
