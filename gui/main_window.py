@@ -306,7 +306,9 @@ class MainWindow(InteractionsMixin, QMainWindow):
         if version == self._painted_version and not force and not self._stale:
             return
         self._painted_version = version
-        self._maybe_auto_continuations(snap)
+        if self.session.continuations_due(snap["left"][0] if "left" in snap else []):  # a scenario's, once
+            self.follow = True
+            self.run_continuations()
         self._report_pace()
         ax = self.axis
         max_nfe = max((axis.position(fr[-1], ax) for fr, _, _ in snap.values() if fr), default=0)
@@ -337,11 +339,6 @@ class MainWindow(InteractionsMixin, QMainWindow):
         note = pace_note(SPEEDS[self.controls.speed.currentText()], self.worker.achieved_rate())
         if note or self.status.text().startswith(PACE_PREFIX):
             self.show_status(note)
-
-    def _maybe_auto_continuations(self, snap):
-        if self.session.continuations_due(snap["left"][0] if "left" in snap else []):
-            self.follow = True
-            self.run_continuations()
 
     def _index_at(self, frames: list, pos: int) -> int:
         """The last frame at or before timeline position `pos` (a lane may lag or have finished)."""

@@ -122,7 +122,7 @@ def test_closed_windows_and_their_runs_are_released(qtbot):
         _small(w)
         assert w.restart()
         wait_done(qtbot, w)
-        runs.append(weakref.ref(w.lanes["left"].frames[-1]))
+        runs.append(weakref.ref(w.session.lanes["left"].frames[-1]))
         if i == 1:  # K continuations too (a window that ran them was never freed)
             w.paint(force=True)
             w.run_continuations()
