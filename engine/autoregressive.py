@@ -34,6 +34,13 @@ def _batch_mask(known, values, n: int) -> tuple[np.ndarray, np.ndarray]:
     return k, np.where(k, levels, 0)
 
 
+def _spread(values: torch.Tensor, cols: torch.Tensor, n: int, dev, fill: float = 0.0) -> torch.Tensor:
+    """(n, U) values of the predicted pixels `cols` -> (n, 784), `fill` elsewhere."""
+    out = torch.full((n, D), fill, dtype=values.dtype, device=dev)
+    out[:, cols] = values
+    return out
+
+
 def validate(order: str, pixels_per_step: int, temperature: float, guidance: float) -> None:
     if order not in orders.ORDERS:
         raise ValueError(f"unknown order {order!r}: use one of {', '.join(orders.ORDERS)}")
@@ -90,15 +97,19 @@ def sample_autoregressive(net, *, n: int = 1, labels=None, order: str = "raster"
                              order_seed=int(seed if order_seed is None else order_seed))
     for step in range(total):
         x01 = (levels.float() / 255).to(dev)
+        cols = (~kn).any(0).nonzero().squeeze(1)               # pixels still unknown in some sample: only
+        inv = torch.full((D,), 0, dtype=torch.long)            # theirs are predicted (the rest is known)
+        inv[cols] = torch.arange(len(cols))
+        cols_dev = cols.to(dev)
         logits, used, cond, uncond = ar_logits_parts(net, x01.view(n, 28, 28), kn.to(dev).view(n, 28, 28), lab,
-                                                     guidance)
+                                                     guidance, pixels=cols_dev)
         nfe += used
-        probs = torch.softmax(logits.float() / temperature, dim=-1)           # (n, 784, 256)
-        mean = probs @ lv                                                     # expected value per pixel
-        std = (probs @ (lv * lv) - mean * mean).clamp(min=0).sqrt()
+        probs = torch.softmax(logits.float() / temperature, dim=-1)           # (n, U, 256)
+        mean = _spread((probs @ lv), cols_dev, n, dev)                        # expected value per pixel
+        std = _spread((probs @ (lv * lv) - (probs @ lv) ** 2).clamp(min=0).sqrt(), cols_dev, n, dev)
         unknown = ~kn.to(dev)
         if groups is None:  # most certain unknown pixels first (lowest entropy)
-            ent = -(probs * probs.clamp(min=1e-12).log()).sum(-1)
+            ent = _spread(-(probs * probs.clamp(min=1e-12).log()).sum(-1), cols_dev, n, dev, fill=float("inf"))
             ent = torch.where(unknown, ent, torch.full_like(ent, float("inf")))
             take = min(k, int(unknown.sum(1).max()))
             idx = ent.topk(take, dim=1, largest=False).indices.cpu()          # (n, take)
@@ -106,7 +117,7 @@ def sample_autoregressive(net, *, n: int = 1, labels=None, order: str = "raster"
         else:
             idx = torch.as_tensor(groups[step]).expand(n, -1).contiguous()
             idx_valid = ~torch.gather(kn, 1, idx)
-        p = torch.gather(probs, 1, idx.to(dev)[..., None].expand(-1, -1, 256)).cpu()  # (n, k, 256)
+        p = torch.gather(probs, 1, inv[idx].to(dev)[..., None].expand(-1, -1, 256)).cpu()  # (n, k, 256)
         if greedy:
             v = p.argmax(-1)
         else:
@@ -121,7 +132,8 @@ def sample_autoregressive(net, *, n: int = 1, labels=None, order: str = "raster"
         parts = None
         if cond is not None and guidance_parts:  # guided: the expected image with and without the prompt
             before = torch.where(unknown, torch.zeros_like(mean), x01.view(n, 784))
-            parts = GuidanceParts(*[torch.where(unknown, torch.softmax(lg.float() / temperature, -1) @ lv, before)
+            parts = GuidanceParts(*[torch.where(unknown, _spread(torch.softmax(lg.float() / temperature, -1) @ lv,
+                                                                 cols_dev, n, dev), before)
                                     .view(n, 28, 28).cpu().numpy().astype(np.float32) for lg in (cond, uncond)],
                                   guidance=float(guidance))
         yield Frame(method=AUTOREGRESSIVE, step=step, total_steps=total, nfe=nfe,

@@ -78,9 +78,12 @@ def ar_logits(net, x01: torch.Tensor, known: torch.Tensor, labels_t, guidance: f
     return guided(lambda x, k, lab: net(x, k, lab), labels_t, guidance, x01, known)
 
 
-def ar_logits_parts(net, x01: torch.Tensor, known: torch.Tensor, labels_t, guidance: float):
-    """As `ar_logits`, plus the cond and uncond logits (None when only one run was needed)."""
-    return guided_parts(lambda x, k, lab: net(x, k, lab), labels_t, guidance, x01, known)
+def ar_logits_parts(net, x01: torch.Tensor, known: torch.Tensor, labels_t, guidance: float, pixels=None):
+    """As `ar_logits`, plus the cond and uncond logits (None when only one run was needed);
+    `pixels` (indices into the 784): the logits of those pixels only, (N, len(pixels), 256)."""
+    if pixels is None:
+        return guided_parts(lambda x, k, lab: net(x, k, lab), labels_t, guidance, x01, known)
+    return guided_parts(lambda x, k, lab: net(x, k, lab, pixels=pixels), labels_t, guidance, x01, known)
 
 
 def diffusion_output(net, x_t: torch.Tensor, t: torch.Tensor, labels_t, guidance: float):

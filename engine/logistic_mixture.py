@@ -48,18 +48,20 @@ def target_log_prob(params: torch.Tensor, levels: torch.Tensor) -> torch.Tensor:
 def all_log_probs(params: torch.Tensor) -> torch.Tensor:
     """log p of every level: params (..., 3K) -> (..., 256), normalised exactly (bins telescope).
 
-    Each component's CDF is taken at the 255 inner bin edges; the difference of neighbours is a
-    bin's mass, computed from the survival side above the mean so float32 keeps the upper tail."""
+    The mixture's CDF at the 255 inner bin edges (summed over the K components at once: the
+    sampler calls this for every pixel of a batch each step) gives each bin's mass as the
+    difference of neighbours; above the median the survival function is used instead, so float32
+    keeps the upper tail as well as the lower one."""
     log_w, means, log_scales = split(params)
     edges = torch.arange(0, LEVELS - 1, device=params.device, dtype=torch.float32) * (2 * HALF_BIN) - 1 + HALF_BIN
     z = (edges - means[..., None]) * torch.exp(-log_scales)[..., None]          # (..., K, 255)
-    ones = torch.ones_like(z[..., :1])
-    cdf = torch.cat([torch.zeros_like(ones), torch.sigmoid(z), ones], -1)       # (..., K, 257)
-    sf = torch.cat([ones, torch.sigmoid(-z), torch.zeros_like(ones)], -1)
-    lower_z = torch.cat([torch.full_like(ones, -math.inf), z], -1)              # each bin's lower edge
-    mass = torch.where(lower_z > 0, sf[..., :-1] - sf[..., 1:], cdf[..., 1:] - cdf[..., :-1])
-    probs = (log_w.exp()[..., None] * mass).sum(-2)
-    return probs.clamp(min=1e-12).log()
+    w = log_w.exp().unsqueeze(-2)                                                # (..., 1, K)
+    cdf = (w @ torch.sigmoid(z)).squeeze(-2)                                     # (..., 255)
+    sf = (w @ torch.sigmoid(z.neg_())).squeeze(-2)
+    zero, one = torch.zeros_like(cdf[..., :1]), torch.ones_like(cdf[..., :1])
+    cdf, sf = torch.cat([zero, cdf, one], -1), torch.cat([one, sf, zero], -1)   # (..., 257)
+    mass = torch.where(cdf[..., :-1] > 0.5, sf[..., :-1] - sf[..., 1:], cdf[..., 1:] - cdf[..., :-1])
+    return mass.clamp(min=1e-12).log()
 
 
 def output_channels(mixtures: int) -> int:

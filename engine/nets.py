@@ -215,8 +215,13 @@ class PixelARNet(nn.Module):
         out = self.unet(inp, frac_unknown * 1000.0, labels)  # (N, out_ch, H, W)
         return out.flatten(2).transpose(1, 2)
 
-    def forward(self, x: torch.Tensor, known: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+    def forward(self, x: torch.Tensor, known: torch.Tensor, labels: torch.Tensor,
+                pixels: torch.Tensor | None = None) -> torch.Tensor:
+        """Logits (N, 784, 256); with `pixels` (indices into the 784) only theirs, (N, len, 256):
+        the sampler asks for the unknown pixels alone (a mixture's 256 levels are the costly part)."""
         out = self.head_outputs(x, known, labels)
+        if pixels is not None:
+            out = out[:, pixels]
         if self.cfg.head == "categorical":
             return out
         from .logistic_mixture import all_log_probs
