@@ -57,7 +57,8 @@ def validate(order: str, pixels_per_step: int, temperature: float, guidance: flo
 @torch.inference_mode()
 def sample_autoregressive(net, *, n: int = 1, labels=None, order: str = "raster", pixels_per_step: int = 1,
                           temperature: float = 1.0, greedy: bool = False, guidance: float = 1.0, seed: int = 0,
-                          known=None, values=None, order_seed: int | None = None, guidance_parts: bool = True):
+                          known=None, values=None, order_seed: int | None = None, guidance_parts: bool = True,
+                          x0: bool = True):
     """Yield one Frame per network step until every pixel is fixed.
 
     `known` ((28, 28) or (n, 28, 28) bool) and `values` (same shape, in [0, 1]) fix pixels from
@@ -66,7 +67,11 @@ def sample_autoregressive(net, *, n: int = 1, labels=None, order: str = "raster"
     what is left of its block). `order_seed` (default `seed`) draws the random orders, so a
     continuation can follow the order of the run it continues while sampling afresh.
     `guidance_parts=False` skips the with/without-prompt images of guided frames (two extra softmaxes
-    over every pixel's 256 levels a step) where nobody looks at them: batch sampling, continuations."""
+    over every pixel's 256 levels a step) where nobody looks at them: batch sampling, continuations.
+    `x0=False` (batch sampling that only keeps the final images) predicts only the pixels fixed
+    each step (not in `confidence` order, which ranks every unknown pixel): the frames' x0_mean is
+    then just the known pixels and `uncertainty` is None. Same samples, far less work per step
+    for a mixture head (its 256 levels for every unknown pixel, 784 a step at first)."""
     validate(order, pixels_per_step, temperature, guidance)
     if int(n) < 1:
         raise ValueError(f"n must be at least 1, got {n}")
@@ -97,16 +102,20 @@ def sample_autoregressive(net, *, n: int = 1, labels=None, order: str = "raster"
                              order_seed=int(seed if order_seed is None else order_seed))
     for step in range(total):
         x01 = (levels.float() / 255).to(dev)
-        cols = (~kn).any(0).nonzero().squeeze(1)               # pixels still unknown in some sample: only
-        inv = torch.full((D,), 0, dtype=torch.long)            # theirs are predicted (the rest is known)
+        everyone = x0 or groups is None
+        cols = (~kn).any(0).nonzero().squeeze(1) if everyone else torch.as_tensor(groups[step])
+        inv = torch.full((D,), 0, dtype=torch.long)  # predicted: the pixels still unknown (x0: all; else this step's)
         inv[cols] = torch.arange(len(cols))
         cols_dev = cols.to(dev)
         logits, used, cond, uncond = ar_logits_parts(net, x01.view(n, 28, 28), kn.to(dev).view(n, 28, 28), lab,
                                                      guidance, pixels=cols_dev)
         nfe += used
         probs = torch.softmax(logits.float() / temperature, dim=-1)           # (n, U, 256)
-        mean = _spread((probs @ lv), cols_dev, n, dev)                        # expected value per pixel
-        std = _spread((probs @ (lv * lv) - (probs @ lv) ** 2).clamp(min=0).sqrt(), cols_dev, n, dev)
+        if x0:
+            mean = _spread((probs @ lv), cols_dev, n, dev)                    # expected value per pixel
+            std = _spread((probs @ (lv * lv) - (probs @ lv) ** 2).clamp(min=0).sqrt(), cols_dev, n, dev)
+        else:
+            mean = std = torch.zeros((n, D), device=dev)
         unknown = ~kn.to(dev)
         if groups is None:  # most certain unknown pixels first (lowest entropy)
             ent = _spread(-(probs * probs.clamp(min=1e-12).log()).sum(-1), cols_dev, n, dev, fill=float("inf"))
@@ -127,10 +136,10 @@ def sample_autoregressive(net, *, n: int = 1, labels=None, order: str = "raster"
         kn.scatter_(1, idx, True)
         kn_dev = kn.to(dev)
         state = (levels.float() / 255) * kn
-        x0 = torch.where(kn_dev, state.to(dev), mean)
-        unc = torch.where(kn_dev, torch.zeros_like(std), std)
+        x0_img = torch.where(kn_dev, state.to(dev), mean)
+        unc = torch.where(kn_dev, torch.zeros_like(std), std) if x0 else None
         parts = None
-        if cond is not None and guidance_parts:  # guided: the expected image with and without the prompt
+        if cond is not None and guidance_parts and x0:  # guided: the expected image with and without the prompt
             before = torch.where(unknown, torch.zeros_like(mean), x01.view(n, 784))
             parts = GuidanceParts(*[torch.where(unknown, _spread(torch.softmax(lg.float() / temperature, -1) @ lv,
                                                                  cols_dev, n, dev), before)
@@ -138,10 +147,10 @@ def sample_autoregressive(net, *, n: int = 1, labels=None, order: str = "raster"
                                   guidance=float(guidance))
         yield Frame(method=AUTOREGRESSIVE, step=step, total_steps=total, nfe=nfe,
                     state=state.view(n, 28, 28).numpy().astype(np.float32),
-                    x0_mean=x0.view(n, 28, 28).cpu().numpy().astype(np.float32),
+                    x0_mean=x0_img.view(n, 28, 28).cpu().numpy().astype(np.float32),
                     known=kn.view(n, 28, 28).numpy().copy(),
                     new_pixels=NewPixels(idx.numpy().astype(np.int64), p.numpy().astype(np.float32),
                                          v.numpy().astype(np.int64)),
-                    uncertainty=unc.view(n, 28, 28).cpu().numpy().astype(np.float32),
+                    uncertainty=None if unc is None else unc.view(n, 28, 28).cpu().numpy().astype(np.float32),
                     elapsed_s=time.perf_counter() - t0, labels=labels_array(lab), settings=settings,
                     guidance_parts=parts)

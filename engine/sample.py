@@ -43,7 +43,7 @@ def generate(models, method: str, n: int, labels=None, seed: int = 0, batch: int
                                    guidance_parts=False, **kw)
         elif method == "autoregressive":
             gen = sample_autoregressive(with_precision(models.ar, precision), n=m, labels=lab, seed=seed + b,
-                                        guidance_parts=False, **kw)
+                                        guidance_parts=False, x0=False, **kw)  # only the final images are kept
         elif method == "one-shot":
             gen = sample_one_shot(with_precision(models.ar, precision), n=m, labels=lab, seed=seed + b, **kw)
         else:

@@ -216,3 +216,13 @@ def test_guided_ar_frames_show_the_expected_image_with_and_without_the_prompt():
     # the first step: where no pixel is fixed yet, the plain runs' x̂0 is their expectation
     assert np.allclose(parts.cond[~cond.known], cond.x0_mean[~cond.known], atol=1e-5)
     assert np.allclose(parts.uncond[~uncond.known], uncond.x0_mean[~uncond.known], atol=1e-5)
+
+
+@pytest.mark.parametrize("order,k", [("raster", 1), ("random", 16), ("patches", 16), ("confidence", 64)])
+def test_ar_batch_sampling_without_x0_gives_the_same_samples(order, k):
+    """x0=False predicts only the pixels fixed each step: the same images, no x0 to show."""
+    kw = dict(n=2, labels=[3, -1], order=order, pixels_per_step=k, guidance=2.0, seed=5)
+    *_, full = sample_autoregressive(AR, **kw)
+    *_, lean = sample_autoregressive(AR, x0=False, **kw)
+    assert np.array_equal(full.state, lean.state) and full.nfe == lean.nfe
+    assert lean.uncertainty is None and np.array_equal(lean.x0_mean, lean.state)
