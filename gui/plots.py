@@ -19,27 +19,27 @@ from . import axis, style
 from .canvas import ImageCanvas
 
 PLOTS = {
-    "distance": ("distance to final image", "RMS difference between x0 now and the image the run ends "
+    "distance": ("distance to final", "RMS difference between x0 now and the image the run ends "
                  "with (known only when the run ends). Falls to 0 at the end: how early each method commits."),
     "sharpness": ("sharpness of x0", "Mean edge strength of x0. Low = blurry average of many possible images, "
                   "high = crisp strokes of one image."),
     "detail": ("fine detail of x0", "Share of x0's power in the finer half of its spatial frequencies: near 0 "
                "for a blurry mean, rising as detail appears. Diffusion settles the coarse shape first and the fine "
                "detail last; autoregression fills in space, not frequency."),
-    "uncertainty": ("mean uncertainty (AR)", "Average per-pixel standard deviation of the autoregressive "
+    "uncertainty": ("uncertainty (AR)", "Average per-pixel standard deviation of the autoregressive "
                     "prediction: how much is still undecided."),
-    "prob": ("classifier p(class | x0)", "What a separately trained classifier sees in x0: probability of the "
+    "prob": ("p(class | x0)", "What a separately trained classifier sees in x0: probability of the "
              "requested class (or of its top class when there is no prompt)."),
-    "spectrum": ("x0 by frequency, now", "Power of x0 at the step on screen in six rings of spatial "
+    "spectrum": ("x0 by frequency", "Power of x0 at the step on screen in six rings of spatial "
                  "frequency, coarse (left) to fine (right), relative to real images (dashed line = 1). A blurry "
                  "mean sits far below the line at the fine end. Diffusion lifts the whole curve, coarse first and "
                  "fine last; autoregression's fixed pixels are already as fine as real ones."),
 }
 ALONG_THE_RUN = [k for k in PLOTS if k != "spectrum"]  # x = network evaluations; the spectrum's x is frequency
 # Forward processes (a real image erased or noised) are measured on the image itself.
-FORWARD_TITLES = {"distance": "distance of the image to the real one", "sharpness": "sharpness of the image",
-                  "detail": "fine detail of the image", "spectrum": "the image by frequency, now",
-                  "uncertainty": "mean uncertainty", "prob": "classifier p(class | image)"}
+FORWARD_TITLES = {"distance": "distance to real", "sharpness": "sharpness of image",
+                  "detail": "fine detail of image", "spectrum": "image by frequency",
+                  "uncertainty": "uncertainty", "prob": "p(class | image)"}  # short: six fit 1280 px
 STRIP = 8  # thumbnails per strip
 MIN_PLOT_W, MIN_PLOT_H = 180, 120  # a plot keeps its title, axes and a readable curve on a 1280x720 screen
 MIN_SPECTRUM_W = 130  # six points: narrower than a curve along the run, still readable
@@ -88,7 +88,7 @@ class PlotsRow(QWidget):
             cur = pg.InfiniteLine(angle=90, pen=pg.mkPen((255, 255, 255, 140), width=2))
             w.addItem(cur)
             self.cursors.append(cur)
-        self.pending = pg.TextItem("appears when the run ends", color="#8c96a8", anchor=(0.5, 0.5))
+        self.pending = pg.TextItem("at the end", color="#8c96a8", anchor=(0.5, 0.5))
         self.widgets["distance"].addItem(self.pending)
         strips = QHBoxLayout()
         self.strips = {}
@@ -163,7 +163,7 @@ class PlotsRow(QWidget):
         self._class_name = name
         w = self.widgets["prob"]
         cls = f"“{name}”" if name else "top class"
-        w._pn_title = (f"classifier p({cls} | image)" if self.axis == axis.STEP else f"classifier p({cls} | x0)")
+        w._pn_title = (f"p({cls} | image)" if self.axis == axis.STEP else f"p({cls} | x0)")  # a classifier's (tooltip)
         style.style_plot(w, self.lecture, level=self.level)
 
     def _grow_y(self, key: str, values) -> None:
