@@ -137,9 +137,6 @@ def run_to_end(lanes: list[Lane], pacing: str = "same-nfe") -> list[Lane]:
     return lanes
 
 
-PANELS = ("left", "right")
-
-
 class Session:
     """The run state of the window (or of a script): which scenario, what each panel runs with
     which settings, the pixels both models are given, and the lanes of the current run.
