@@ -29,6 +29,11 @@ def split(params: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tenso
 def target_log_prob(params: torch.Tensor, levels: torch.Tensor) -> torch.Tensor:
     """log p(level) for one level per pixel: params (..., 3K), levels (...) int in 0..255 -> (...).
     The training loss: cheap (K values a pixel, not 256K)."""
+    with torch.autocast(device_type=params.device.type, enabled=False):  # float32 even under bf16 autocast
+        return _target_log_prob(params, levels)
+
+
+def _target_log_prob(params: torch.Tensor, levels: torch.Tensor) -> torch.Tensor:
     log_w, means, log_scales = split(params)
     lv = levels[..., None]
     centred = lv.float() * (2 * HALF_BIN) - 1 - means
@@ -52,6 +57,11 @@ def all_log_probs(params: torch.Tensor) -> torch.Tensor:
     sampler calls this for every pixel of a batch each step) gives each bin's mass as the
     difference of neighbours; above the median the survival function is used instead, so float32
     keeps the upper tail as well as the lower one."""
+    with torch.autocast(device_type=params.device.type, enabled=False):  # float32 even under bf16 autocast
+        return _all_log_probs(params)
+
+
+def _all_log_probs(params: torch.Tensor) -> torch.Tensor:
     log_w, means, log_scales = split(params)
     edges = torch.arange(0, LEVELS - 1, device=params.device, dtype=torch.float32) * (2 * HALF_BIN) - 1 + HALF_BIN
     z = (edges - means[..., None]) * torch.exp(-log_scales)[..., None]          # (..., K, 255)

@@ -162,7 +162,8 @@ class UNet(nn.Module):
             if h.shape[-1] != skip.shape[-1]:
                 h = F.interpolate(h, size=skip.shape[-2:], mode="nearest")
             h = block(torch.cat([h, skip], dim=1), e)
-        return self.out(F.silu(self.out_norm(h)))
+        with torch.autocast(device_type=h.device.type, enabled=False):  # the output layer in float32 under a
+            return self.out(F.silu(self.out_norm(h.float())))         # bf16 autocast: a mixture's means need it
 
 
 class DiffusionNet(nn.Module):
