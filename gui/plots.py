@@ -145,7 +145,7 @@ class PlotsRow(QWidget):
             w = self.widgets[key]
             self.ymax[key] = _Y0[key]
             w.setYRange(0, _Y0[key], padding=0.02)
-        self.pending.setPos(self.planned / 2, _Y0["distance"] / 2)
+        self.pending.setPos(planned_nfe / 2, _Y0["distance"] / 2)  # mid-axis until the run sets its span
         self.pending.show()
 
     def set_planned_nfe(self, nfe: int):
