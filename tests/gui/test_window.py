@@ -324,13 +324,16 @@ def test_frequency_plot_shows_diffusion_settling_coarse_first(qtbot, win):
     """The last plot: x0's power by frequency at the step on screen, relative to real images. Early
     in a diffusion run x0 is a blurry mean (far below real at the fine end, near it at the coarse
     end); at the end it is as fine as a real image. Scrubbing moves the curve with the step."""
+    from PySide6.QtCore import Qt
     win.controls.steps.setValue(20)
     win.restart()
     wait_done(qtbot, win)
     curve = win.plots.curves[("spectrum", "right")]
     end = 10 ** np.asarray(curve.getData()[1])  # a log axis: the curve holds log10 values
     assert len(end) == 6 and end[-1] > 0.3  # fine detail like a real seven's
-    win.timeline.setValue(2)  # the first guided diffusion step (2 network evaluations)
+    win.timeline.setFocus()
+    qtbot.keyClick(win.timeline, Qt.Key_Home)  # scrub to the start: the first diffusion step
+    assert win.timeline.value() == 0 and win.current_frames()["right"].step == 0
     early = 10 ** np.asarray(curve.getData()[1])
     assert early[-1] < 0.25 * end[-1] and early[0] > 0.3  # coarse band there, the fine band missing
     assert "frequency" in win.plots.widgets["spectrum"].getPlotItem().titleLabel.text
