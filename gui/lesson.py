@@ -54,7 +54,7 @@ class LessonPresenter:
         s = self.lesson.slides[self.index]
         self.win.slide_label.setText(f"{self.index + 1} / {len(self.lesson.slides)}")
         self.win.slide_label.setToolTip(f"{self.lesson.title}: slide {self.index + 1} of {len(self.lesson.slides)} "
-                                        "(PageDown / → play, then next; PageUp / ← back; B blank; Esc leave)")
+                                        "(PageDown / → play, then each variant, then next; PageUp / ← back; B blank; Esc leave)")
         self.win.slide_label.show()
         ok = self.win.apply_scenario(s.scenario, s.variant, paused=True, caption=s.caption)
         for p in self.win.panels.values():
@@ -68,8 +68,11 @@ class LessonPresenter:
             self.set_blank(False)
             return
         w = self.win
+        sc, variant = w.session.scenario, w.session.variant
         if w.worker is not None and w.worker.is_paused() and not w.is_finished():
             w.toggle_play()  # play (or resume) this slide's run
+        elif sc is not None and variant + 1 < len(sc.variants):  # a remote has no V: its variants in turn
+            w.apply_scenario(sc.name, variant + 1, caption=self.lesson.slides[self.index].caption)
         elif self.index < len(self.lesson.slides) - 1:
             self.go(self.index + 1)
         else:

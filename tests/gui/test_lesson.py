@@ -116,6 +116,24 @@ def test_a_slide_with_a_variant_and_own_caption(qtbot, win, tmp_path):
     assert len(win.session.lanes["right"].frames) == 5
 
 
+def test_a_remote_steps_through_a_slides_variants_before_the_next_slide(qtbot, win, tmp_path):
+    """A presenter remote has no V key: PageDown plays the slide, then shows each of its variants in
+    turn (keeping the slide's caption), then moves on."""
+    path = tmp_path / "l.lesson"
+    path.write_text("slide: one-big-step\nvariant: 10 steps\ncaption: My words.\nslide: guidance\n")
+    win.activateWindow()
+    qtbot.waitUntil(win.isActiveWindow, timeout=5000)
+    win.lesson.start(lessons.load(path))
+    _key(qtbot, win, Qt.Key_PageDown)  # plays the 10-step variant
+    qtbot.waitUntil(win.is_finished, timeout=60000)
+    _key(qtbot, win, Qt.Key_PageDown)  # the next variant, at once
+    assert win.session.scenario.name == "one-big-step" and win.session.variant == 4
+    assert win.controls.lanes["right"].steps.value() == 100 and "My words." in win.caption.text()
+    assert win.slide_label.text() == "1 / 2"
+    _key(qtbot, win, Qt.Key_PageDown)  # the last variant: the next slide
+    assert win.session.scenario.name == "guidance" and win.slide_label.text() == "2 / 2"
+
+
 def test_lessons_and_scenarios_import_no_qt():
     code = ("import sys, engine.lessons, engine.scenarios; "
             "bad = [m for m in sys.modules if m.split('.')[0] in ('PySide6', 'pyqtgraph', 'gui')]; "
