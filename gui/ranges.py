@@ -11,6 +11,12 @@ from PySide6.QtWidgets import QDoubleSpinBox, QSpinBox
 
 
 class _Ranged:
+    def __init__(self, name: str, limits: tuple | None = None, **kw):
+        if limits is not None:  # (lowest, highest): engine.cli.LIMITS, the command lines' ranges too
+            kw = {"minimum": limits[0], "maximum": limits[1], **kw}  # the range before the value
+        super().__init__(**kw)  # the Qt spin box (next in the MRO)
+        self._init_range(name)
+
     def _init_range(self, name: str):
         self.name = name
         self._tip = ""
@@ -54,18 +60,6 @@ class _Ranged:
 class RangeSpinBox(_Ranged, QSpinBox):
     out_of_range = Signal(str)
 
-    def __init__(self, name: str, limits: tuple | None = None, **kw):
-        if limits is not None:  # (lowest, highest): engine.cli.LIMITS, the command lines' ranges too
-            kw = {"minimum": limits[0], "maximum": limits[1], **kw}  # the range before the value
-        super().__init__(**kw)
-        self._init_range(name)
-
 
 class RangeDoubleSpinBox(_Ranged, QDoubleSpinBox):
     out_of_range = Signal(str)
-
-    def __init__(self, name: str, limits: tuple | None = None, **kw):
-        if limits is not None:  # (lowest, highest): engine.cli.LIMITS, the command lines' ranges too
-            kw = {"minimum": limits[0], "maximum": limits[1], **kw}  # the range before the value
-        super().__init__(**kw)
-        self._init_range(name)
