@@ -39,7 +39,7 @@ def measure(win, k: str, steps: int, order: str, lecture: bool) -> tuple:
         for _ in range(3):  # let the new style's re-layout settle: pressing L is not part of a run
             QApplication.processEvents()
     gaps, last, paints, slowest = [], [time.perf_counter()], [0], [0.0]
-    original = win._show_at
+    original = win.display.show_at
 
     def counting_show(*a, **kw):
         t = time.perf_counter()
@@ -47,7 +47,7 @@ def measure(win, k: str, steps: int, order: str, lecture: bool) -> tuple:
         paints[0] += 1
         slowest[0] = max(slowest[0], time.perf_counter() - t)
 
-    win._show_at = counting_show
+    win.display.show_at = counting_show
     loop = QEventLoop()
 
     def tick():
@@ -67,7 +67,7 @@ def measure(win, k: str, steps: int, order: str, lecture: bool) -> tuple:
     loop.exec()
     dur = time.perf_counter() - t0
     timer.stop()
-    win._show_at = original
+    win.display.show_at = original
     frames = sum(len(ln.frames) for ln in win.session.lanes.values())
     g = sorted(x for x, _ in gaps)
     running = sorted(x for x, started in gaps if started) or [0.0]

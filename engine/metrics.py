@@ -5,6 +5,8 @@ and in evaluation, never on the GUI thread.
 """
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import torch
 
@@ -31,19 +33,33 @@ def sharpness_batch(images: np.ndarray) -> np.ndarray:
     return np.array([sharpness(im) for im in images])
 
 
-def radial_power_spectrum(img: np.ndarray, bands: int = 10) -> np.ndarray:
-    """Power of the image (mean removed) in `bands` rings of spatial frequency, low to high."""
-    img = np.asarray(img, np.float64)
-    f = np.fft.fftshift(np.fft.fft2(img - img.mean()))
-    power = np.abs(f) ** 2 / img.size
-    h, w = img.shape
+@functools.lru_cache(maxsize=8)
+def _rings(h: int, w: int, bands: int) -> tuple[np.ndarray, np.ndarray]:
+    """(H*W, bands) one-hot ring membership of each frequency (centred), and each ring's size."""
     yy, xx = np.indices((h, w))
     r = np.hypot(yy - h // 2, xx - w // 2)
     edges = np.linspace(0, min(h, w) / 2, bands + 1)
-    idx = np.clip(np.digitize(r, edges) - 1, 0, bands)  # radius beyond the last ring -> overflow bin
-    sums = np.bincount(idx.ravel(), power.ravel(), minlength=bands + 1)[:bands]
-    counts = np.bincount(idx.ravel(), minlength=bands + 1)[:bands]
-    return (sums / np.maximum(counts, 1)).astype(np.float32)
+    idx = np.clip(np.digitize(r, edges) - 1, 0, bands).ravel()  # beyond the last ring -> overflow bin
+    member = np.zeros((h * w, bands + 1))
+    member[np.arange(h * w), idx] = 1.0
+    member = member[:, :bands]
+    return member, np.maximum(member.sum(axis=0), 1)
+
+
+def radial_power_spectra(images: np.ndarray, bands: int = 10) -> np.ndarray:
+    """(N, bands) power of each image (N, H, W), mean removed, in `bands` rings of spatial
+    frequency, low to high (one batched FFT)."""
+    x = np.asarray(images, np.float64)
+    n, h, w = x.shape
+    f = np.fft.fftshift(np.fft.fft2(x - x.mean(axis=(1, 2), keepdims=True)), axes=(1, 2))
+    power = (f.real ** 2 + f.imag ** 2).reshape(n, h * w) / (h * w)
+    member, counts = _rings(h, w, bands)
+    return (power @ member / counts).astype(np.float32)
+
+
+def radial_power_spectrum(img: np.ndarray, bands: int = 10) -> np.ndarray:
+    """Power of one image (H, W) in `bands` rings of spatial frequency, low to high."""
+    return radial_power_spectra(np.asarray(img)[None], bands)[0]
 
 
 def high_frequency_share(images: np.ndarray, bands: int = 10) -> float:
@@ -51,7 +67,7 @@ def high_frequency_share(images: np.ndarray, bands: int = 10) -> float:
 
     Unlike the mean gradient, it does not depend on how much ink there is: a blurred mean image
     spreads its ink wider yet keeps almost no power at high frequencies; speckle has too much."""
-    spectra = np.array([radial_power_spectrum(im, bands) for im in np.asarray(images)], np.float64)
+    spectra = radial_power_spectra(images, bands).astype(np.float64)
     total = spectra.sum(axis=1)
     return float(np.mean(spectra[:, bands // 2:].sum(axis=1) / np.maximum(total, 1e-12)))
 
@@ -114,8 +130,7 @@ def frame_metrics(frame: Frame, classifier: torch.nn.Module | None = None, item:
 def reference_spectrum(images: np.ndarray) -> np.ndarray:
     """Mean radial power spectrum (`SPECTRUM_BANDS` bands) of real images (N, H, W) in [0, 1]:
     what "as detailed as a real image" means, band by band."""
-    return np.mean([radial_power_spectrum(im, SPECTRUM_BANDS) for im in np.asarray(images, np.float32)],
-                   axis=0).astype(np.float32)
+    return radial_power_spectra(np.asarray(images, np.float32), SPECTRUM_BANDS).mean(axis=0).astype(np.float32)
 
 
 def distances_to_final(frames: list[Frame], item: int = 0) -> np.ndarray:

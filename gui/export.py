@@ -62,6 +62,14 @@ def check_writable(path: str | Path, suffixes=(".gif", ".mp4", ".png")) -> Path:
     return cli.check_writable(path, suffixes)
 
 
+def save_window_png(widget, path: str | Path) -> Path:
+    """The window as it looks now, as PNG (ValueError/OSError: why it cannot be written)."""
+    out = check_writable(path, (".png",))
+    if not widget.grab().save(str(out)):
+        raise OSError(f"could not save {path}")
+    return out
+
+
 def write_run(lanes: dict, path: str | Path, fps: int = 20, names: dict | None = None) -> Path:
     path = check_writable(path)
     suffix = path.suffix.lower()

@@ -1,61 +1,52 @@
 """The lecture window: controls, the two panels side by side, plots, a timeline, a caption."""
 from __future__ import annotations
 
-import time
-import weakref
 
 import numpy as np
-import pyqtgraph as pg
-from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtWidgets import QLabel, QMainWindow
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QMainWindow
 
-from engine import runs, scenarios
+from engine import images, runs, scenarios
 from engine.data import CLASS_NAMES
+from engine.interventions import force_pixel
 from engine.session import Session
 from engine.weights import WeightsError
 
-from . import axis, style, wiring
-from .interactions import InteractionsMixin
-from .loading import ModelLoader
+from . import axis, export, memory, style, wiring
+from .continuations_runner import ContinuationsRunner
 from .controls import PACINGS, PAUSE, PLAY, POINT_FIELDS, SPEEDS
+from .display import RunDisplay
 from .lesson import LessonPresenter
-from .worker import PACE_PREFIX, RunWorker, StreamTask, Successor, pace_note, reap, retire, share_cpu_with_gui
+from .loading import ModelLoader
+from .run_threads import RunThreads
+from .worker import share_cpu_with_gui
 
-PLOT_INTERVAL_S = 0.1  # curves and strips repaint at 10 Hz (half a repaint's cost), canvases at display rate
-SIDE_INTERVAL_S = 1 / 15  # the side views (order map, pixel distribution, eps, schedule): 15 Hz
 EDIT_DELAY_MS = 300
-NOTICE_MS = 15000
 MIN_WINDOW = (1080, 630)  # >= the window's minimum size hint at the smallest look (tests/gui check it)
 CAPTION_LINES = 3  # every scenario caption fits in three lines at 1280 pixels (tests/gui check it)
 FORWARD_CAPTION, DEFAULT_CAPTION = scenarios.FORWARD_CAPTION, scenarios.FREE_PLAY_CAPTION
 
 
-class MainWindow(InteractionsMixin, QMainWindow):
+class MainWindow(QMainWindow):
+    """Holds the run (the Session, the worker racing its lanes) and turns the lecturer's actions
+    into runs; gui.wiring builds and connects the widgets, RunDisplay paints the frames,
+    ContinuationsRunner runs K continuations."""
+
     def __init__(self, device: str = "auto", lecture: bool | None = False, remember: bool = True):
         """lecture=None: the look remembered from last time."""
         super().__init__()
         share_cpu_with_gui()
         style.configure_pyqtgraph()
-        self._threads = weakref.WeakSet()  # every worker started, to check none is left running
         self.setWindowTitle("Pixels & Noise — how networks paint")
         self.remember = remember
-        self.settings_store = QSettings("PixelsAndNoise", "PixelsAndNoise")
-        self.worker: RunWorker | None = None
-        self.task: StreamTask | None = None  # K continuations
+        self.threads = RunThreads()  # the run's worker, and every thread started
         self.session = Session()  # what runs: scenario, each panel's mode and settings, the lanes (Qt-free)
-        self.follow = True
-        self._painted_version = -1
-        self._target = None
-        self.axis = axis.NFE
-        self._plotted_at = self._side_at = 0.0
-        self._stale = False
         self.guidance_view = False  # G: the side columns show cond / uncond / what guidance adds
-        self.notices: list[str] = []  # notices shown (show_notice)
         self.setAttribute(Qt.WA_DeleteOnClose)  # a closed window is freed (its widgets hold lambdas that hold it)
-        self.setAcceptDrops(True)  # drop a PNG/JPG on the window (interactions.open_image)
-        self.successor = Successor()  # a worker that starts once the one it follows has ended
         wiring.build(self)
-        self.error = QLabel("", objectName="error")  # the plain message (the banner shows it)
+        self.display = RunDisplay(self.panels, self.plots, self.timeline, self.timeline_label)
+        self.continuations = ContinuationsRunner(self.panels, self.controls.cont, self.show_status, self.show_error,
+                                                 self.threads.started)
         self.lesson = LessonPresenter(self)
         # An edited control applies at once: the run restarts with the new value, after a short
         # pause so typing "100" or spinning a box restarts once, not at every key.
@@ -63,18 +54,13 @@ class MainWindow(InteractionsMixin, QMainWindow):
         self._edit_timer.timeout.connect(lambda: self.worker is not None and self.restart())
         wiring.connect(self)
         wiring.build_menus(self)
-        if remember:
-            self.controls.load_state(dict(self.settings_store.value("controls", {}) or {}))
+        self.drops = wiring.DroppedImages(self)  # a PNG/JPG dropped on the window opens (open_image)
+        lecture = wiring.remembered(self, remember, lecture)
         self.controls.device.setCurrentText(device) if device != "auto" else None
         self.loader = ModelLoader(self.controls, self.show_notice)
         self.loader.device()  # a device this machine lacks (asked for, or remembered): the CPU, with a notice
-        if lecture is None:
-            lecture = remember and str(self.settings_store.value("lecture", False)).lower() == "true"
         self.set_lecture_mode(lecture)
-        self.panels["left"].reset(None, "autoregressive")
-        self.panels["right"].reset(None, "diffusion")
-        for p in self.panels.values():
-            p.counter.setText("ready: press Space")
+        self.display.blank("ready: press Space")
         self.timer = QTimer(self, interval=25)  # up to 40 Hz; paints only when a new frame arrived (latest-wins)
         self.timer.timeout.connect(self._tick)
         self.timer.start()
@@ -129,17 +115,7 @@ class MainWindow(InteractionsMixin, QMainWindow):
         self._restyle()
 
     def _restyle(self):
-        """The look for the lecture setting and the window's size (fonts shrink on a 1280x720 screen)."""
-        on = self.lecture
-        self.size_level = style.size_level(self.width(), self.height())
-        self.setStyleSheet(style.stylesheet(on, self.size_level))
-        self.caption.ensurePolished()  # at most CAPTION_LINES of its font (+ padding)
-        self.caption.setMaximumHeight(CAPTION_LINES * self.caption.fontMetrics().lineSpacing() + 12)
-        self.plots.set_lecture(on, self.size_level)
-        for p in self.panels.values():
-            p.set_lecture(on, self.size_level)
-        for view in self.findChildren(pg.GraphicsView):  # image canvases (plots did theirs)
-            view.setBackground(style.background(on))
+        wiring.restyle(self, CAPTION_LINES)
 
     def toggle_fullscreen(self):
         self.showNormal() if self.isFullScreen() else self.fullscreen()
@@ -150,12 +126,7 @@ class MainWindow(InteractionsMixin, QMainWindow):
         wiring.cover_screen(self)
 
     def show_status(self, msg: str, timeout_ms: int = 0):
-        """A short message beside the timeline; it clears itself after timeout_ms (0: stays)."""
-        self.status.setText(msg)
-        self.status.setToolTip(msg)
-        self._status_timer.stop()
-        if timeout_ms:
-            self._status_timer.start(timeout_ms)
+        self.messages.show_status(msg, timeout_ms)  # beside the timeline; clears itself (0: stays)
 
     def escape(self):
         """Esc: leave the lesson (if one runs) and fullscreen."""
@@ -163,19 +134,10 @@ class MainWindow(InteractionsMixin, QMainWindow):
         self.showNormal()
 
     def show_error(self, msg: str):
-        """A clear message in the window (banner); '' clears it. The banner shows at most
-        ERROR_CHARS characters and elides any word longer than ERROR_WORD (a pasted prompt), so
-        it never widens the window; its tooltip and `self.error` keep the whole message."""
-        self.error.setText(msg)
-        self.banner.setText(f"⚠ {wiring.elide_message(msg)}" if msg else "")
-        self.banner.setToolTip(msg)
-        self.banner.setVisible(bool(msg))
+        self.messages.show_error(msg)  # the banner ('' clears it); `self.error` keeps the whole message
 
     def show_notice(self, msg: str):
-        """Something the lecturer should know that stops nothing (a device fallback, a broken
-        classifier): beside the timeline for a while, and kept in `self.notices`."""
-        self.notices.append(msg)
-        self.show_status(f"note: {msg}", NOTICE_MS)
+        self.messages.show_notice(msg)  # something to know that stops nothing (a device fallback)
 
     def models(self, dataset: str):
         """The dataset's models (gui.loading: a missing device or a broken classifier is a notice)."""
@@ -207,56 +169,38 @@ class MainWindow(InteractionsMixin, QMainWindow):
         self.show_error("")
         with self.controls.quietly():
             self.controls.draw.setChecked(False)
+        lanes = self.session.start(models, settings, modes, given)  # the last run's frames are let go
+        memory.trim()
         s = settings["left"]
-        self._target = s.label
-        self.plots.set_class_name(None if s.label is None else CLASS_NAMES[s.dataset][s.label])
-        lanes = self.session.start(models, settings, modes, given)
-        prompt = "" if s.label is None else f" — “{CLASS_NAMES[s.dataset][s.label]}”"
-        for name, title in self.session.titles().items():
-            self.panels[name].reset(title.upper() + prompt, modes[name])
-        self.plots.set_lane_names(self.session.lane_labels(), self.session.forward_panels())
-        self.axis = axis.axis_for_modes(modes.values())
+        name = None if s.label is None else CLASS_NAMES[s.dataset][s.label]
+        ax = axis.axis_for_modes(modes.values())
+        self.display.new_run({n: t.upper() + (f" — “{name}”" if name else "") for n, t in self.session.titles().items()},
+                             modes, self.session.lane_labels(), self.session.forward_panels(), ax, s.label, name)
         if self.caption.text() in (DEFAULT_CAPTION, FORWARD_CAPTION):  # never overwrite a preset's caption
-            self.caption.setText(FORWARD_CAPTION if self.axis == axis.STEP else DEFAULT_CAPTION)
-        self.plots.clear(ax=self.axis)
-        self.timeline.blockSignals(True)
-        self.timeline.setRange(0, 0)
-        self.timeline.blockSignals(False)
-        self.follow = True
+            self.caption.setText(FORWARD_CAPTION if ax == axis.STEP else DEFAULT_CAPTION)
         self.start_worker(lanes, paused=paused)
         return True
 
+    @property
+    def worker(self):
+        return self.threads.worker
+
     def start_worker(self, lanes: list, paused: bool = False, after=None, prepare=None) -> None:
-        """A worker racing `lanes` with the controls' pacing and speed; `after`: it starts once that
-        (cancelled) worker has ended, after `prepare()` (a lane carried from one to the next)."""
-        self._painted_version = -1
-        self.worker = RunWorker(lanes, PACINGS[self.controls.pacing.currentText()],
-                                SPEEDS[self.controls.speed.currentText()])
-        self.worker.failed.connect(lambda lane, msg: self.show_error(f"{lane} panel: {msg}"))
-        self.worker.all_finished.connect(lambda: self.controls.play.setText(PLAY))
-        if paused:
-            self.worker.pause()
-        self._threads.add(self.worker)
-        if after is None:
-            self.worker.start()
-        else:
-            self.successor.start_after(after, prepare, self.worker)
+        """A worker racing `lanes` with the controls' pacing and speed (gui.run_threads)."""
+        self.display.painted_version = -1
+        self.threads.start(lanes, PACINGS[self.controls.pacing.currentText()], SPEEDS[self.controls.speed.currentText()],
+                           paused, after, prepare, on_failed=lambda lane, msg: self.show_error(f"{lane} panel: {msg}"),
+                           on_finished=lambda: self.controls.play.setText(PLAY))
         self.controls.play.setText(PAUSE if not paused else PLAY)
 
     def stop_run(self, keep_last: bool = False):
-        """Stop the run without waiting for it (the GUI thread never waits on the engine): the
-        worker is cancelled, ends after the network step under way and its results are dropped
-        (`keep_last`: the step's frame is kept, for lanes a next worker carries on)."""
-        self.cancel_continuations(quiet=True)  # they belong to the run that stops
-        self.successor.clear()
-        if self.worker is not None:
-            self.worker.keep_last = keep_last
-            retire(self.worker)
-            self.worker = None
+        """Stop the run and its continuations without waiting for them (the GUI thread never waits
+        on the engine; `keep_last`: the step under way is kept, for lanes a next worker carries on)."""
+        self.continuations.cancel(quiet=True)
+        self.threads.stop(keep_last)
 
     def _tick(self):
-        reap()
-        self.successor.poll()  # a worker waiting for the one it follows
+        self.threads.tick()
         self.paint()
 
     def toggle_play(self):
@@ -273,7 +217,7 @@ class MainWindow(InteractionsMixin, QMainWindow):
     def step_once(self):
         if self.worker is None and not self.restart(paused=True):
             return
-        self.follow = True
+        self.display.follow = True
         self.worker.step_once()
         self.controls.play.setText(PLAY)
 
@@ -293,91 +237,146 @@ class MainWindow(InteractionsMixin, QMainWindow):
     def is_finished(self) -> bool:
         return self.worker is not None and self.session.is_finished()
 
+    # -- what the lecturer does with a run, beyond playing it -------------------------------
+    def set_drawing(self, on: bool):
+        """✎ draw: a clean slate in the left panel; the grey pixels are left for the models."""
+        canvas = self.panels["left"].state
+        if on:
+            self.stop_run()
+            self.session.given = None  # a fresh drawing replaces any pixels given before
+            self.display.blank("drawing")  # no stale run beside the drawing
+            canvas.clear_drawing()
+        canvas.enable_drawing(on)
+        self.caption.setText("Draw: left button ink, right button background; grey pixels are left for the models. "
+                             "Then press Complete." if on else self.caption.text())
+
+    def mirror_drawing(self):
+        """The right panel shows the same known pixels: both methods complete the same drawing."""
+        c = self.panels["left"].state
+        if c.drawing_enabled:
+            self.panels["right"].state.set_image(c.image.image)
+
+    def complete_drawing(self):
+        c = self.panels["left"].state
+        if not c.known.any():
+            self.show_error("draw something first (✎ draw), then Complete")
+            return
+        known, values = c.known.copy(), c.values.copy()
+        self.end_scenario()
+        self.caption.setText("Completion: both models keep your pixels and fill in the rest.")
+        self.restart(known=known, values=values)
+
+    def force_level(self, lane: str, level: int) -> bool:
+        """A click on grey level `level` in a panel's pixel distribution: the pixel of the step on
+        screen gets that value and the AR run continues from there (engine.interventions), the
+        other panel carries on; the timeline keeps the steps before it."""
+        if self.worker is None or lane not in self.session.lanes:
+            return False
+        shown = self.current_frames().get(lane)
+        if shown is None or shown.new_pixels is None or shown.method != "autoregressive":
+            self.show_error("click the distribution of an autoregressive step to force its pixel")
+            return False
+        pixel = int(shown.new_pixels.indices[0][0])
+        old = self.worker
+        self.stop_run(keep_last=True)  # the other lane carries on: the frame of its step under way is kept
+        models = self.models(self.controls.dataset.currentText())
+        carry = self.session.carry_forced(lane, shown, force_pixel(models, shown, pixel, level))
+        self.display.follow = True
+        self.plots.clear(ax=self.display.axis)
+
+        def prepare():  # once the old worker has ended: it no longer touches these lanes
+            carry()
+            self.display.painted_version = -1
+        self.start_worker(list(self.session.lanes.values()), after=old, prepare=prepare)
+        r, c = divmod(pixel, 28)
+        self.show_status(f"pixel (row {r}, column {c}) forced to grey level {level}: the rest adapts", 8000)
+        return True
+
+    def set_guidance_view(self, on: bool):
+        """G: beside x0, the step's prediction with and without the prompt and what guidance adds
+        (for guided steps, w other than 0 and 1; otherwise the method's own views stay)."""
+        self.guidance_view = on
+        for p in self.panels.values():
+            p.guidance_view = on
+        self.display.stale = True  # repaint the side views now, even when paused
+        self.paint(force=True)
+
+    def run_continuations(self):
+        """K continuations from the step on screen (the button cancels ones running)."""
+        frames = {n: f for n, f in self.current_frames().items() if f.method in ("autoregressive", "diffusion")}
+        if not frames:
+            self.show_error("K continuations need an autoregressive or diffusion run on screen")
+            return
+        if self.worker is not None:
+            self.worker.pause()
+            self.controls.play.setText(PLAY)
+        if self.continuations.running():
+            self.continuations.cancel()
+            return
+        at = {n: axis.position(f, self.display.axis) for n, f in frames.items()}
+        self.continuations.start(self.models(self.controls.dataset.currentText()), frames,
+                                 self.controls.cont_k.value(), self.controls.seed.value(), at)
+
+    def open_image(self, path: str) -> bool:
+        """Your own picture (PNG/JPG, opened or dropped on the window), as 28x28 grey: panels that
+        show a forward process erase or noise it; panels that generate complete its top half."""
+        try:
+            img = images.load_28x28(path)
+        except ValueError as e:
+            self.show_error(str(e))
+            return False
+        self.caption.setText(self.session.use_image(img))
+        return self.restart()
+
+    def forget_image(self):
+        self.session.forget_image()
+        self.end_scenario()
+        self.restart()
+
+    def export_png(self, path: str) -> bool:
+        """Save the window as PNG; a path that cannot be written is an error banner (one line)."""
+        try:
+            out = export.save_window_png(self, path)
+        except (OSError, ValueError) as e:
+            self.show_error(str(e))
+            return False
+        self.show_status(f"saved to {out}", 8000)
+        return True
+
+    def export_run(self, path: str) -> None:
+        """Save the run as GIF/MP4 (ValueError/OSError: why not)."""
+        if self.worker is None:
+            raise ValueError("nothing to export: run something first")
+        _, snap = self._snapshot()
+        out = export.write_run({n: fr for n, (fr, _, _) in snap.items()}, path, names=self.plots.lane_names)
+        self.show_status(f"saved to {out.resolve()}", 8000)
+
     # -- painting (GUI thread, from the timer) -------------------------------------------
     def _snapshot(self):
-        with self.worker.lock:
-            return self.worker.version, {n: (ln.frames[:], ln.metrics[:], ln.distances)
-                                         for n, ln in self.session.lanes.items()}
+        return self.threads.snapshot(self.session.lanes)
 
     def paint(self, force: bool = False):
         if self.worker is None:
             return
         version, snap = self._snapshot()
-        if version == self._painted_version and not force and not self._stale:
+        if not self.display.is_due(version, force):
             return
-        self._painted_version = version
         if self.session.continuations_due(snap["left"][0] if "left" in snap else []):  # a scenario's, once
-            self.follow = True
+            self.display.follow = True
             self.run_continuations()
-        self._report_pace()
-        ax = self.axis
-        max_nfe = max((axis.position(fr[-1], ax) for fr, _, _ in snap.values() if fr), default=0)
-        planned = [fr[-1].total_steps * axis.position(fr[-1], ax) / (fr[-1].step + 1) for fr, _, _ in snap.values() if fr]
-        if planned:
-            self.plots.set_planned_nfe(round(max(planned)))
-        self.timeline.blockSignals(True)  # following the run is not a scrub
-        self.timeline.setMaximum(max_nfe)
-        if self.follow:
-            self.timeline.setValue(max_nfe)
-        self.timeline.blockSignals(False)
-        now = time.perf_counter()
-        plots_due = force or now - self._plotted_at >= PLOT_INTERVAL_S or self.session.is_finished()
-        if plots_due:
-            self._plotted_at = now
-        side_due = plots_due or now - self._side_at >= SIDE_INTERVAL_S
-        if side_due:
-            self._side_at = now
-        self._stale = not (plots_due and side_due)  # skipped views catch up on a later tick, even if paused
-        self._show_at(self.timeline.value(), snap, plots=plots_due, side=side_due)
-
-    def _report_pace(self):
-        """Pacing tells the truth: when the machine cannot keep the asked speed, say what it reaches."""
-        now = time.perf_counter()
-        if now - getattr(self, "_paced_at", 0.0) < 0.5:
-            return
-        self._paced_at = now
-        note = pace_note(SPEEDS[self.controls.speed.currentText()], self.worker.achieved_rate())
-        if note or self.status.text().startswith(PACE_PREFIX):
-            self.show_status(note)
-
-    def _index_at(self, frames: list, pos: int) -> int:
-        """The last frame at or before timeline position `pos` (a lane may lag or have finished)."""
-        return max(0, int(np.searchsorted([axis.position(f, self.axis) for f in frames], pos, side="right")) - 1)
-
-    def _show_at(self, nfe: int, snap, plots: bool = True, side: bool = True):
-        """Paint the step at timeline position `nfe`: state and x0 always, the panels' side views
-        when `side`, the plots when `plots`."""
-        for name, (frames, mets, dist) in snap.items():
-            if not frames:
-                continue
-            i = self._index_at(frames, nfe)
-            self.panels[name].show_frame(frames, i, side=side)
-            if plots:
-                self.plots.update_lane(name, mets, dist, self._target, i, self.axis)
-                self.plots.update_spectrum(name, mets, i)
-                self.plots.update_strip(name, frames, i)
-        self.plots.set_cursor(None if self.follow else nfe)
-        self.timeline_label.setText(f"{axis.SHORT[self.axis]} {nfe}")
+        self.messages.report_pace(SPEEDS[self.controls.speed.currentText()], self.worker.achieved_rate())
+        self.display.paint(version, snap, self.session.is_finished(), force)
 
     def running_threads(self) -> list:
-        return [t for t in list(self._threads) if t.isRunning()]
+        return self.threads.running()
 
     def scrub(self, value: int):
         """Drag, click, wheel or keys on the timeline: show that step (the end: follow the run)."""
-        self.follow = value >= self.timeline.maximum()
-        if self.worker is not None:
-            self._show_at(value, self._snapshot()[1])
+        self.display.scrub(value, None if self.worker is None else self._snapshot()[1])
 
     def current_frames(self) -> dict:
         """The frame on screen for each lane (the timeline position)."""
-        out = {}
-        if self.worker is None:
-            return out
-        _, snap = self._snapshot()
-        for name, (frames, _, _) in snap.items():
-            if frames:
-                out[name] = frames[self._index_at(frames, self.timeline.value())]
-        return out
+        return {} if self.worker is None else self.display.frames_on_screen(self._snapshot()[1])
 
     # -- lifecycle -------------------------------------------------------------------------
     def resizeEvent(self, ev):
@@ -390,9 +389,7 @@ class MainWindow(InteractionsMixin, QMainWindow):
         self.timer.stop()
         self._edit_timer.stop()
         self.stop_run()  # and any continuations, between their steps; nothing waits for them
-        self.task = None  # a finished task's signals hold lambdas that hold the window: let both go
         if self.remember:
-            self.settings_store.setValue("controls", self.controls.state_dict())
-            self.settings_store.setValue("lecture", self.lecture)
+            wiring.remember(self)
         super().closeEvent(ev)
 

@@ -130,8 +130,8 @@ class PlotsRow(QWidget):
         for key, w in self.widgets.items():
             if key in ALONG_THE_RUN:
                 w.getPlotItem().getAxis("bottom").setLabel(axis.LABEL[ax])
-            w._pn_title = FORWARD_TITLES[key] if ax == axis.STEP else PLOTS[key][0]
-        self.set_lecture(self.lecture)
+            style.set_plot_title(w, self.lecture, FORWARD_TITLES[key] if ax == axis.STEP else PLOTS[key][0],
+                                 self.level)
         self.set_class_name(getattr(self, "_class_name", None))
         for c in self.curves.values():
             c.setData([], [])
@@ -163,8 +163,8 @@ class PlotsRow(QWidget):
         self._class_name = name
         w = self.widgets["prob"]
         cls = f"“{name}”" if name else "top class"
-        w._pn_title = (f"p({cls} | image)" if self.axis == axis.STEP else f"p({cls} | x0)")  # a classifier's (tooltip)
-        style.style_plot(w, self.lecture, level=self.level)
+        style.set_plot_title(w, self.lecture, f"p({cls} | image)" if self.axis == axis.STEP else f"p({cls} | x0)",
+                             self.level)  # a classifier's (tooltip)
 
     def _grow_y(self, key: str, values) -> None:
         v = np.asarray(values, np.float64)

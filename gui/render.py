@@ -39,8 +39,8 @@ def render(app, out: str, settings, device: str = "auto", left="autoregressive",
         app.processEvents()
         time.sleep(0.01)
     win.worker.wait()
-    if win.task is not None:  # a scenario's continuations
-        win.task.wait()
+    if win.continuations.task is not None:  # a scenario's continuations
+        win.continuations.task.wait()
         app.processEvents()
     win.paint(force=True)
     app.processEvents()

@@ -78,6 +78,16 @@ def plot_font_px(lecture: bool, level: int = 2) -> int:
     return PLOT_FONT_PX[lecture][level]
 
 
+def set_plot_title(pw, lecture: bool, title: str | None = None, level: int = 2) -> None:
+    """The plot's title (remembered on the widget) at the mode's size: cheaper than restyling it."""
+    if title is not None:
+        pw._pn_title = title
+    title, px = getattr(pw, "_pn_title", None), plot_font_px(lecture, level) + 3
+    if title and getattr(pw, "_pn_shown", None) != (title, px):  # setTitle lays the plot out again: only on a change
+        pw.getPlotItem().setTitle(title, size=f"{px}px", color="#e8ecf2")
+        pw._pn_shown = (title, px)
+
+
 def style_plot(pw, lecture: bool, title: str | None = None, level: int = 2) -> None:
     """Axis ticks, axis labels and title of a pyqtgraph PlotWidget at the mode's size (pyqtgraph
     does not follow Qt style sheets). Titles and axis labels are remembered on the widget."""
@@ -86,10 +96,7 @@ def style_plot(pw, lecture: bool, title: str | None = None, level: int = 2) -> N
     font = QFont()
     font.setPixelSize(px)
     pi = pw.getPlotItem()
-    if title is not None:
-        pw._pn_title = title
-    if getattr(pw, "_pn_title", None):
-        pi.setTitle(pw._pn_title, size=f"{px + 3}px", color="#e8ecf2")
+    set_plot_title(pw, lecture, title, level)
     for name in ("left", "bottom"):
         ax = pi.getAxis(name)
         ax.setStyle(tickFont=font, tickTextOffset=4)

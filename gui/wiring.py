@@ -2,13 +2,15 @@
 signal, key and menu entry to the window's actions. Widgets hold widgets; MainWindow holds the run."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
+import pyqtgraph as pg
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QSizePolicy, QSlider, QVBoxLayout, QWidget
 
 from engine import lessons, scenarios
 
 from . import style
+from .messages import Messages
 from .controls import PACINGS, SPEEDS, Controls
 from .panels import MethodPanel
 from .plots import PlotsRow
@@ -33,11 +35,9 @@ def build(win) -> None:
     cap.addWidget(win.caption, 1)
     win.caption.setMaximumHeight(10**6)  # capped to three lines of its font in _restyle
     lay.addLayout(cap)
-    # Errors, big enough for the hall. Capped and elided (show_error): a long pasted prompt
-    # never widens the window.
-    win.banner = QLabel("", objectName="banner", wordWrap=True)
-    win.banner.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
-    win.banner.hide()
+    win.messages = Messages(win)
+    win.banner, win.status, win.error = win.messages.banner, win.messages.status, win.messages.error
+    win.notices = win.messages.notices
     lay.addWidget(win.banner)
     row = QHBoxLayout()
     win.panels = {"left": MethodPanel("AUTOREGRESSIVE", style.AR_COLOR, win.controls.ar_group),
@@ -55,12 +55,7 @@ def build(win) -> None:
     tl.addWidget(QLabel("timeline"))
     tl.addWidget(win.timeline, 4)
     tl.addWidget(win.timeline_label)
-    # short messages ("continuations done") sit here, not in a status bar: no height is spent on one
-    win.status = QLabel("", objectName="status")
-    win.status.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
     tl.addWidget(win.status, 1)
-    win._status_timer = QTimer(win, singleShot=True)
-    win._status_timer.timeout.connect(lambda: win.status.setText(""))
     lay.addLayout(tl)
 
 
@@ -76,7 +71,7 @@ def connect(win) -> None:
     c.complete.clicked.connect(win.complete_drawing)
     c.edited.connect(win._on_user_edit)
     c.out_of_range.connect(win.show_error)  # never a silent change: the allowed range, the value kept
-    win.panels["left"].state.drawn.connect(win._mirror_drawing)
+    win.panels["left"].state.drawn.connect(win.mirror_drawing)
     for name, panel in win.panels.items():  # click a grey level in the pixel's distribution: force it
         panel.level_clicked.connect(lambda level, n=name: win.force_level(n, level))
     c.cont.clicked.connect(win.run_continuations)
@@ -90,7 +85,7 @@ def connect(win) -> None:
                     ("PgUp", ls.back), ("B", ls.toggle_blank), (".", ls.toggle_blank),
                     ("F5", ls.start_default), ("R", lambda: win.restart()), ("F11", win.toggle_fullscreen),
                     ("L", lambda: win.set_lecture_mode(not win.lecture)), ("N", win.new_seed),
-                    ("Ctrl+S", win.export_png_dialog), ("Escape", win.escape), ("V", win.next_variant),
+                    ("Ctrl+S", lambda: export_png_dialog(win)), ("Escape", win.escape), ("V", win.next_variant),
                     ("G", lambda: win.set_guidance_view(not win.guidance_view))]:
         sc = QShortcut(QKeySequence(key), win)
         sc.setContext(Qt.ApplicationShortcut)
@@ -120,9 +115,9 @@ def build_menus(win) -> None:
                           ("Fullscreen", "F11", win.toggle_fullscreen),
                           ("Guidance: with / without the prompt, what w adds", "G",
                            lambda: win.set_guidance_view(not win.guidance_view)),
-                          ("Export window as PNG…", "Ctrl+S", win.export_png_dialog),
-                          ("Export run as GIF/MP4…", "", win.export_run_dialog),
-                          ("Open your own picture… (or drop it on the window)", "", win.open_image_dialog),
+                          ("Export window as PNG…", "Ctrl+S", lambda: export_png_dialog(win)),
+                          ("Export run as GIF/MP4…", "", lambda: export_run_dialog(win)),
+                          ("Open your own picture… (or drop it on the window)", "", lambda: open_image_dialog(win)),
                           ("Forget your picture", "", win.forget_image)]:
         act = view.addAction(f"{text}\t{key}" if key else text)
         act.triggered.connect(fn)
@@ -146,11 +141,73 @@ def cover_screen(win) -> None:
         QTimer.singleShot(500, cover)
 
 
-ERROR_CHARS, ERROR_WORD = 240, 40
+class DroppedImages(QObject):
+    """Drop a PNG/JPG on the window: it opens as your own picture (win.open_image)."""
+
+    def __init__(self, win):
+        super().__init__(win)
+        self.open = win.open_image
+        win.setAcceptDrops(True)
+        win.installEventFilter(self)
+
+    def eventFilter(self, obj, ev):
+        if ev.type() in (QEvent.DragEnter, QEvent.Drop) and ev.mimeData().hasUrls():
+            files = [u.toLocalFile() for u in ev.mimeData().urls() if u.isLocalFile()]
+            if files:
+                ev.acceptProposedAction()
+                if ev.type() == QEvent.Drop:
+                    self.open(files[0])
+                return True
+        return False
 
 
-def elide_message(msg: str) -> str:
-    """At most ERROR_CHARS characters, no word longer than ERROR_WORD (a long pasted prompt)."""
-    words = [w if len(w) <= ERROR_WORD else w[:ERROR_WORD - 1] + "…" for w in msg.split(" ")]
-    out = " ".join(words)
-    return out if len(out) <= ERROR_CHARS else out[:ERROR_CHARS - 1] + "…"
+def remembered(win, remember: bool, lecture: bool | None) -> bool:
+    """Restore the controls as the last launch left them (`remember`); the look to use: `lecture`,
+    or (None) the remembered one."""
+    win.settings_store = QSettings("PixelsAndNoise", "PixelsAndNoise")
+    if remember:
+        win.controls.load_state(dict(win.settings_store.value("controls", {}) or {}))
+    if lecture is None:
+        return remember and str(win.settings_store.value("lecture", False)).lower() == "true"
+    return lecture
+
+
+def remember(win) -> None:
+    win.settings_store.setValue("controls", win.controls.state_dict())
+    win.settings_store.setValue("lecture", win.lecture)
+
+
+def export_png_dialog(win) -> None:
+    path, _ = QFileDialog.getSaveFileName(win, "Save the window as PNG", "pixels-and-noise.png", "PNG (*.png)")
+    if path:
+        win.export_png(path)
+
+
+def export_run_dialog(win) -> None:
+    path, _ = QFileDialog.getSaveFileName(win, "Save the run", "run.gif", "GIF (*.gif);;MP4 (*.mp4)")
+    if path:
+        try:
+            win.export_run(path)
+        except (OSError, ValueError) as e:
+            win.show_error(str(e))
+
+
+def open_image_dialog(win) -> None:
+    path, _ = QFileDialog.getOpenFileName(win, "Open your own picture", "", "Images (*.png *.jpg *.jpeg *.bmp)")
+    if path:
+        win.open_image(path)
+
+
+def restyle(win, caption_lines: int) -> None:
+    """The look for the window's lecture setting and size (fonts shrink on a 1280x720 screen); the
+    caption keeps at most `caption_lines` lines of its font."""
+    on = win.lecture
+    win.size_level = style.size_level(win.width(), win.height())
+    win.setStyleSheet(style.stylesheet(on, win.size_level))
+    win.caption.ensurePolished()
+    win.caption.setMaximumHeight(caption_lines * win.caption.fontMetrics().lineSpacing() + 12)
+    win.plots.set_lecture(on, win.size_level)
+    for p in win.panels.values():
+        p.set_lecture(on, win.size_level)
+    for view in win.findChildren(pg.GraphicsView):  # image canvases (plots did theirs)
+        view.setBackground(style.background(on))

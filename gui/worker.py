@@ -17,6 +17,8 @@ import traceback
 from PySide6.QtCore import QThread, Signal
 
 from engine import session
+
+from . import memory
 from engine.session import Lane
 
 def share_cpu_with_gui() -> None:
@@ -26,6 +28,7 @@ def share_cpu_with_gui() -> None:
     ms. 0.2 ms measured best here (99th-percentile event-loop gap ~50 ms instead of ~150 ms, no
     slower engine). Also leave one core of torch's intra-op pool free for painting."""
     sys.setswitchinterval(0.0002)
+    memory.limit_arenas()  # the runs' threads share two malloc arenas (gui.memory)
     try:
         import torch
         spare = max(1, (os.cpu_count() or 2) - 1)
@@ -204,9 +207,13 @@ def retire(thread: QThread | None) -> None:
 
 
 def reap() -> int:
-    """Forget retired threads that have ended (called from the GUI thread's timers); how many still run."""
-    for t in [t for t in _RETIRED if t.isFinished()]:
+    """Forget retired threads that have ended (called from the GUI thread's timers) and give their
+    memory back (gui.memory); how many still run."""
+    ended = [t for t in _RETIRED if t.isFinished()]
+    for t in ended:
         _RETIRED.discard(t)
+    if ended:
+        memory.trim()
     return len(_RETIRED)
 
 

@@ -218,3 +218,17 @@ def test_a_forced_pixel_cuts_the_lane_after_the_shown_frame_and_numbers_on_from_
     assert len(ln.frames) == 2 and len(ln.metrics) == 2 and not ln.done
     run_to_end([ln])
     assert [f.step for f in ln.frames] == [0, 1, 2, 3] and [f.nfe for f in ln.frames] == [1, 2, 3, 4]
+
+
+def test_the_real_images_spectrum_is_computed_once_per_bank():
+    """Every restart compares x0 with the bank's real images by frequency: the same array for the
+    same bank (not recomputed on the GUI thread at each restart), a new one for another bank."""
+    s, models = Session(), _models()
+    s.use_preset(RunSettings(diffusion=DiffusionSettings(steps=2)))
+    settings, given = s.prepared(s.settings)
+    first = s.start(models, settings, s.modes, given)[0].reference_spectrum
+    again = s.start(models, settings, s.modes, given)[0].reference_spectrum
+    assert again is first and first.shape == (6,)
+    other = ModelSet("mnist", models.device, ar=models.ar, diffusion=models.diffusion, classifier=None,
+                     bank=Bank(images=np.zeros((2, 28, 28), np.uint8), labels=np.arange(2)))
+    assert np.allclose(s.start(other, settings, s.modes, given)[0].reference_spectrum, 0.0)

@@ -26,7 +26,7 @@ def win(qtbot):
     if isValid(w):  # a test may have closed (and so deleted) it already
         w.close()  # cancels without waiting: the threads end after the network step under way
     qtbot.waitUntil(lambda: not w.running_threads(), timeout=60000)
-    assert w.worker is None and w.task is None
+    assert w.worker is None and w.continuations.task is None
 
 
 def wait_threads_end(qtbot, threads, timeout=60000):

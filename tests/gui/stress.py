@@ -70,7 +70,7 @@ def actions(win, rng: random.Random):
                                                              "forward-processes"]))),
         ("scrub", lambda: win.scrub(rng.randrange(0, max(1, win.timeline.maximum()) + 1))),
         ("continuations", win.run_continuations),
-        ("cancel continuations", win.cancel_continuations),
+        ("cancel continuations", win.continuations.cancel),
         ("force a pixel", lambda: win.force_level("left", rng.randrange(256))),
         ("stop", win.stop_run),
     ]

@@ -194,9 +194,9 @@ def test_continuations_show_progress_and_can_be_cancelled(qtbot, win):
     assert win.worker.is_paused() and win.controls.cont.text() == "✕ cancel"
     qtbot.waitUntil(lambda: "left " in win.status.text() and "/" in win.status.text(), timeout=60000)
     assert "continuations:" in win.status.text()  # e.g. "64 continuations: left 5/781 · right 3/10"
-    task = win.task
+    task = win.continuations.task
     qtbot.mouseClick(win.controls.cont, Qt.LeftButton)  # the same button cancels
-    assert task.cancelled() and win.task is None and win.status.text() == "continuations cancelled"
+    assert task.cancelled() and win.continuations.task is None and win.status.text() == "continuations cancelled"
     wait_threads_end(qtbot, [task])  # it ends between its steps; nobody waited for it
     qtbot.waitUntil(lambda: win.controls.cont.text() == "K continuations", timeout=5000)
     qtbot.wait(200)
@@ -211,10 +211,10 @@ def test_a_new_run_cancels_the_old_runs_continuations(qtbot, win):
     assert win.restart()
     qtbot.waitUntil(lambda: len(win.session.lanes["left"].frames) >= 3, timeout=30000)
     win.run_continuations()
-    task = win.task
+    task = win.continuations.task
     assert task.isRunning()
     assert win.restart()  # e.g. the next slide of a lesson: the old continuations stop
-    assert task.cancelled() and win.task is None  # at once, without waiting for it
+    assert task.cancelled() and win.continuations.task is None  # at once, without waiting for it
     wait_threads_end(qtbot, [task])
     win.stop_run()
 

@@ -1,8 +1,9 @@
 """Your own picture (opened or dropped on the window) for the forward processes and completion."""
 import numpy as np
 from PIL import Image
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
-from PySide6.QtGui import QDropEvent
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QApplication
 
 from engine.images import load_28x28
 
@@ -33,8 +34,10 @@ def test_dropping_a_picture_completes_its_top_half(qtbot, win, tmp_path):
     mine = _picture(tmp_path / "bar.png")
     data = QMimeData()
     data.setUrls([QUrl.fromLocalFile(str(tmp_path / "bar.png"))])
-    ev = QDropEvent(QPointF(200, 200), Qt.CopyAction, data, Qt.LeftButton, Qt.NoModifier)
-    win.dropEvent(ev)  # as a drop on the window delivers it
+    enter = QDragEnterEvent(QPoint(200, 200), Qt.CopyAction, data, Qt.LeftButton, Qt.NoModifier)
+    assert QApplication.sendEvent(win, enter) and enter.isAccepted()  # a picture may be dropped here
+    drop = QDropEvent(QPointF(200, 200), Qt.CopyAction, data, Qt.LeftButton, Qt.NoModifier)
+    assert QApplication.sendEvent(win, drop)  # as Qt delivers a drop on the window (its event filter)
     wait_done(qtbot, win)
     for name in ("left", "right"):
         final = win.session.lanes[name].frames[-1].state[0]

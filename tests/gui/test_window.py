@@ -40,7 +40,7 @@ def test_pause_resume_and_single_step(qtbot, win):
     assert sum(len(ln.frames) for ln in win.session.lanes.values()) == n + 1
     # paused after a single step, the slower side views and plots still catch up with it
     stepped = max(win.session.lanes.values(), key=lambda ln: ln.frames[-1].nfe)
-    qtbot.waitUntil(lambda: not win._stale, timeout=5000)
+    qtbot.waitUntil(lambda: not win.display.stale, timeout=5000)
     assert win.plots.curves[("sharpness", stepped.name)].xData[-1] == stepped.frames[-1].nfe
     win.controls.speed.setCurrentText("max")
     win.toggle_play()  # resume
@@ -81,10 +81,10 @@ def test_scrubbing_shows_earlier_steps(qtbot, win):
     win.scrub(4)
     shown = win.current_frames()
     assert shown["left"].nfe <= 4 and shown["right"].nfe <= 4
-    assert "NFE 4" in win.timeline_label.text() and not win.follow
+    assert "NFE 4" in win.timeline_label.text() and not win.display.follow
     win.timeline.setValue(top)
     win.scrub(top)
-    assert win.follow and win.current_frames()["left"].is_last
+    assert win.display.follow and win.current_frames()["left"].is_last
 
 
 def test_draw_then_complete_keeps_the_drawing(qtbot, win):
@@ -112,7 +112,7 @@ def test_k_continuations_from_a_step(qtbot, win):
     win.timeline.setValue(6)
     win.scrub(6)
     win.run_continuations()
-    qtbot.waitUntil(lambda: win.task.isFinished(), timeout=120000)
+    qtbot.waitUntil(lambda: win.continuations.task.isFinished(), timeout=120000)
     qtbot.waitUntil(lambda: win.panels["left"].cont_box.isVisible(), timeout=5000)
     assert "RMS(mean − x0)" in win.panels["right"].cont_label.text() and "NFE 6" in win.panels["left"].cont_label.text()
     win.timeline.setValue(8)  # leave that step: the panels go back to their own side views
@@ -159,7 +159,7 @@ def test_timeline_click_scrubs_while_running(qtbot, win):
     win.restart()
     qtbot.waitUntil(lambda: all(ln.frames and ln.frames[-1].nfe >= 6 for ln in win.session.lanes.values()), timeout=60000)
     win.timeline.setValue(2)  # as a click on the groove or a key press would: no explicit scrub()
-    assert not win.follow and win.current_frames()["left"].nfe <= 2
+    assert not win.display.follow and win.current_frames()["left"].nfe <= 2
     win.paint(force=True)
     assert win.timeline.value() == 2, "a running run must not yank the timeline back"
     win.stop_run()
@@ -200,7 +200,7 @@ def test_other_left_modes(qtbot, win, mode):
     wait_done(qtbot, win)
     assert win.session.lanes["left"].frames and win.session.lanes["right"].frames[-1].noise_level.t == 999
     # no network runs in the forward processes: the timeline and plots count steps instead of NFE
-    assert win.axis == "step" and win.timeline.maximum() == max(len(ln.frames) for ln in win.session.lanes.values())
+    assert win.display.axis == "step" and win.timeline.maximum() == max(len(ln.frames) for ln in win.session.lanes.values())
     win.timeline.setValue(5)
     assert win.current_frames()["right"].step == 4 and win.timeline_label.text() == "step 5"
 
@@ -285,7 +285,7 @@ def test_closing_mid_run_stops_every_thread(qtbot, win):
     win.restart()
     qtbot.waitUntil(lambda: len(win.session.lanes["left"].frames) >= 2, timeout=30000)
     win.run_continuations()
-    worker, task = win.worker, win.task
+    worker, task = win.worker, win.continuations.task
     win.close()  # returns at once: both are cancelled and end between their steps
     assert worker.cancelled() and task.cancelled()
     wait_threads_end(qtbot, [worker, task])
@@ -354,6 +354,6 @@ def test_k_continuations_early_in_a_pixel_by_pixel_run_are_capped_and_say_so(qtb
     qtbot.waitUntil(lambda: len(win.session.lanes["left"].frames) >= 3, timeout=30000)
     win.paint(force=True)
     qtbot.mouseClick(win.controls.cont, Qt.LeftButton)
-    qtbot.waitUntil(lambda: win.task is not None and win.task.isFinished(), timeout=180000)
+    qtbot.waitUntil(lambda: win.continuations.task is not None and win.continuations.task.isFinished(), timeout=180000)
     qtbot.waitUntil(lambda: "continuations done" in win.status.text(), timeout=5000)
     assert "left: 13 pixels a step, at most 64 steps" in win.status.text()

@@ -1,0 +1,54 @@
+"""The threads of the window's run, and no widgets: the worker racing the lanes, a worker waiting
+for the one it follows (a forced pixel), and every thread started (none may be left running)."""
+from __future__ import annotations
+
+import weakref
+
+from .worker import RunWorker, Successor, reap, retire
+
+
+class RunThreads:
+    def __init__(self):
+        self.worker: RunWorker | None = None
+        self.successor = Successor()
+        self.started = weakref.WeakSet()  # workers and continuation tasks, to check none is left running
+
+    def start(self, lanes: list, pacing: str, speed: float, paused: bool = False, after=None, prepare=None,
+              on_failed=None, on_finished=None) -> RunWorker:
+        """A worker racing `lanes`; `after`: it starts once that (cancelled) worker has ended, after
+        `prepare()` (a lane carried from one worker to the next)."""
+        self.worker = w = RunWorker(lanes, pacing, speed)
+        if on_failed is not None:
+            w.failed.connect(on_failed)
+        if on_finished is not None:
+            w.all_finished.connect(on_finished)
+        if paused:
+            w.pause()
+        self.started.add(w)
+        if after is None:
+            w.start()
+        else:
+            self.successor.start_after(after, prepare, w)
+        return w
+
+    def stop(self, keep_last: bool = False) -> None:
+        """Cancel the worker without waiting for it: it ends after the network step under way and
+        its results are dropped (`keep_last`: the step's frame is kept, for a next worker)."""
+        self.successor.clear()
+        if self.worker is not None:
+            self.worker.keep_last = keep_last
+            retire(self.worker)
+            self.worker = None
+
+    def tick(self) -> None:
+        """From the GUI thread's timer: forget ended threads, start a worker whose turn came."""
+        reap()
+        self.successor.poll()
+
+    def snapshot(self, lanes: dict):
+        """(version, {lane: (frames, metrics, distances)}) copied under the worker's lock."""
+        with self.worker.lock:
+            return self.worker.version, {n: (ln.frames[:], ln.metrics[:], ln.distances) for n, ln in lanes.items()}
+
+    def running(self) -> list:
+        return [t for t in list(self.started) if t.isRunning()]
