@@ -103,3 +103,76 @@ def test_check_writable_says_why(tmp_path):
         check_writable(tmp_path)
     with pytest.raises(ValueError, match="use .npz"):
         check_writable(tmp_path / "a.txt", (".npz",))
+
+
+# -- every flag, every kind: generated from the parsers themselves (a new flag is covered at once) --
+import main as app_main  # noqa: E402  (main.py parses without Qt)
+
+COMMANDS = {"sample": (sample.parse_args, SAMPLE), "train": (train.parse_args, TRAIN),
+            "evaluate": (evaluate.main, EVAL), "main": (app_main.parse_args, [])}
+WRITTEN_PATHS = {"out", "run_dir", "samples_dir", "self_test", "render"}  # flags that name something to write
+
+
+def _parser_of(entry, base, monkeypatch):
+    """The Parser a command builds (captured at its parse_args, before anything runs)."""
+    from engine import cli
+
+    class Captured(Exception):
+        pass
+
+    def capture(self, *a, **kw):
+        raise Captured(self)
+    with monkeypatch.context() as m:
+        m.setattr(cli.Parser, "parse_args", capture)
+        try:
+            entry([a.format(tmp="/tmp") for a in base])
+        except Captured as c:
+            return c.args[0]
+    raise AssertionError("the command did not parse its arguments")
+
+
+def _bad_values(action):
+    """(kind, value) pairs that must be refused for this flag: out of range below and above, huge,
+    nan, inf, -inf and text for a number; an unknown choice; an unwritable place for an output."""
+    kind_of = getattr(action.type, "__name__", "")
+    if kind_of in LIMITS:
+        lo, hi = LIMITS[kind_of]
+        integer = isinstance(lo, int) and isinstance(hi, int)
+        below = lo - 1 if integer else lo - (abs(lo) or 1) * 0.5
+        return [("below", str(below)), ("above", str(hi + 1 if integer else hi * 2 + 1)), ("huge", str(10**30)),
+                ("nan", "nan"), ("inf", "inf"), ("-inf", "-inf"), ("text", "ten")]
+    if action.choices:
+        return [("unknown choice", "no-such-choice")]
+    if action.dest in WRITTEN_PATHS:
+        return [("unwritable", UNWRITABLE + "/x" + (".npz" if action.dest == "out" else ".gif"))]
+    return []
+
+
+def _cases():
+    import _pytest.monkeypatch
+    mp = _pytest.monkeypatch.MonkeyPatch()
+    try:
+        for name, (entry, base) in COMMANDS.items():
+            for action in _parser_of(entry, base, mp)._actions:
+                for kind, value in _bad_values(action) if action.option_strings else []:
+                    flag = action.option_strings[0]
+                    if name == "main" and action.dest in WRITTEN_PATHS:
+                        continue  # main.py's outputs are checked after parsing (subprocess tests above)
+                    yield pytest.param(name, flag, value, id=f"{name}{flag}={kind}")
+    finally:
+        mp.undo()
+
+
+@pytest.mark.parametrize("command,flag,value", list(_cases()))
+def test_every_flag_of_every_command_refuses_each_kind_of_bad_value(command, flag, value, tmp_path, capsys):
+    entry, base = COMMANDS[command]
+    base = [a.format(tmp=tmp_path) for a in base]
+    if flag in base:  # the bad value replaces the base's own
+        i = base.index(flag)
+        base = base[:i] + base[i + 2:]
+    with pytest.raises(SystemExit) as e:
+        entry(base + [flag, value.format(tmp=tmp_path)])
+    assert e.value.code == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("error:") and flag in err[0], err
+    assert not any(tmp_path.rglob("*")), "nothing may be written"
