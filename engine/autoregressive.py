@@ -17,6 +17,7 @@ from . import orders
 from .frames import AUTOREGRESSIVE, Frame, GuidanceParts, NewPixels
 from .guidance import ar_logits_parts, label_tensor, labels_array
 from .settings import ARRunSettings
+from .pixels import PIXELS, SIDE
 
 D = orders.D
 LEVELS = torch.arange(256, dtype=torch.float32) / 255.0
@@ -107,7 +108,7 @@ def sample_autoregressive(net, *, n: int = 1, labels=None, order: str = "raster"
         inv = torch.full((D,), 0, dtype=torch.long)  # predicted: the pixels still unknown (x0: all; else this step's)
         inv[cols] = torch.arange(len(cols))
         cols_dev = cols.to(dev)
-        logits, used, cond, uncond = ar_logits_parts(net, x01.view(n, 28, 28), kn.to(dev).view(n, 28, 28), lab,
+        logits, used, cond, uncond = ar_logits_parts(net, x01.view(n, SIDE, SIDE), kn.to(dev).view(n, SIDE, SIDE), lab,
                                                      guidance, pixels=cols_dev)
         nfe += used
         probs = torch.softmax(logits.float() / temperature, dim=-1)           # (n, U, 256)
@@ -140,17 +141,17 @@ def sample_autoregressive(net, *, n: int = 1, labels=None, order: str = "raster"
         unc = torch.where(kn_dev, torch.zeros_like(std), std) if x0 else None
         parts = None
         if cond is not None and guidance_parts and x0:  # guided: the expected image with and without the prompt
-            before = torch.where(unknown, torch.zeros_like(mean), x01.view(n, 784))
+            before = torch.where(unknown, torch.zeros_like(mean), x01.view(n, PIXELS))
             parts = GuidanceParts(*[torch.where(unknown, _spread(torch.softmax(lg.float() / temperature, -1) @ lv,
                                                                  cols_dev, n, dev), before)
-                                    .view(n, 28, 28).cpu().numpy().astype(np.float32) for lg in (cond, uncond)],
+                                    .view(n, SIDE, SIDE).cpu().numpy().astype(np.float32) for lg in (cond, uncond)],
                                   guidance=float(guidance))
         yield Frame(method=AUTOREGRESSIVE, step=step, total_steps=total, nfe=nfe,
-                    state=state.view(n, 28, 28).numpy().astype(np.float32),
-                    x0_mean=x0_img.view(n, 28, 28).cpu().numpy().astype(np.float32),
-                    known=kn.view(n, 28, 28).numpy().copy(),
+                    state=state.view(n, SIDE, SIDE).numpy().astype(np.float32),
+                    x0_mean=x0_img.view(n, SIDE, SIDE).cpu().numpy().astype(np.float32),
+                    known=kn.view(n, SIDE, SIDE).numpy().copy(),
                     new_pixels=NewPixels(idx.numpy().astype(np.int64), p.numpy().astype(np.float32),
                                          v.numpy().astype(np.int64)),
-                    uncertainty=None if unc is None else unc.view(n, 28, 28).cpu().numpy().astype(np.float32),
+                    uncertainty=None if unc is None else unc.view(n, SIDE, SIDE).cpu().numpy().astype(np.float32),
                     elapsed_s=time.perf_counter() - t0, labels=labels_array(lab), settings=settings,
                     guidance_parts=parts)

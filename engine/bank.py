@@ -15,6 +15,7 @@ from safetensors.torch import load_file, save_file
 
 from . import weights
 from .data import DATASETS, DataError, load_split
+from .pixels import SIDE
 
 PER_CLASS = 10
 
@@ -46,7 +47,7 @@ def load_bank(dataset: str, weights_dir=None) -> Bank:
     except (SafetensorError, OSError, KeyError, ValueError, RuntimeError) as e:
         raise weights.WeightsError(f"{path} is not a valid image bank ({e}): re-create it with "
                                    f"`python -m engine.bank --dataset {dataset}`") from None
-    if images.dtype != np.uint8 or images.ndim != 3 or images.shape[1:] != (28, 28) or len(labels) != len(images):
+    if images.dtype != np.uint8 or images.ndim != 3 or images.shape[1:] != (SIDE, SIDE) or len(labels) != len(images):
         raise weights.WeightsError(f"{path}: expected uint8 images (M, 28, 28) and M labels, found "
                                    f"{images.dtype} {images.shape} and {labels.shape}")
     return Bank(images, labels.astype(np.int64))

@@ -12,6 +12,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from .pixels import PIXELS
+
 # name -> (lowest, highest) allowed value; ints where both bounds are ints
 LIMITS = {
     "seed": (0, 2**31 - 1),
@@ -19,7 +21,7 @@ LIMITS = {
     "temperature": (0.05, 3.0),
     "steps": (1, 1000),            # diffusion sampling steps over the T = 1000 schedule
     "eta": (0.0, 1.0),
-    "pixels_per_step": (1, 784),
+    "pixels_per_step": (1, PIXELS),
     "continuations": (2, 128),
     "n": (1, 100_000),              # images a command makes
     "batch": (1, 10_000),

@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import numpy as np
+from .pixels import SIDE
 
 DATASETS = ("mnist", "fashion")
 
@@ -112,6 +113,6 @@ def load_split(dataset: str, split: str, data_dir=None) -> tuple[np.ndarray, np.
     img_name, lab_name = FILES[split]
     images = read_idx(d / img_name)
     labels = read_idx(d / lab_name).astype(np.int64)
-    if images.shape[0] != labels.shape[0] or images.shape[1:] != (28, 28):
+    if images.shape[0] != labels.shape[0] or images.shape[1:] != (SIDE, SIDE):
         raise DataError(f"{d}: images {images.shape} and labels {labels.shape} do not match")
     return images, labels

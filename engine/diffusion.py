@@ -24,6 +24,7 @@ from .guidance import diffusion_output, label_tensor, labels_array
 from .parametrization import eps_from_x0, to_x0_eps
 from .schedule import NoiseSchedule
 from .settings import DiffusionRunSettings
+from .pixels import SIDE
 
 SAMPLERS = ("ddim", "ddpm")
 
@@ -75,9 +76,9 @@ def sample_diffusion(net, *, n: int = 1, labels=None, sampler: str = "ddim", ste
     lab = label_tensor(labels, n, dev)
     ts = schedule.timesteps(int(steps))
     if start is None:
-        x = torch.randn((n, 28, 28), generator=gen).to(dev)
+        x = torch.randn((n, SIDE, SIDE), generator=gen).to(dev)
     else:
-        x = torch.as_tensor(np.asarray(start[0], np.float32)).reshape(n, 28, 28).to(dev)
+        x = torch.as_tensor(np.asarray(start[0], np.float32)).reshape(n, SIDE, SIDE).to(dev)
         t_start = int(start[1])
         if t_start >= schedule.T:
             raise ValueError(f"start timestep must be below {schedule.T}, got {t_start}")
@@ -86,8 +87,8 @@ def sample_diffusion(net, *, n: int = 1, labels=None, sampler: str = "ddim", ste
     if known is not None:
         if values is None:
             raise ValueError("known pixels need values")
-        kn = torch.as_tensor(np.broadcast_to(np.asarray(known, bool), (n, 28, 28)).copy()).to(dev)
-        v = torch.as_tensor(np.broadcast_to(np.asarray(values, np.float32), (n, 28, 28)).copy()).to(dev) * 2 - 1
+        kn = torch.as_tensor(np.broadcast_to(np.asarray(known, bool), (n, SIDE, SIDE)).copy()).to(dev)
+        v = torch.as_tensor(np.broadcast_to(np.asarray(values, np.float32), (n, SIDE, SIDE)).copy()).to(dev) * 2 - 1
     nfe, t0 = 0, time.perf_counter()
     settings = DiffusionRunSettings(sampler=sampler, steps=int(steps), eta=float(eta), guidance=float(guidance),
                                     seed=int(seed), prediction=getattr(net, "prediction", "epsilon"),
@@ -97,7 +98,7 @@ def sample_diffusion(net, *, n: int = 1, labels=None, sampler: str = "ddim", ste
         t_prev = int(ts[i + 1]) if i + 1 < len(ts) else -1
         ab, ab_prev = schedule.alpha_bar_at(t), schedule.alpha_bar_at(t_prev)
         if kn is not None:  # re-noise the known pixels to the current level
-            z = torch.randn((n, 28, 28), generator=gen).to(dev)
+            z = torch.randn((n, SIDE, SIDE), generator=gen).to(dev)
             x = torch.where(kn, ab ** 0.5 * v + (1 - ab) ** 0.5 * z, x)
         out, used, cond, uncond = diffusion_output(net, x, torch.full((n,), t, device=dev), lab, guidance)
         nfe += used
@@ -107,7 +108,7 @@ def sample_diffusion(net, *, n: int = 1, labels=None, sampler: str = "ddim", ste
             parts = GuidanceParts(cond=to01(predict_x0_eps(net, cond, x, ab)[0]),
                                   uncond=to01(predict_x0_eps(net, uncond, x, ab)[0]), guidance=float(guidance))
         stochastic = sampler == "ddpm" or eta > 0
-        noise = torch.randn((n, 28, 28), generator=gen).to(dev) if stochastic and t_prev >= 0 else None
+        noise = torch.randn((n, SIDE, SIDE), generator=gen).to(dev) if stochastic and t_prev >= 0 else None
         if sampler == "ddpm":
             x = ddpm.step(x0, x, ab, ab_prev, noise)
         else:

@@ -26,6 +26,7 @@ from . import cli, metrics, weights
 from .data import DATASETS, DataError, load_split
 from .device import PRECISIONS
 from .nets import NULL_LABEL
+from .pixels import PIXELS, SIDE
 
 # name -> (method, keyword settings). Guidance 3 for the conditional targets, 0 for unconditional.
 STANDARD_SETTINGS = {
@@ -52,9 +53,9 @@ def ar_bits_per_dim(net, images: np.ndarray, labels: np.ndarray | None = None, d
         for i in range(0, len(images), batch):
             x = torch.from_numpy(images[i:i + batch]).to(dev)
             n = x.shape[0]
-            t = rng.integers(0, 784, n)
-            ranks = np.argsort(rng.random((n, 784)), axis=1)  # a random permutation's ranks
-            known = torch.from_numpy(ranks < t[:, None]).reshape(n, 28, 28).to(dev)
+            t = rng.integers(0, PIXELS, n)
+            ranks = np.argsort(rng.random((n, PIXELS)), axis=1)  # a random permutation's ranks
+            known = torch.from_numpy(ranks < t[:, None]).reshape(n, SIDE, SIDE).to(dev)
             lab = torch.full((n,), NULL_LABEL, device=dev) if labels is None else torch.from_numpy(labels[i:i + batch]).to(dev)
             ce = -net.target_log_prob(x.float() / 255, known, lab, x.flatten(1).long())
             unk = (~known.flatten(1)).float()
@@ -72,10 +73,10 @@ def ar_raster_bits_per_dim(net, images: np.ndarray, labels: np.ndarray | None = 
     lab = torch.full((n,), NULL_LABEL, device=dev) if labels is None else torch.from_numpy(labels).to(dev)
     target = x.flatten(1).long()
     total = torch.zeros(n, device=dev)
-    for d in range(784):
-        known = (torch.arange(784, device=dev) < d).expand(n, 784).reshape(n, 28, 28)
+    for d in range(PIXELS):
+        known = (torch.arange(PIXELS, device=dev) < d).expand(n, PIXELS).reshape(n, SIDE, SIDE)
         total -= net.target_log_prob(x.float() / 255, known, lab, target)[:, d]
-    return float(total.mean() / 784 / math.log(2))
+    return float(total.mean() / PIXELS / math.log(2))
 
 
 def classifier_accuracy(classifier, images: np.ndarray, labels: np.ndarray) -> float:

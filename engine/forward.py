@@ -12,6 +12,7 @@ from . import orders
 from .frames import FORWARD_AR, FORWARD_DIFFUSION, Frame, NoiseLevel
 from .schedule import NoiseSchedule
 from .settings import ForwardARRunSettings, ForwardDiffusionRunSettings
+from .pixels import PIXELS, SIDE
 
 
 def forward_autoregressive(image01: np.ndarray, *, order: str = "random", pixels_per_step: int = 8, seed: int = 0):
@@ -19,13 +20,13 @@ def forward_autoregressive(image01: np.ndarray, *, order: str = "random", pixels
     erased first (the generation order reversed), ending blank."""
     if order == "confidence":
         order = "random"  # confidence needs a network; erasing uses a fixed order
-    img = np.asarray(image01, np.float32).reshape(28, 28)
+    img = np.asarray(image01, np.float32).reshape(SIDE, SIDE)
     perm = orders.make_order(order, np.random.default_rng(seed), pixels_per_step)
     groups = orders.step_groups(perm, pixels_per_step, order)[::-1]
-    known = np.ones(784, bool)
+    known = np.ones(PIXELS, bool)
     for i, g in enumerate(groups):
         known[g] = False
-        kn = known.reshape(1, 28, 28).copy()
+        kn = known.reshape(1, SIDE, SIDE).copy()
         yield Frame(method=FORWARD_AR, step=i, total_steps=len(groups), nfe=0, state=img[None] * kn,
                     x0_mean=img[None].copy(), known=kn, settings=ForwardARRunSettings(order, pixels_per_step, seed))
 
@@ -33,8 +34,8 @@ def forward_autoregressive(image01: np.ndarray, *, order: str = "random", pixels
 def forward_diffusion(image01: np.ndarray, *, steps: int = 100, seed: int = 0, schedule: NoiseSchedule | None = None):
     """Yield frames of `image01` being noised, t rising evenly to T − 1."""
     schedule = schedule or NoiseSchedule.linear()
-    x0 = np.asarray(image01, np.float32).reshape(1, 28, 28) * 2 - 1
-    eps = np.random.default_rng(seed).standard_normal((1, 28, 28)).astype(np.float32)
+    x0 = np.asarray(image01, np.float32).reshape(1, SIDE, SIDE) * 2 - 1
+    eps = np.random.default_rng(seed).standard_normal((1, SIDE, SIDE)).astype(np.float32)
     ts = schedule.timesteps(steps)[::-1]
     for i, t in enumerate(ts):
         ab = float(schedule.alpha_bar[t])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+from .pixels import SIDE
 
 MAX_BYTES = 50 * 1024 * 1024  # refuse absurd files before decoding them
 
@@ -34,5 +35,5 @@ def load_28x28(path, invert: bool | None = None) -> np.ndarray:
     side = max(h, w)
     square = np.full((side, side), float(np.median(border(grey))), np.float32)  # pad with the background
     square[(side - h) // 2:(side - h) // 2 + h, (side - w) // 2:(side - w) // 2 + w] = grey
-    small = Image.fromarray((square * 255).astype(np.uint8)).resize((28, 28), Image.LANCZOS)
+    small = Image.fromarray((square * 255).astype(np.uint8)).resize((SIDE, SIDE), Image.LANCZOS)
     return np.clip(np.asarray(small, np.float32) / 255, 0, 1)

@@ -6,6 +6,7 @@ import numpy as np
 
 from .autoregressive import sample_autoregressive
 from .frames import AUTOREGRESSIVE, Frame
+from .pixels import PIXELS, SIDE
 
 
 def force_pixel(models, frame: Frame, pixel: int, level: int, item: int = 0):
@@ -14,7 +15,7 @@ def force_pixel(models, frame: Frame, pixel: int, level: int, item: int = 0):
     and settings fill the rest (step numbers restart at 0 for the pixels left)."""
     if frame.method != AUTOREGRESSIVE:
         raise ValueError(f"only an autoregressive run has pixels to force, not {frame.method}")
-    if not 0 <= int(pixel) < 784:
+    if not 0 <= int(pixel) < PIXELS:
         raise ValueError(f"pixel must be 0..783, got {pixel}")
     if not 0 <= int(level) <= 255:
         raise ValueError(f"grey level must be 0..255, got {level}")
@@ -26,5 +27,5 @@ def force_pixel(models, frame: Frame, pixel: int, level: int, item: int = 0):
     label = None if frame.labels is None or frame.labels[item] < 0 else int(frame.labels[item])
     return sample_autoregressive(models.ar, n=1, labels=label, order=s.order, pixels_per_step=s.pixels_per_step,
                                  temperature=s.temperature, greedy=s.greedy, guidance=s.guidance, seed=s.seed + 1,
-                                 known=known.reshape(28, 28), values=values.reshape(28, 28).astype(np.float32),
+                                 known=known.reshape(SIDE, SIDE), values=values.reshape(SIDE, SIDE).astype(np.float32),
                                  order_seed=s.order_seed)

@@ -15,6 +15,7 @@ import torch
 from .frames import ONE_SHOT, Frame
 from .guidance import ar_logits, label_tensor, labels_array
 from .settings import OneShotRunSettings
+from .pixels import PIXELS, SIDE
 
 MODES = ("mean", "independent")
 
@@ -30,7 +31,7 @@ def sample_one_shot(net, *, n: int = 1, labels=None, guidance: float = 1.0, seed
     gen = torch.Generator().manual_seed(seed)
     lab = label_tensor(labels, n, dev)
     t0 = time.perf_counter()
-    nothing = torch.zeros((n, 28, 28), device=dev)
+    nothing = torch.zeros((n, SIDE, SIDE), device=dev)
     logits, nfe = ar_logits(net, nothing, nothing.bool(), lab, guidance)
     probs = torch.softmax(logits.float() / temperature, -1)
     lv = torch.arange(256, device=dev, dtype=torch.float32) / 255
@@ -39,11 +40,11 @@ def sample_one_shot(net, *, n: int = 1, labels=None, guidance: float = 1.0, seed
     if mode == "mean":
         image = mean
     else:
-        image = torch.multinomial(probs.reshape(-1, 256).cpu(), 1, generator=gen).view(n, 784).float().to(dev) / 255
+        image = torch.multinomial(probs.reshape(-1, 256).cpu(), 1, generator=gen).view(n, PIXELS).float().to(dev) / 255
     yield Frame(method=ONE_SHOT, step=0, total_steps=1, nfe=nfe,
-                state=image.view(n, 28, 28).cpu().numpy().astype(np.float32),
-                x0_mean=mean.view(n, 28, 28).cpu().numpy().astype(np.float32),
-                uncertainty=std.view(n, 28, 28).cpu().numpy().astype(np.float32),
-                known=np.ones((n, 28, 28), bool), elapsed_s=time.perf_counter() - t0,
+                state=image.view(n, SIDE, SIDE).cpu().numpy().astype(np.float32),
+                x0_mean=mean.view(n, SIDE, SIDE).cpu().numpy().astype(np.float32),
+                uncertainty=std.view(n, SIDE, SIDE).cpu().numpy().astype(np.float32),
+                known=np.ones((n, SIDE, SIDE), bool), elapsed_s=time.perf_counter() - t0,
                 labels=labels_array(lab), settings=OneShotRunSettings(mode=mode, guidance=float(guidance), seed=int(seed),
                                                                      temperature=float(temperature)))

@@ -9,8 +9,9 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from .pixels import SIDE
 
-H = W = 28
+H = W = SIDE
 D = H * W
 ORDERS = ("raster", "random", "spiral", "center-out", "confidence", "patches")
 STATIC_ORDERS = tuple(o for o in ORDERS if o != "confidence")

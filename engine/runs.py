@@ -11,6 +11,7 @@ from .data import DATASETS
 from .diffusion import sample_diffusion
 from .forward import forward_autoregressive, forward_diffusion
 from .one_shot import sample_one_shot
+from .pixels import SIDE
 
 
 @dataclass(frozen=True)
@@ -52,13 +53,13 @@ class RunSettings:
         diffusion.validate(self.diffusion.sampler, self.diffusion.steps, self.diffusion.eta, self.guidance)
         if (self.known is None) != (self.values is None):
             raise ValueError("known pixels and their values come together")
-        if self.known is not None and np.asarray(self.known).shape != (28, 28):
+        if self.known is not None and np.asarray(self.known).shape != (SIDE, SIDE):
             raise ValueError("known must be a 28x28 mask")
         for name in ("values", "image"):
             v = getattr(self, name)
             if v is not None:
                 v = np.asarray(v, np.float32)
-                if v.shape != (28, 28) or not np.all((v >= 0) & (v <= 1)):
+                if v.shape != (SIDE, SIDE) or not np.all((v >= 0) & (v <= 1)):
                     raise ValueError(f"{name} must be a 28x28 image with values in [0, 1]")
         return self
 

@@ -20,6 +20,7 @@ from .device import PRECISIONS, with_precision
 from .diffusion import sample_diffusion
 from .one_shot import sample_one_shot
 from .orders import ORDERS
+from .pixels import SIDE
 
 METHODS = ("diffusion", "autoregressive", "one-shot")
 AR_ONLY = ("order", "pixels_per_step", "greedy")
@@ -33,7 +34,7 @@ def generate(models, method: str, n: int, labels=None, seed: int = 0, batch: int
     Batch b uses seed + b, so results depend on the batch size but are reproducible for it.
     `precision="bf16"` runs the networks under bfloat16 autocast (engine.device.with_precision)."""
     labels = np.full(n, -1) if labels is None else np.broadcast_to(np.asarray(labels, np.int64), (n,)).copy()
-    images, nfe = np.zeros((n, 28, 28), np.uint8), np.zeros(n, np.int64)
+    images, nfe = np.zeros((n, SIDE, SIDE), np.uint8), np.zeros(n, np.int64)
     t0 = time.perf_counter()
     for b, i in enumerate(range(0, n, batch)):
         lab = labels[i:i + batch]

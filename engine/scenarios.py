@@ -15,6 +15,7 @@ import numpy as np
 
 from .runs import ARSettings, DiffusionSettings, RunSettings
 from .modes import AR_FIELDS, DIFFUSION_FIELDS, MODES, Mode, describe, mode  # noqa: F401 (the registry's home is modes)
+from .pixels import SIDE
 
 
 # the caption when no scenario runs (free play), and when the panels show the forward processes
@@ -132,7 +133,7 @@ def settings_for(sc: Scenario, variant: int = 0, bank=None) -> tuple[RunSettings
         left, right = _apply(left, changes.get("left", {})), _apply(right, changes.get("right", {}))
     if sc.sketch and bank is not None:
         img = bank.pick(sc.left.label, 0)
-        known = np.zeros((28, 28), bool)
+        known = np.zeros((SIDE, SIDE), bool)
         known[:14] = True
         left = replace(left, known=known, values=img)
         right = replace(right, known=known, values=img)

@@ -22,6 +22,7 @@ import numpy as np
 from . import metrics, scenarios
 from .modes import MODES, describe, shows_real_image
 from .runs import RunSettings
+from .pixels import SIDE
 
 PACINGS = ("same-nfe", "same-time", "fastest")
 
@@ -187,7 +188,7 @@ class Session:
         self.user_image = image
         generating = [n for n, m in self.modes.items() if not MODES[m].forward]
         if generating:
-            known = np.zeros((28, 28), bool)
+            known = np.zeros((SIDE, SIDE), bool)
             known[:14] = True
             self.given = (known, image)
         self.scenario = None

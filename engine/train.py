@@ -25,6 +25,7 @@ from . import cli, nets, orders, weights
 from .data import DATASETS, DataError, load_split
 from .device import resolve_device
 from .parametrization import training_target
+from .pixels import SIDE
 
 DEFAULTS = {  # per model kind: steps, batch, lr, EMA decay
     "diffusion": dict(steps=8000, batch=64, lr=1e-3, ema=0.999),
@@ -122,8 +123,8 @@ def augment_shift(x: torch.Tensor, gen: torch.Generator, max_shift: int = 2) -> 
     pad = F.pad(x, (max_shift,) * 4)
     dy = torch.randint(0, 2 * max_shift + 1, (n,), generator=gen)
     dx = torch.randint(0, 2 * max_shift + 1, (n,), generator=gen)
-    rows = (dy[:, None] + torch.arange(28))[:, :, None]
-    cols = (dx[:, None] + torch.arange(28))[:, None, :]
+    rows = (dy[:, None] + torch.arange(SIDE))[:, :, None]
+    cols = (dx[:, None] + torch.arange(SIDE))[:, None, :]
     return pad[torch.arange(n)[:, None, None], rows, cols]
 
 
@@ -149,7 +150,7 @@ def ar_loss(model, x01, labels, gen, rng: np.random.Generator) -> torch.Tensor:
     """Mean cross-entropy over the unknown pixels: averaged over a uniform number of known
     pixels this is the order-agnostic bound on NLL per pixel (OA-ARDM, Hoogeboom et al. 2021)."""
     dev = next(model.parameters()).device
-    known = torch.from_numpy(orders.training_masks(x01.shape[0], rng)).reshape(-1, 28, 28)
+    known = torch.from_numpy(orders.training_masks(x01.shape[0], rng)).reshape(-1, SIDE, SIDE)
     target = (x01 * 255).round().long().flatten(1)
     ce = -model.target_log_prob(x01.to(dev), known.to(dev), drop_labels(labels, gen).to(dev), target.to(dev))
     unknown = (~known.flatten(1)).float().to(dev)

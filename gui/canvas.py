@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGraphicsRectItem, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from . import style
+from engine.pixels import SIDE
 
 
 class ImageCanvas(QWidget):
@@ -26,24 +27,24 @@ class ImageCanvas(QWidget):
         lay.addWidget(self.view, 1)
         self.vb = self.view.addViewBox(lockAspect=True, invertY=True, enableMouse=False)
         self.vb.setMenuEnabled(False)
-        self.image = pg.ImageItem(np.zeros((28, 28), np.float32))
+        self.image = pg.ImageItem(np.zeros((SIDE, SIDE), np.float32))
         if cmap:
             self.image.setColorMap(pg.colormap.get(cmap))
         self.vb.addItem(self.image)
         # A thin frame: a black image on a black (lecture) background still shows where it is.
-        self.frame = QGraphicsRectItem(0, 0, 28, 28)
+        self.frame = QGraphicsRectItem(0, 0, SIDE, SIDE)
         pen = pg.mkPen(style.FRAME, width=1)
         pen.setCosmetic(True)
         self.frame.setPen(pen)
         self.vb.addItem(self.frame)
-        self.vb.setRange(xRange=(0, 28), yRange=(0, 28), padding=0.01)
+        self.vb.setRange(xRange=(0, SIDE), yRange=(0, SIDE), padding=0.01)
         self.outline = pg.ScatterPlotItem(symbol="s", size=1.0, pxMode=False, brush=None,
                                           pen=pg.mkPen(style.OUTLINE, width=2))
         self.vb.addItem(self.outline)
         self.setToolTip(tooltip)
         self.drawing_enabled = False
-        self.known = np.zeros((28, 28), bool)
-        self.values = np.zeros((28, 28), np.float32)
+        self.known = np.zeros((SIDE, SIDE), bool)
+        self.values = np.zeros((SIDE, SIDE), np.float32)
 
     def set_image(self, img: np.ndarray, levels=None):
         img = np.asarray(img, np.float32)
@@ -56,7 +57,7 @@ class ImageCanvas(QWidget):
         if flat_indices is None or len(flat_indices) == 0 or len(flat_indices) > 256:
             self.outline.setData([], [])
             return
-        r, c = np.divmod(np.asarray(flat_indices), 28)
+        r, c = np.divmod(np.asarray(flat_indices), SIDE)
         self.outline.setData(c + 0.5, r + 0.5)
 
     # -- drawing -------------------------------------------------------------------------
@@ -73,7 +74,7 @@ class ImageCanvas(QWidget):
         r0, c0 = int(y), int(x)
         for r in range(r0 - radius + 1, r0 + radius):
             for c in range(c0 - radius + 1, c0 + radius):
-                if 0 <= r < 28 and 0 <= c < 28:
+                if 0 <= r < SIDE and 0 <= c < SIDE:
                     self.known[r, c] = True
                     self.values[r, c] = 1.0 if ink else 0.0
         self._show_drawing()

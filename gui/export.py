@@ -12,13 +12,14 @@ from engine import cli
 from engine.modes import shows_real_image
 
 from . import axis
+from engine.pixels import SIDE
 
 SCALE = 8
 LABEL_PX, LABEL_H = 15, 42  # two lines of text above each lane's pictures
 
 
 def _tile(frame) -> np.ndarray:
-    pair = np.concatenate([frame.state[0], np.ones((28, 2), np.float32), frame.x0_mean[0]], axis=1)
+    pair = np.concatenate([frame.state[0], np.ones((SIDE, 2), np.float32), frame.x0_mean[0]], axis=1)
     return np.kron(pair, np.ones((SCALE, SCALE), np.float32))
 
 

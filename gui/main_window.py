@@ -20,6 +20,7 @@ from .lesson import LessonPresenter
 from .loading import ModelLoader
 from .run_threads import RunThreads
 from .worker import share_cpu_with_gui
+from engine.pixels import SIDE
 
 EDIT_DELAY_MS = 300
 MIN_WINDOW = (1080, 630)  # >= the window's minimum size hint at the smallest look (tests/gui check it)
@@ -288,7 +289,7 @@ class MainWindow(QMainWindow):
             carry()
             self.display.painted_version = -1
         self.start_worker(list(self.session.lanes.values()), after=old, prepare=prepare)
-        r, c = divmod(pixel, 28)
+        r, c = divmod(pixel, SIDE)
         self.show_status(f"pixel (row {r}, column {c}) forced to grey level {level}: the rest adapts", 8000)
         return True
 

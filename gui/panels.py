@@ -13,6 +13,7 @@ from engine.schedule import NoiseSchedule
 
 from . import style
 from .canvas import ImageCanvas
+from engine.pixels import PIXELS, SIDE
 
 TIPS = {
     "state": "What the method holds now. Autoregression: the pixels fixed so far (slate blue = not fixed yet). "
@@ -151,7 +152,7 @@ class MethodPanel(QWidget):
         if controls is not None:
             lay.addWidget(controls)
         self.set_lecture(False)
-        self._order_map = np.full(784, np.nan, np.float32)
+        self._order_map = np.full(PIXELS, np.nan, np.float32)
         self._order_upto = -1
 
     def _hist_clicked(self, ev):
@@ -172,9 +173,9 @@ class MethodPanel(QWidget):
         self.hide_continuations()
         self.counter.setText("running…")
         for c in (self.state, self.x0):
-            c.set_image(np.zeros((28, 28), np.float32))
+            c.set_image(np.zeros((SIDE, SIDE), np.float32))
             c.set_outline(None)
-        self.extra.set_image(np.broadcast_to(np.array(style.UNSET, np.float32), (28, 28, 3)), levels=(0, 255))
+        self.extra.set_image(np.broadcast_to(np.array(style.UNSET, np.float32), (SIDE, SIDE, 3)), levels=(0, 255))
         if mode in ("diffusion", "forward-diffusion"):
             self.extra.title.setText("predicted noise ε̂")
             self.sched_dot.setData([999], [0.0])
@@ -202,7 +203,7 @@ class MethodPanel(QWidget):
         idx = np.nan_to_num(self._order_map / total * 255, nan=0).astype(np.uint8)
         rgb = _VIRIDIS[idx]
         rgb[np.isnan(self._order_map)] = style.UNSET  # not fixed yet: neutral grey, not "early"
-        return rgb.reshape(28, 28, 3)
+        return rgb.reshape(SIDE, SIDE, 3)
 
     def show_frame(self, frames: list, i: int, side: bool = True):
         """Paint frame i of a run (all frames up to i are available for the order map). With
@@ -254,7 +255,7 @@ class MethodPanel(QWidget):
                 self.extra.set_image(f.uncertainty[0], levels=(0, 0.5))
             elif f.known is not None:
                 self.extra.title.setText("pixels still present")
-                self.extra.set_image(_with_unset(np.full((28, 28), 0.8, np.float32), f.known[0]), levels=(0, 255))
+                self.extra.set_image(_with_unset(np.full((SIDE, SIDE), 0.8, np.float32), f.known[0]), levels=(0, 255))
             self.empty.setText(_explain(f))
             self.bottom.setCurrentWidget(self.empty)
 

@@ -17,6 +17,7 @@ from engine.modes import shows_real_image
 
 from . import axis, style
 from .canvas import ImageCanvas
+from engine.pixels import SIDE
 
 PLOTS = {
     "distance": ("distance to final", "RMS difference between x0 now and the image the run ends "
@@ -94,7 +95,7 @@ class PlotsRow(QWidget):
         self.strips = {}
         for lane in lane_colors:
             c = ImageCanvas("")
-            c.vb.setRange(xRange=(0, 28 * STRIP), yRange=(0, 28), padding=0.01)
+            c.vb.setRange(xRange=(0, SIDE * STRIP), yRange=(0, SIDE), padding=0.01)
             c.view.setMinimumHeight(MIN_STRIP_H)
             self.strips[lane] = c
             strips.addWidget(c)
@@ -136,7 +137,7 @@ class PlotsRow(QWidget):
         for c in self.curves.values():
             c.setData([], [])
         for s in self.strips.values():
-            s.set_image(np.zeros((28, 28 * STRIP), np.float32))
+            s.set_image(np.zeros((SIDE, SIDE * STRIP), np.float32))
         self._painted.clear()
         self.planned = 0  # the first frames set the real span (a one-shot run has 1 or 2)
         for key in ALONG_THE_RUN:

@@ -15,6 +15,7 @@ from engine import weights
 from engine.bank import load_bank
 from engine.data import DATASETS
 from engine.device import resolve_device
+from engine.pixels import SIDE
 
 
 def model_output_check(model, kind: str) -> dict:
@@ -22,11 +23,11 @@ def model_output_check(model, kind: str) -> dict:
     weights pass a shape check; they draw black panels)."""
     import torch
     g = torch.Generator().manual_seed(0)
-    x = torch.rand(2, 28, 28, generator=g)
+    x = torch.rand(2, SIDE, SIDE, generator=g)
     labels = torch.tensor([1, 7])
     with torch.no_grad():
         if kind == "autoregressive":
-            known = torch.rand(2, 28, 28, generator=g) < 0.5
+            known = torch.rand(2, SIDE, SIDE, generator=g) < 0.5
             out = model.head_outputs(x, known, labels)  # the raw outputs: a mixture's 256 levels vary even when dead
         elif kind == "diffusion":
             out = model(x * 2 - 1, torch.tensor([100, 900]), labels)
