@@ -79,12 +79,6 @@ def ar_raster_bits_per_dim(net, images: np.ndarray, labels: np.ndarray | None = 
     return float(total.mean() / PIXELS / math.log(2))
 
 
-def classifier_accuracy(classifier, images: np.ndarray, labels: np.ndarray) -> float:
-    probs = np.concatenate([metrics.classifier_probs(classifier, images[i:i + 1000].astype(np.float32) / 255)
-                            for i in range(0, len(images), 1000)])
-    return float((probs.argmax(1) == labels).mean())
-
-
 def save_sample_set(folder, dataset: str, name: str, images, labels, nfe, seconds: float) -> Path:
     """One setting's samples as <folder>/<dataset>_<name>.npz, the file contact sheets read back."""
     path = Path(folder) / f"{dataset}_{name}.npz"
@@ -121,7 +115,7 @@ def evaluate(dataset: str, n: int = 500, seed: int = 0, n_ar: int | None = None,
     x_train, y_train = load_split(dataset, "train", data_dir)
     x_test, y_test = load_split(dataset, "test", data_dir)
     out = {"dataset": dataset, "device": str(models.device), "test_images": len(x_test)}
-    out["classifier_test_accuracy"] = classifier_accuracy(models.classifier, x_test, y_test)
+    out["classifier_test_accuracy"] = metrics.classifier_accuracy(models.classifier, x_test, y_test)
     log(f"classifier accuracy {out['classifier_test_accuracy']:.4f}")
     eval_x, eval_y = x_test[:2000], y_test[:2000]
     t0 = time.time()

@@ -82,6 +82,14 @@ def classifier_probs(classifier: torch.nn.Module, images: np.ndarray) -> np.ndar
     return torch.softmax(classifier(x).float(), dim=1).cpu().numpy()
 
 
+def classifier_accuracy(classifier: torch.nn.Module, images: np.ndarray, labels: np.ndarray, batch: int = 500) -> float:
+    """Share of images (N, H, W) uint8 whose most probable class is their label (training's test
+    accuracy and evaluation's both)."""
+    probs = np.concatenate([classifier_probs(classifier, images[i:i + batch].astype(np.float32) / 255)
+                            for i in range(0, len(images), batch)])
+    return float((probs.argmax(1) == np.asarray(labels)).mean())
+
+
 @torch.inference_mode()
 def classifier_features(classifier: torch.nn.Module, images: np.ndarray, batch: int = 500) -> np.ndarray:
     """Penultimate-layer features (N, F) of images in [0, 1] or uint8."""

@@ -21,7 +21,7 @@ import torch
 import torch.nn.functional as F
 from safetensors.torch import load_file, save_file
 
-from . import cli, nets, orders, weights
+from . import cli, metrics, nets, orders, weights
 from .data import DATASETS, DataError, load_split
 from .device import resolve_device
 from .parametrization import training_target
@@ -155,17 +155,6 @@ def ar_loss(model, x01, labels, gen, rng: np.random.Generator) -> torch.Tensor:
     ce = -model.target_log_prob(x01.to(dev), known.to(dev), drop_labels(labels, gen).to(dev), target.to(dev))
     unknown = (~known.flatten(1)).float().to(dev)
     return ((ce * unknown).sum(1) / unknown.sum(1).clamp(min=1)).mean()
-
-
-@torch.no_grad()
-def classifier_accuracy(model, x, y, device, batch=500) -> float:
-    model.eval()
-    correct = 0
-    for i in range(0, len(x), batch):
-        xb = torch.from_numpy(x[i:i + batch]).float().div(255).to(device)
-        correct += (model(xb).argmax(1).cpu() == torch.from_numpy(y[i:i + batch])).sum().item()
-    model.train()
-    return correct / len(x)
 
 
 def learning_rate(args, step: int, warm_from: int = 0) -> float:
@@ -339,7 +328,8 @@ def main(argv=None) -> int:
                          "seconds": round(seconds, 1), "device": str(device)},
             "eval": {}}
     if args.model == "classifier":
-        card["eval"]["test_accuracy"] = classifier_accuracy(ema, x_test, y_test, device)
+        ema.eval()
+        card["eval"]["test_accuracy"] = metrics.classifier_accuracy(ema, x_test, y_test)
     w, c = weights.save(ema, args.dataset, card, output_dir(args))
     print(f"wrote {w} and {c}" + (f"; test accuracy {card['eval']['test_accuracy']:.4f}"
                                    if args.model == "classifier" else ""), file=log, flush=True)
