@@ -135,7 +135,7 @@ class MainWindow(QMainWindow):
         self.showNormal()
 
     def show_error(self, msg: str):
-        self.messages.show_error(msg)  # the banner ('' clears it); `self.error` keeps the whole message
+        self.messages.show_error(msg)  # the banner ('' clears it); messages.last_error: the whole message
 
     def show_notice(self, msg: str):
         self.messages.show_notice(msg)  # something to know that stops nothing (a device fallback)

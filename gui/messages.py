@@ -21,8 +21,8 @@ def elide_message(msg: str) -> str:
 
 
 class Messages:
-    """The banner (errors), the status label (short messages) and the whole last error (`error`,
-    for scripts: the banner elides it). The owner lays out `banner` and `status`."""
+    """The banner (errors), the status label (short messages) and the whole last error
+    (`last_error`: the banner elides it). The owner lays out `banner` and `status`."""
 
     def __init__(self, parent):
         # capped and elided: a long pasted prompt never widens the window
@@ -32,7 +32,7 @@ class Messages:
         # short messages ("continuations done") sit beside the timeline: no height spent on a status bar
         self.status = QLabel("", objectName="status")
         self.status.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
-        self.error = QLabel("", objectName="error")  # the plain message (the banner shows it)
+        self.last_error = ""  # the whole message (the banner elides it): what scripts and tests read
         self.notices: list[str] = []
         self.status_timer = QTimer(parent, singleShot=True)
         self.status_timer.timeout.connect(lambda: self.status.setText(""))
@@ -40,8 +40,8 @@ class Messages:
 
     def show_error(self, msg: str) -> None:
         """'' clears it. The banner shows at most ERROR_CHARS characters and elides any word longer
-        than ERROR_WORD; its tooltip and `error` keep the whole message."""
-        self.error.setText(msg)
+        than ERROR_WORD; its tooltip and `last_error` keep the whole message."""
+        self.last_error = msg
         self.banner.setText(f"⚠ {elide_message(msg)}" if msg else "")
         self.banner.setToolTip(msg)
         self.banner.setVisible(bool(msg))

@@ -33,7 +33,7 @@ def render(app, out: str, settings, device: str = "auto", left="autoregressive",
         win.apply_settings(settings, caption, left, right, start=False)
         ok = win.restart(known=settings.known, values=settings.values)
     if not ok:
-        print(f"error: {win.error.text()}", file=sys.stderr)
+        print(f"error: {win.messages.last_error}", file=sys.stderr)
         return 2
     while not all(ln.done for ln in win.session.lanes.values()):
         app.processEvents()
@@ -48,7 +48,7 @@ def render(app, out: str, settings, device: str = "auto", left="autoregressive",
     try:
         if out.lower().endswith(".png"):
             if not win.export_png(out):
-                errors.append(win.error.text())
+                errors.append(win.messages.last_error)
         else:
             win.export_run(out)
     except (OSError, ValueError, WeightsError) as e:

@@ -111,7 +111,7 @@ def run_self_test(app, outdir: str | Path, device: str = "auto") -> int:
         c.steps.setValue(10)
         c.speed.setCurrentText("max")
         if not win.restart():
-            raise RuntimeError(win.error.text())
+            raise RuntimeError(win.messages.last_error)
         deadline = time.time() + 120
         while not all(ln.done for ln in win.session.lanes.values()) and time.time() < deadline:
             app.processEvents()

@@ -56,7 +56,6 @@ def stylesheet(lecture: bool, level: int = 2) -> str:
     QLabel#canvasTitle {{ font-size: {base}px; color: {dim}; }}
     QLabel#banner {{ font-size: {base + 3}px; font-weight: bold; color: #ffffff; background: #8a1f1f;
                      padding: 4px 8px; border-radius: 6px; }}
-    QLabel#error {{ color: #ff7b7b; font-weight: bold; }}
     QComboBox, QLineEdit, QSpinBox, QDoubleSpinBox, QPushButton, QToolButton {{
         background: #222836; border: 1px solid #3a4254; border-radius: 4px; padding: {pad}px 6px; }}
     QPushButton:checked, QToolButton:checked {{ background: #3b5ba5; }}

@@ -36,7 +36,7 @@ def build(win) -> None:
     win.caption.setMaximumHeight(10**6)  # capped to three lines of its font in _restyle
     lay.addLayout(cap)
     win.messages = Messages(win)
-    win.banner, win.status, win.error = win.messages.banner, win.messages.status, win.messages.error
+    win.banner, win.status = win.messages.banner, win.messages.status
     win.notices = win.messages.notices
     lay.addWidget(win.banner)
     row = QHBoxLayout()

@@ -12,7 +12,7 @@ def test_restart_button_click_starts_a_new_run(qtbot, win):
     first = win.worker
     qtbot.waitUntil(lambda: len(win.session.lanes["left"].frames) >= 1, timeout=30000)
     qtbot.mouseClick(win.controls.restart, Qt.LeftButton)  # clicked(bool) once landed in restart(known=False)
-    assert win.error.text() == "" and not win.banner.isVisibleTo(win)
+    assert win.messages.last_error == "" and not win.banner.isVisibleTo(win)
     assert win.worker is not first and first.cancelled() and win.worker.isRunning()
     qtbot.waitUntil(lambda: len(win.session.lanes["left"].frames) >= 1, timeout=30000)
     assert win.session.lanes["left"].frames[0].step == 0
@@ -100,7 +100,7 @@ def test_the_error_banner_goes_once_the_input_is_fixed(qtbot, win):
     prompt.selectAll()
     qtbot.keyClicks(prompt, "three")
     qtbot.waitUntil(lambda: not win.banner.isVisibleTo(win), timeout=5000)
-    assert win.error.text() == ""
+    assert win.messages.last_error == ""
     wait_done(qtbot, win)
     assert win.session.lanes["left"].frames[-1].labels[0] == 3  # and the fixed prompt is what runs
 
@@ -111,7 +111,7 @@ def test_the_error_banner_never_widens_the_window(qtbot, win):
     before = win.minimumSizeHint().width()
     win.controls.prompt.setText("x" * 400)  # a long paste, no spaces to wrap at
     assert not win.restart()
-    assert win.banner.isVisibleTo(win) and len(win.banner.text()) < 260 and "x" * 400 in win.error.text()
+    assert win.banner.isVisibleTo(win) and len(win.banner.text()) < 260 and "x" * 400 in win.messages.last_error
     qtbot.wait(50)
     assert win.minimumSizeHint().width() == before and win.width() == 1280
 

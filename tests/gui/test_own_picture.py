@@ -49,4 +49,4 @@ def test_a_file_that_is_not_a_picture_is_a_clear_error(qtbot, win, tmp_path):
     bad = tmp_path / "notes.png"
     bad.write_text("not an image")
     assert not win.open_image(str(bad))
-    assert win.banner.isVisibleTo(win) and "not an image" in win.error.text() and win.session.user_image is None
+    assert win.banner.isVisibleTo(win) and "not an image" in win.messages.last_error and win.session.user_image is None

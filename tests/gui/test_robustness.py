@@ -52,7 +52,7 @@ def test_a_corrupt_classifier_leaves_the_panels_running(qtbot, monkeypatch, tmp_
     try:
         w.show()
         _small(w)
-        assert w.restart(), w.error.text()
+        assert w.restart(), w.messages.last_error
         wait_done(qtbot, w)
         assert all(len(ln.frames) > 1 and not ln.error for ln in w.session.lanes.values())
         assert all("probs" not in m for ln in w.session.lanes.values() for m in ln.metrics)  # no classifier plot
@@ -186,9 +186,9 @@ def test_exports_that_cannot_be_written_say_why_in_one_line(qtbot, win, tmp_path
     from gui import export
     (tmp_path / "file").write_text("x")
     assert not win.export_png(str(tmp_path / "file" / "window.png"))  # Ctrl+S into a "folder" that is a file
-    assert win.banner.isVisible() and "not a folder" in win.error.text() and "\n" not in win.error.text()
+    assert win.banner.isVisible() and "not a folder" in win.messages.last_error and "\n" not in win.messages.last_error
     assert not win.export_png(str(tmp_path / "nowhere" / "window.png"))
-    assert "does not exist" in win.error.text()
+    assert "does not exist" in win.messages.last_error
     assert win.restart()
     wait_done(qtbot, win)
     composed = []
@@ -221,8 +221,8 @@ def test_out_of_range_input_is_said_and_never_changes_the_value_silently(qtbot, 
     assert edit.text() == typed  # not clipped while typing (2147483648 used to become 214748364)
     qtbot.keyClick(edit, Qt.Key_Return)
     assert w.value() == before  # the last good value is kept, and the window says so
-    assert win.banner.isVisible() and typed in win.error.text() and rng in win.error.text()
-    assert "kept" in win.error.text()
+    assert win.banner.isVisible() and typed in win.messages.last_error and rng in win.messages.last_error
+    assert "kept" in win.messages.last_error
 
 
 @pytest.mark.parametrize("bad", [["--seed", "99999999999999999999"], ["--seed", "-1"], ["--steps", "0"]])
@@ -281,10 +281,10 @@ def test_a_bad_weights_file_is_one_clear_message_and_the_other_dataset_runs(qtbo
         w.show()
         _small(w)
         assert not w.restart()
-        msg = w.error.text()
+        msg = w.messages.last_error
         assert w.banner.isVisible() and "mnist_diffusion" in msg and "\n" not in msg and "Traceback" not in msg
         w.controls.dataset.setCurrentText("fashion")
-        assert w.restart(), w.error.text()
+        assert w.restart(), w.messages.last_error
         wait_done(qtbot, w)
         assert all(len(ln.frames) > 1 and not ln.error for ln in w.session.lanes.values())
     finally:

@@ -188,7 +188,7 @@ def test_bad_prompt_shows_an_error_and_keeps_the_run(qtbot, win):
     frames = len(win.session.lanes["left"].frames)
     win.controls.prompt.setText("giraffe")
     assert not win.restart()
-    assert "giraffe" in win.error.text() and win.banner.isVisibleTo(win) and "giraffe" in win.banner.text()
+    assert "giraffe" in win.messages.last_error and win.banner.isVisibleTo(win) and "giraffe" in win.banner.text()
     assert len(win.session.lanes["left"].frames) == frames  # nothing already produced is lost
 
 
