@@ -1,4 +1,8 @@
-"""Tiny random-init networks for testing mechanics (never presented as trained)."""
+"""Tiny random-init networks for testing mechanics (never presented as trained), and every kind
+of broken weights file."""
+import json
+import pickle
+
 import torch
 
 from engine import nets
@@ -44,3 +48,39 @@ class OracleDenoiser(torch.nn.Module):
         ab = torch.as_tensor(self.schedule.alpha_bar[t.long().cpu().numpy()], dtype=torch.float32)[:, None, None]
         x0 = self.x0.expand_as(x_t)
         return training_target(x0, eps_from_x0(x0, x_t, ab), ab, self.prediction)
+
+
+BAD_WEIGHTS = ["missing", "truncated", "random bytes", "pickle", "wrong shapes", "bad card", "malformed config",
+               "nan tensors"]
+
+
+def corrupt(path, kind: str) -> None:
+    """Break the weights file `path` (a .safetensors beside its .json card) the way `kind` says."""
+    from safetensors.numpy import load_file, save_file
+    card = path.with_suffix(".json")
+    if kind == "missing":
+        path.unlink()
+    elif kind == "truncated":
+        path.write_bytes(path.read_bytes()[:200])
+    elif kind == "random bytes":
+        path.write_bytes(bytes(range(256)) * 8)
+    elif kind == "pickle":  # a torch.save checkpoint renamed: never unpickled
+        path.write_bytes(pickle.dumps({"state_dict": {"w": [1.0, 2.0]}}))
+    elif kind == "wrong shapes":
+        t = load_file(str(path))
+        first = sorted(t)[0]
+        t[first] = t[first].reshape(-1)[:-1].copy()
+        save_file(t, str(path))
+    elif kind == "bad card":
+        card.write_text('{"format": ')
+    elif kind == "malformed config":
+        c = json.loads(card.read_text())
+        c["config"]["groups"] = 0
+        card.write_text(json.dumps(c))
+    elif kind == "nan tensors":
+        t = load_file(str(path))
+        first = sorted(t)[0]
+        t[first] = t[first] * float("nan")
+        save_file(t, str(path))
+    else:
+        raise ValueError(kind)

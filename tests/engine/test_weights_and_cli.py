@@ -1,5 +1,6 @@
 """Weights round-trip, each bad weights file's clear error, the sample CLI, Qt-free engine."""
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -11,7 +12,7 @@ import torch
 from engine import weights
 from engine.bank import make_bank  # noqa: F401  (import check)
 from engine.sample import main as sample_main
-from tests.engine.helpers import tiny
+from tests.engine.helpers import BAD_WEIGHTS, corrupt, tiny
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -173,3 +174,29 @@ def test_engine_imports_no_qt():
             "print(bad); sys.exit(1 if bad else 0)")
     r = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert r.returncode == 0, r.stdout + r.stderr
+
+
+@pytest.mark.parametrize("kind", BAD_WEIGHTS)
+def test_every_cli_names_a_bad_weights_file_in_one_line_and_writes_nothing(tmp_path, kind):
+    """The shipped weights with the MNIST diffusion file broken (each kind): the commands that load
+    it exit 2 with one `error:` line naming the file, no traceback, nothing written."""
+    import shutil
+
+    w = tmp_path / "weights"
+    w.mkdir()
+    for f in (ROOT / "weights").iterdir():
+        shutil.copy(f, w / f.name)
+    corrupt(w / "mnist_diffusion.safetensors", kind)
+    out = tmp_path / "out"
+    out.mkdir()
+    commands = [["-m", "engine.sample", "--method", "diffusion", "--steps", "2", "--n", "2", "--weights-dir", str(w),
+                 "--out", str(out / "s.npz")],
+                ["-m", "engine.evaluate", "--dataset", "mnist", "--settings", "diffusion-ddim100-w3", "--n", "10",
+                 "--draws", "0", "--weights-dir", str(w), "--samples-dir", str(out)]]
+    for cmd in commands:
+        r = subprocess.run([sys.executable, *cmd], cwd=ROOT, capture_output=True, text=True, timeout=300,
+                           env={**os.environ, "OMP_NUM_THREADS": "1"})
+        lines = r.stderr.strip().splitlines()
+        assert r.returncode == 2 and len(lines) == 1 and lines[0].startswith("error:"), (cmd[1], r.stderr)
+        assert "mnist_diffusion" in lines[0] and "Traceback" not in r.stderr
+    assert not any(out.iterdir())

@@ -10,6 +10,8 @@ import torch
 from gui import worker as worker_mod
 from gui.main_window import MainWindow
 
+from tests.engine.helpers import BAD_WEIGHTS, corrupt
+
 from .conftest import ROOT, wait_done, wait_threads_end
 
 
@@ -252,29 +254,12 @@ def test_render_writes_a_gif_without_a_window(qapp, tmp_path, monkeypatch):
     assert len(pics) >= 5 and pics[0].shape[0] > 400  # frames along the run, both lanes stacked
 
 
-def _corrupt(path, kind):
-    if kind == "missing":
-        path.unlink()
-    elif kind == "truncated":
-        path.write_bytes(path.read_bytes()[:200])
-    elif kind == "random bytes":
-        path.write_bytes(bytes(range(256)) * 8)
-    elif kind == "bad card":
-        path.with_suffix(".json").write_text('{"format": ')
-    elif kind == "nan tensors":
-        from safetensors.numpy import load_file, save_file
-        t = load_file(str(path))
-        first = sorted(t)[0]
-        t[first] = t[first] * float("nan")
-        save_file(t, str(path))
-
-
-@pytest.mark.parametrize("kind", ["missing", "truncated", "random bytes", "bad card", "nan tensors"])
+@pytest.mark.parametrize("kind", BAD_WEIGHTS)
 def test_a_bad_weights_file_is_one_clear_message_and_the_other_dataset_runs(qtbot, monkeypatch, tmp_path, kind):
     from engine import weights
     for f in (ROOT / "weights").iterdir():
         shutil.copy(f, tmp_path / f.name)
-    _corrupt(tmp_path / "mnist_diffusion.safetensors", kind)
+    corrupt(tmp_path / "mnist_diffusion.safetensors", kind)
     monkeypatch.setattr(weights, "WEIGHTS_DIR", tmp_path)
     w = MainWindow(device="cpu", remember=False)
     try:
