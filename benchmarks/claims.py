@@ -104,7 +104,7 @@ def claim_blurry_mean(b: Bench, real: np.ndarray) -> dict:
 
 
 def claim_greedy_repeats(b: Bench, seeds: int = 10) -> dict:
-    from engine.autoregressive import sample_autoregressive
+    from engine.samplers.autoregressive import sample_autoregressive
     distinct = {}
     for greedy in (True, False):
         finals = []
@@ -181,9 +181,9 @@ def claim_x0_is_mean(models, k: int, seed: int) -> dict:
     """Both methods: at several steps of one run (label 7, guidance 1), the RMSE between the
     per-pixel mean of k continuations and the frame's x̂0, next to the sampling error expected
     from k draws (spread / sqrt(k)). Held if every error is within 3 such errors + 0.03."""
-    from engine.autoregressive import sample_autoregressive
-    from engine.continuations import continuations
-    from engine.diffusion import sample_diffusion
+    from engine.samplers.autoregressive import sample_autoregressive
+    from engine.samplers.continuations import continuations
+    from engine.samplers.diffusion import sample_diffusion
     runs = {"diffusion (DDPM 100)": list(sample_diffusion(models.diffusion, n=1, labels=7, sampler="ddpm", steps=100,
                                                           guidance=1.0, seed=seed)),
             "AR (raster, 4 px/step)": list(sample_autoregressive(models.ar, n=1, labels=7, order="raster",
@@ -205,7 +205,7 @@ def claim_x0_is_mean(models, k: int, seed: int) -> dict:
 
 
 def claim_coarse_to_fine(models, n: int, seed: int, bands: int = 6) -> dict:
-    from engine.diffusion import sample_diffusion
+    from engine.samplers.diffusion import sample_diffusion
     frames = list(sample_diffusion(models.diffusion, n=n, labels=np.arange(n) % 10, sampler="ddim", steps=100,
                                    guidance=3.0, seed=seed))
     spec = np.array([[metrics.radial_power_spectrum(f.x0_mean[i], bands) for i in range(n)] for f in frames])  # (S, n, B)

@@ -12,7 +12,7 @@ import time
 import torch
 
 from engine import cli
-from engine.continuations import continuations
+from engine.samplers.continuations import continuations
 from engine.models import load_models
 from engine.runs import ARSettings, RunSettings, ar_frames, diffusion_frames
 

@@ -23,10 +23,10 @@ import torch
 from safetensors.torch import load_file
 
 from engine import metrics, nets, weights
-from engine.autoregressive import sample_autoregressive
-from engine.diffusion import sample_diffusion
+from engine.samplers.autoregressive import sample_autoregressive
+from engine.samplers.diffusion import sample_diffusion
 from engine.models import load_models
-from engine.one_shot import sample_one_shot
+from engine.samplers.one_shot import sample_one_shot
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 

@@ -58,8 +58,8 @@ def network_table(dataset: str, device, repeats: int) -> list[tuple]:
 def sampler_overhead(dataset: str, device) -> list[tuple]:
     """Whole sampler run vs the same number of bare forward passes, batch 1, unconditional
     (1 NFE a step), so the ratio isolates what the sampler adds."""
-    from engine.autoregressive import sample_autoregressive
-    from engine.diffusion import sample_diffusion
+    from engine.samplers.autoregressive import sample_autoregressive
+    from engine.samplers.diffusion import sample_diffusion
     rows = []
     ar, _ = weights.load(dataset, "autoregressive", device)
     dm, _ = weights.load(dataset, "diffusion", device)

@@ -20,7 +20,7 @@ from benchmarks.network_speed import _median_time, forward_fn
 from engine import metrics
 from engine.bank import load_bank
 from engine.device import with_precision
-from engine.diffusion import sample_diffusion
+from engine.samplers.diffusion import sample_diffusion
 from engine.models import load_models
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .autoregressive import sample_autoregressive
 from .frames import AUTOREGRESSIVE, Frame
 from .pixels import PIXELS, SIDE
+from .samplers.autoregressive import sample_autoregressive
 
 
 def force_pixel(models, frame: Frame, pixel: int, level: int, item: int = 0):

@@ -5,13 +5,14 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from . import autoregressive, diffusion, orders
-from .autoregressive import sample_autoregressive
+from . import orders
 from .data import DATASETS
-from .diffusion import sample_diffusion
-from .forward import forward_autoregressive, forward_diffusion
-from .one_shot import sample_one_shot
 from .pixels import SIDE
+from .samplers import autoregressive, diffusion
+from .samplers.autoregressive import sample_autoregressive
+from .samplers.diffusion import sample_diffusion
+from .samplers.forward import forward_autoregressive, forward_diffusion
+from .samplers.one_shot import sample_one_shot
 
 
 @dataclass(frozen=True)

@@ -13,14 +13,15 @@ import time
 
 import numpy as np
 
-from . import autoregressive, cli, diffusion, weights
-from .autoregressive import sample_autoregressive
+from . import cli, weights
 from .data import DATASETS, parse_label
 from .device import PRECISIONS, with_precision
-from .diffusion import sample_diffusion
-from .one_shot import sample_one_shot
 from .orders import ORDERS
 from .pixels import SIDE
+from .samplers import autoregressive, diffusion
+from .samplers.autoregressive import sample_autoregressive
+from .samplers.diffusion import sample_diffusion
+from .samplers.one_shot import sample_one_shot
 
 METHODS = ("diffusion", "autoregressive", "one-shot")
 AR_ONLY = ("order", "pixels_per_step", "greedy")

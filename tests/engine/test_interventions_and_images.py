@@ -4,7 +4,7 @@ import pytest
 from PIL import Image
 
 from engine import runs
-from engine.autoregressive import sample_autoregressive
+from engine.samplers.autoregressive import sample_autoregressive
 from engine.images import load_28x28
 from engine.interventions import force_pixel
 from engine.models import ModelSet

@@ -5,11 +5,11 @@ import numpy as np
 import pytest
 
 from engine import metrics, weights
-from engine.autoregressive import sample_autoregressive
-from engine.continuations import continuations
-from engine.diffusion import sample_diffusion
+from engine.samplers.autoregressive import sample_autoregressive
+from engine.samplers.continuations import continuations
+from engine.samplers.diffusion import sample_diffusion
 from engine.models import load_models
-from engine.one_shot import sample_one_shot
+from engine.samplers.one_shot import sample_one_shot
 
 DATASETS = ("mnist", "fashion")
 LABELS = np.arange(10)

@@ -5,7 +5,7 @@ import pytest
 import torch
 
 from engine import logistic_mixture as lm, nets
-from engine.autoregressive import sample_autoregressive
+from engine.samplers.autoregressive import sample_autoregressive
 
 
 def test_all_levels_sum_to_one_and_match_the_training_formula():

@@ -4,10 +4,10 @@ import pytest
 import torch
 
 from engine import guidance, runs
-from engine.autoregressive import sample_autoregressive
+from engine.samplers.autoregressive import sample_autoregressive
 from engine.bank import Bank
-from engine.continuations import Continuations, continuations, iter_continuations
-from engine.diffusion import sample_diffusion
+from engine.samplers.continuations import Continuations, continuations, iter_continuations
+from engine.samplers.diffusion import sample_diffusion
 from engine.models import ModelSet
 from engine.nets import NULL_LABEL
 from tests.engine.helpers import ConstantEps, tiny

@@ -4,12 +4,12 @@ import pytest
 import torch
 
 from engine import guidance
-from engine.autoregressive import sample_autoregressive
-from engine.diffusion import sample_diffusion
-from engine.forward import forward_autoregressive, forward_diffusion
+from engine.samplers.autoregressive import sample_autoregressive
+from engine.samplers.diffusion import sample_diffusion
+from engine.samplers.forward import forward_autoregressive, forward_diffusion
 from engine.frames import Frame
 from engine.nets import NULL_LABEL
-from engine.one_shot import sample_one_shot
+from engine.samplers.one_shot import sample_one_shot
 from tests.engine.helpers import ConstantEps, tiny
 
 AR = tiny("autoregressive")

@@ -43,7 +43,7 @@ def test_shipped_classifier_recognises_held_out_images(dataset):
 
 @pytest.mark.parametrize("dataset", DATASETS)
 def test_shipped_diffusion_samples_are_recognised(dataset):
-    from engine.diffusion import sample_diffusion
+    from engine.samplers.diffusion import sample_diffusion
     net, _ = _shipped(dataset, "diffusion")
     clf, _ = _shipped(dataset, "classifier")
     labels = np.arange(10)
@@ -64,7 +64,7 @@ def test_shipped_ar_model_predicts_held_out_pixels(dataset):
 @pytest.mark.parametrize("dataset", DATASETS)
 def test_shipped_ar_samples_are_recognised(dataset):
     """16 scattered pixels a step (49 guided steps) keeps it cheap; samples must still read as the label."""
-    from engine.autoregressive import sample_autoregressive
+    from engine.samplers.autoregressive import sample_autoregressive
     net, _ = _shipped(dataset, "autoregressive")
     clf, _ = _shipped(dataset, "classifier")
     labels = np.arange(10)

@@ -169,7 +169,8 @@ def test_each_command_loads_only_what_it_needs(tmp_path):
 
 def test_engine_imports_no_qt():
     code = ("import sys, pkgutil, importlib, engine\n"
-            "for m in pkgutil.iter_modules(engine.__path__): importlib.import_module('engine.' + m.name)\n"
+            "for m in pkgutil.walk_packages(engine.__path__, 'engine.'): importlib.import_module(m.name)\n"
+            "assert 'engine.samplers.diffusion' in sys.modules\n"
             "bad = [m for m in sys.modules if m.split('.')[0] in ('PySide6', 'pyqtgraph', 'PyQt5', 'PyQt6', 'shiboken6')]\n"
             "print(bad); sys.exit(1 if bad else 0)")
     r = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)

@@ -12,10 +12,10 @@ import time
 import numpy as np
 import torch
 
-from .frames import ONE_SHOT, Frame
-from .guidance import ar_logits, label_tensor, labels_array
-from .settings import OneShotRunSettings
-from .pixels import PIXELS, SIDE
+from ..frames import ONE_SHOT, Frame
+from ..guidance import ar_logits, label_tensor, labels_array
+from ..pixels import PIXELS, SIDE
+from ..settings import OneShotRunSettings
 
 MODES = ("mean", "independent")
 

@@ -13,11 +13,11 @@ import time
 import numpy as np
 import torch
 
-from . import orders
-from .frames import AUTOREGRESSIVE, Frame, GuidanceParts, NewPixels
-from .guidance import ar_logits_parts, label_tensor, labels_array
-from .settings import ARRunSettings
-from .pixels import PIXELS, SIDE
+from .. import orders
+from ..frames import AUTOREGRESSIVE, Frame, GuidanceParts, NewPixels
+from ..guidance import ar_logits_parts, label_tensor, labels_array
+from ..pixels import PIXELS, SIDE
+from ..settings import ARRunSettings
 
 D = orders.D
 LEVELS = torch.arange(256, dtype=torch.float32) / 255.0

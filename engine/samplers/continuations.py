@@ -11,10 +11,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..device import with_precision
+from ..frames import AUTOREGRESSIVE, DIFFUSION, Frame
 from .autoregressive import sample_autoregressive
-from .device import with_precision
 from .diffusion import sample_diffusion
-from .frames import AUTOREGRESSIVE, DIFFUSION, Frame
 
 
 @dataclass(frozen=True)

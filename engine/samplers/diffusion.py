@@ -18,13 +18,13 @@ import time
 import numpy as np
 import torch
 
-from . import ddim, ddpm
-from .frames import DIFFUSION, Frame, GuidanceParts, NoiseLevel
-from .guidance import diffusion_output, label_tensor, labels_array
-from .parametrization import eps_from_x0, to_x0_eps
-from .schedule import NoiseSchedule
-from .settings import DiffusionRunSettings
-from .pixels import SIDE
+from .. import ddim, ddpm
+from ..frames import DIFFUSION, Frame, GuidanceParts, NoiseLevel
+from ..guidance import diffusion_output, label_tensor, labels_array
+from ..parametrization import eps_from_x0, to_x0_eps
+from ..pixels import SIDE
+from ..schedule import NoiseSchedule
+from ..settings import DiffusionRunSettings
 
 SAMPLERS = ("ddim", "ddpm")
 

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import orders
-from .frames import FORWARD_AR, FORWARD_DIFFUSION, Frame, NoiseLevel
-from .schedule import NoiseSchedule
-from .settings import ForwardARRunSettings, ForwardDiffusionRunSettings
-from .pixels import PIXELS, SIDE
+from .. import orders
+from ..frames import FORWARD_AR, FORWARD_DIFFUSION, Frame, NoiseLevel
+from ..pixels import PIXELS, SIDE
+from ..schedule import NoiseSchedule
+from ..settings import ForwardARRunSettings, ForwardDiffusionRunSettings
 
 
 def forward_autoregressive(image01: np.ndarray, *, order: str = "random", pixels_per_step: int = 8, seed: int = 0):
