@@ -201,3 +201,13 @@ def test_every_cli_names_a_bad_weights_file_in_one_line_and_writes_nothing(tmp_p
         assert r.returncode == 2 and len(lines) == 1 and lines[0].startswith("error:"), (cmd[1], r.stderr)
         assert "mnist_diffusion" in lines[0] and "Traceback" not in r.stderr
     assert not any(out.iterdir())
+
+
+def test_every_package_is_listed_for_installs():
+    """pyproject lists packages by name: a new subpackage missing there works in the editable
+    install and is absent from a wheel (and so from a plain `pip install .`)."""
+    import tomllib
+    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    found = {str(p.parent.relative_to(ROOT)).replace("/", ".") for top in ("engine", "gui")
+             for p in (ROOT / top).rglob("__init__.py")}
+    assert found == listed
