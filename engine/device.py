@@ -1,4 +1,5 @@
-"""Device choice: `auto` (CUDA if available, else CPU), `cpu`, `cuda`."""
+"""Where and how the networks run: the device choice (`auto`: CUDA if available, else CPU; `cpu`;
+`cuda`) and the precision wrapper (`with_precision`: fp32, or bf16 autocast around every call)."""
 from __future__ import annotations
 
 import torch

@@ -1,7 +1,8 @@
-"""Everything one dataset needs at run time, loaded once: the networks, the classifier and the
-bank of held-out images. Each command loads only what it needs (`kinds`, `bank`); parts named
-in `optional` may fail to load without failing the rest (the window runs its panels without the
-classifier's plot when the classifier is broken): their messages land in `problems`."""
+"""The loader (`load_models` -> `ModelSet`) of everything one dataset needs at run time, loaded
+once: the networks, the classifier and the bank of held-out images. Each command loads only what
+it needs (`kinds`, `bank`); parts named in `optional` may fail to load without failing the rest
+(the window runs its panels without the classifier's plot when the classifier is broken): their
+messages land in `problems`."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
