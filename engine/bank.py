@@ -5,6 +5,7 @@ writes `weights/<dataset>_bank.safetensors`.
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 from dataclasses import dataclass
 
@@ -24,6 +25,13 @@ PER_CLASS = 10
 class Bank:
     images: np.ndarray  # (M, 28, 28) uint8
     labels: np.ndarray  # (M,) int64
+
+    @functools.cached_property
+    def spectrum(self) -> np.ndarray:
+        """The images' mean power by frequency band (metrics.reference_spectrum): what "as detailed
+        as a real image" means. Computed once a bank, not at every restart."""
+        from . import metrics
+        return metrics.reference_spectrum(self.images / 255.0)
 
     def pick(self, label: int | None = None, index: int = 0) -> np.ndarray:
         """One image as float32 (28, 28) in [0, 1]: the index-th of `label` (any class if None)."""

@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import numpy as np
+
 from .pixels import SIDE
 
 DATASETS = ("mnist", "fashion")

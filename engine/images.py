@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+
 from .pixels import SIDE
 
 MAX_BYTES = 50 * 1024 * 1024  # refuse absurd files before decoding them

@@ -134,7 +134,7 @@ def settings_for(sc: Scenario, variant: int = 0, bank=None) -> tuple[RunSettings
     if sc.sketch and bank is not None:
         img = bank.pick(sc.left.label, 0)
         known = np.zeros((SIDE, SIDE), bool)
-        known[:14] = True
+        known[:SIDE // 2] = True
         left = replace(left, known=known, values=img)
         right = replace(right, known=known, values=img)
     return left.validate(), right.validate(), label

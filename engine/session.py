@@ -21,8 +21,8 @@ import numpy as np
 
 from . import metrics, scenarios
 from .modes import MODES, describe, shows_real_image
-from .runs import RunSettings
 from .pixels import SIDE
+from .runs import RunSettings
 
 PACINGS = ("same-nfe", "same-time", "fastest")
 
@@ -154,7 +154,6 @@ class Session:
         self.user_image: np.ndarray | None = None  # your own picture (28x28): what the forward processes degrade
         self.lanes: dict[str, Lane] = {}
         self.continuations_pending = False   # a scenario's automatic continuations, not yet run
-        self._spectrum_of: tuple = (None, None)  # (bank, its real images' spectrum): computed once a bank
 
     # -- what to run -------------------------------------------------------------------------
     def load_scenario(self, name: str, variant: int = 0, bank=None) -> str:
@@ -189,7 +188,7 @@ class Session:
         generating = [n for n, m in self.modes.items() if not MODES[m].forward]
         if generating:
             known = np.zeros((SIDE, SIDE), bool)
-            known[:14] = True
+            known[:SIDE // 2] = True  # the top half
             self.given = (known, image)
         self.scenario = None
         what = (["both models complete it from its top half" if len(generating) == 2 else
@@ -216,21 +215,13 @@ class Session:
         """New lanes for `settings` and `modes` (from `prepared`): what the worker races."""
         self.settings, self.modes, self.given = dict(settings), dict(modes), given
         self.lanes = {}
-        ref = self._reference_spectrum(models.bank)
+        ref = None if models.bank is None else models.bank.spectrum
         for name, mode in modes.items():
             make, ls = MODES[mode].make, settings[name]
             self.lanes[name] = Lane(name, lambda make=make, ls=ls: make(models, ls), classifier=models.classifier,
                                     reference_spectrum=ref)
         self.continuations_pending = bool(self.scenario and self.scenario.continuations_at and given is None)
         return list(self.lanes.values())
-
-    def _reference_spectrum(self, bank) -> np.ndarray | None:
-        """The bank's real images by frequency (computed once per bank, not at every restart)."""
-        if bank is None:
-            return None
-        if self._spectrum_of[0] is not bank:
-            self._spectrum_of = (bank, metrics.reference_spectrum(bank.images / 255.0))
-        return self._spectrum_of[1]
 
     # -- what runs ---------------------------------------------------------------------------
     def lane_labels(self) -> dict:

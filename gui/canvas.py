@@ -7,8 +7,9 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGraphicsRectItem, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from . import style
 from engine.pixels import SIDE
+
+from . import style
 
 
 class ImageCanvas(QWidget):

@@ -10,9 +10,9 @@ import numpy as np
 
 from engine import cli
 from engine.modes import shows_real_image
+from engine.pixels import SIDE
 
 from . import axis
-from engine.pixels import SIDE
 
 SCALE = 8
 LABEL_PX, LABEL_H = 15, 42  # two lines of text above each lane's pictures

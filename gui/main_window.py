@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QMainWindow
 from engine import images, runs, scenarios
 from engine.data import CLASS_NAMES
 from engine.interventions import force_pixel
+from engine.pixels import SIDE
 from engine.session import Session
 from engine.weights import WeightsError
 
@@ -20,7 +21,6 @@ from .lesson import LessonPresenter
 from .loading import ModelLoader
 from .run_threads import RunThreads
 from .worker import share_cpu_with_gui
-from engine.pixels import SIDE
 
 EDIT_DELAY_MS = 300
 MIN_WINDOW = (1080, 630)  # >= the window's minimum size hint at the smallest look (tests/gui check it)

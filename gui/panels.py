@@ -9,11 +9,11 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QSizePolicy, QStackedWidget, QVBoxLayout, QWidget
 
 from engine.modes import shows_real_image
+from engine.pixels import PIXELS, SIDE
 from engine.schedule import NoiseSchedule
 
 from . import style
 from .canvas import ImageCanvas
-from engine.pixels import PIXELS, SIDE
 
 TIPS = {
     "state": "What the method holds now. Autoregression: the pixels fixed so far (slate blue = not fixed yet). "

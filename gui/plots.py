@@ -14,10 +14,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from engine.modes import shows_real_image
+from engine.pixels import SIDE
 
 from . import axis, style
 from .canvas import ImageCanvas
-from engine.pixels import SIDE
 
 PLOTS = {
     "distance": ("distance to final", "RMS difference between x0 now and the image the run ends "
