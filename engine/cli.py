@@ -28,6 +28,7 @@ LIMITS = {
     "threads": (0, 256),           # 0: torch's default
     "lr": (1e-7, 1.0),
     "base": (8, 256),              # UNet width (a multiple of its 8 GroupNorm groups)
+    "blocks": (1, 8),              # UNet ResBlocks per level each way
     "train_steps": (1, 10_000_000),
     "save_every": (1, 10_000_000),
     "draws": (0, 100),

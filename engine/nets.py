@@ -29,6 +29,7 @@ class UNetConfig:
     out_ch: int = 1            # output channels
     base: int = 32             # channels at full resolution (28x28)
     mults: tuple = (1, 2, 2)   # channel multipliers at 28, 14, 7
+    blocks: int = 1            # ResBlocks per level each way (a deeper net at the same width)
     emb: int = 128             # width of the (time + label) embedding
     groups: int = 8            # GroupNorm groups
     attention: bool = True     # one self-attention block at the lowest resolution
@@ -119,20 +120,26 @@ class Attention(nn.Module):
 
 
 class UNet(nn.Module):
-    """28 -> 14 -> 7 UNet, one ResBlock per level each way, conditioned on (scalar t, label)."""
+    """28 -> 14 -> 7 UNet, `blocks` ResBlocks per level each way, conditioned on (scalar t, label).
+    The first block of each level keeps its module name, so blocks = 1 nets (every shipped file)
+    load unchanged; the further blocks live in `down_more` / `up_more`."""
 
     def __init__(self, cfg: UNetConfig):
         super().__init__()
+        if cfg.blocks < 1:
+            raise ValueError(f"a UNet needs at least one ResBlock a level, the config says {cfg.blocks}")
         self.cfg = cfg
         chs = [cfg.base * m for m in cfg.mults]
         self.t_mlp = nn.Sequential(nn.Linear(cfg.emb, cfg.emb), nn.SiLU(), nn.Linear(cfg.emb, cfg.emb))
         self.label_emb = nn.Embedding(NUM_CLASSES + 1, cfg.emb)
         self.inp = nn.Conv2d(cfg.in_ch, chs[0], 3, padding=1)
         self.down = nn.ModuleList()
+        self.down_more = nn.ModuleList()
         self.downsample = nn.ModuleList()
         prev = chs[0]
         for i, c in enumerate(chs):
             self.down.append(ResBlock(prev, c, cfg.emb, cfg.groups))
+            self.down_more.append(self._extra_blocks(c, cfg))
             prev = c
             if i < len(chs) - 1:
                 self.downsample.append(nn.Conv2d(c, c, 3, stride=2, padding=1))
@@ -140,28 +147,38 @@ class UNet(nn.Module):
         self.attn = Attention(prev, cfg.groups) if cfg.attention else nn.Identity()
         self.mid2 = ResBlock(prev, prev, cfg.emb, cfg.groups)
         self.up = nn.ModuleList()
+        self.up_more = nn.ModuleList()
         for i, c in reversed(list(enumerate(chs))):
             self.up.append(ResBlock(prev + c, c, cfg.emb, cfg.groups))
+            self.up_more.append(self._extra_blocks(c, cfg))
             prev = c
         self.out_norm = nn.GroupNorm(cfg.groups, prev)
         self.out = nn.Conv2d(prev, cfg.out_ch, cfg.out_kernel, padding=cfg.out_kernel // 2)
+
+    @staticmethod
+    def _extra_blocks(ch: int, cfg: UNetConfig) -> nn.ModuleList:
+        return nn.ModuleList(ResBlock(ch, ch, cfg.emb, cfg.groups) for _ in range(cfg.blocks - 1))
 
     def forward(self, x: torch.Tensor, t: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
         e = self.t_mlp(timestep_embedding(t, self.cfg.emb)) + self.label_emb(labels)
         e = F.silu(e)
         h = self.inp(x)
         skips = []
-        for i, block in enumerate(self.down):
+        for i, (block, more) in enumerate(zip(self.down, self.down_more)):
             h = block(h, e)
+            for extra in more:
+                h = extra(h, e)
             skips.append(h)
             if i < len(self.downsample):
                 h = self.downsample[i](h)
         h = self.mid2(self.attn(self.mid1(h, e)), e)
-        for block in self.up:
+        for block, more in zip(self.up, self.up_more):
             skip = skips.pop()
             if h.shape[-1] != skip.shape[-1]:
                 h = F.interpolate(h, size=skip.shape[-2:], mode="nearest")
             h = block(torch.cat([h, skip], dim=1), e)
+            for extra in more:
+                h = extra(h, e)
         with torch.autocast(device_type=h.device.type, enabled=False):  # the output layer in float32 under a
             return self.out(F.silu(self.out_norm(h.float())))         # bf16 autocast: a mixture's means need it
 

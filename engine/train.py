@@ -43,6 +43,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--batch", type=cli.ranged("batch"))
     p.add_argument("--lr", type=cli.ranged("lr"))
     p.add_argument("--base", type=cli.ranged("base"), help="UNet width at full resolution (default 32; a multiple of 8)")
+    p.add_argument("--blocks", type=cli.ranged("blocks"), help="UNet ResBlocks per level each way (default 1)")
     p.add_argument("--seed", type=cli.ranged("seed"), default=0)
     p.add_argument("--device", default="auto", help="auto, cpu or cuda")
     p.add_argument("--threads", type=cli.ranged("threads"), default=0, help="CPU threads for torch (0 = torch default)")
@@ -246,6 +247,8 @@ def main(argv=None) -> int:
     cfg = nets.default_config(args.model)
     if args.base and args.model != "classifier":
         cfg.base = args.base
+    if args.blocks and args.model != "classifier":
+        cfg.blocks = args.blocks
     model = nets.build(args.model, cfg).to(device).train()
     autocast = torch.autocast(device_type=device.type, dtype=torch.bfloat16, enabled=args.precision == "bf16")
     ema = copy.deepcopy(model).eval()

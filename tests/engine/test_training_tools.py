@@ -208,3 +208,24 @@ def test_init_from_starts_a_fresh_run_from_given_weights(tmp_path, capsys):
     assert all(torch.allclose(a, b, atol=1e-4) for a, b in zip(first.state_dict().values(), second.state_dict().values()))
     assert card["training"]["commands"][0]["command"] == f"(initialised from {src})"
     assert _train_tiny_diffusion(tmp_path, "--fresh", "--init-from", str(tmp_path / "nothing.safetensors")) == 2
+
+
+def test_a_deeper_net_trains_saves_and_loads_with_its_blocks(tmp_path):
+    """--blocks adds ResBlocks a level (a deeper net at the same width); the card remembers it, so
+    the file loads back into the same shape. A blocks = 1 net keeps the shipped files' tensor names."""
+    from engine import nets, weights
+
+    assert _train_tiny_diffusion(tmp_path, "--blocks", "2") == 0
+    net, card = weights.load("mnist", "diffusion", "cpu", tmp_path / "runs" / "mnist_diffusion")
+    assert card["config"]["blocks"] == 2
+    deeper_names = set(net.state_dict())
+    cfg = nets.default_config("diffusion")
+    cfg.base = 8
+    shallow_names = set(nets.build("diffusion", cfg).state_dict())
+    assert shallow_names < deeper_names
+    assert {n.split(".")[1] for n in deeper_names - shallow_names} == {"down_more", "up_more"}
+    x = torch.zeros(2, 28, 28)
+    assert net(x, torch.tensor([0, 500]), torch.tensor([1, 10])).shape == (2, 28, 28)
+    cfg.blocks = 0
+    with pytest.raises(ValueError, match="at least one ResBlock"):
+        nets.build("diffusion", cfg)
