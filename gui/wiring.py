@@ -53,9 +53,9 @@ def build(win) -> None:
     win.timeline.setToolTip("Timeline: scrub back to any step of the run just made (network evaluations).")
     win.timeline_label = QLabel("NFE 0", objectName="counter")
     tl.addWidget(QLabel("timeline"))
-    tl.addWidget(win.timeline, 4)
+    tl.addWidget(win.timeline, 3)
     tl.addWidget(win.timeline_label)
-    tl.addWidget(win.status, 1)
+    tl.addWidget(win.status, 2)  # room for a pace note or continuations' progress at 1280 px
     lay.addLayout(tl)
 
 

@@ -263,4 +263,4 @@ def pace_note(asked: float, achieved: float | None) -> str:
     """'' while the run keeps (80 % of) the asked steps per second, else what it reaches."""
     if not asked or achieved is None or achieved >= 0.8 * asked:
         return ""
-    return f"{PACE_PREFIX} {achieved:.0f} steps/s (asked {asked:.0f}): this machine cannot keep up"
+    return f"{PACE_PREFIX} {achieved:.0f} of {asked:.0f} steps/s"  # short: it must fit beside the timeline at 1280 px
