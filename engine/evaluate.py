@@ -36,6 +36,8 @@ STANDARD_SETTINGS = {
     "diffusion-ddim100-w2": ("diffusion", dict(sampler="ddim", steps=100, guidance=2.0)),
     "ar-raster-k1-T1-w3": ("autoregressive", dict(order="raster", pixels_per_step=1, temperature=1.0, guidance=3.0)),
     "ar-raster-k1-T1-w0": ("autoregressive", dict(order="raster", pixels_per_step=1, temperature=1.0, guidance=0.0)),
+    # the same network in a random order (one order a batch, drawn from the batch seed): reported beside raster
+    "ar-random-k1-T1-w3": ("autoregressive", dict(order="random", pixels_per_step=1, temperature=1.0, guidance=3.0)),
 }
 
 

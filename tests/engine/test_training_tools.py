@@ -229,3 +229,21 @@ def test_a_deeper_net_trains_saves_and_loads_with_its_blocks(tmp_path):
     cfg.blocks = 0
     with pytest.raises(ValueError, match="at least one ResBlock"):
         nets.build("diffusion", cfg)
+
+
+def test_evaluation_reports_random_order_beside_raster():
+    """`ar-random-k1-T1-w3` is the raster target's setting with only the order changed."""
+    from itertools import islice
+
+    from engine.evaluate import STANDARD_SETTINGS
+    from engine.models import load_models
+    from engine.samplers.autoregressive import sample_autoregressive
+    (m_raster, raster), (m_random, random_) = STANDARD_SETTINGS["ar-raster-k1-T1-w3"], STANDARD_SETTINGS["ar-random-k1-T1-w3"]
+    assert m_raster == m_random == "autoregressive"
+    assert {**raster, "order": "random"} == random_
+    net = load_models("mnist", "cpu", kinds=("autoregressive",)).ar
+    *_, frame = islice(sample_autoregressive(net, n=2, labels=[7, 7], seed=0, guidance_parts=False, x0=False,
+                                             **random_), 30)
+    known = frame.known.reshape(2, -1)
+    assert known.sum(1).tolist() == [30, 30]
+    assert not known[:, :30].all(1).any()  # not the first 30 pixels of raster order
