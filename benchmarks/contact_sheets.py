@@ -6,7 +6,8 @@ of class-conditional samples at guidance 3 (diffusion: DDIM 100 steps; autoregre
 are printed as a table (agreement per sheet).
 
 `--from DIR` takes the samples that `python -m engine.evaluate --samples-dir DIR` saved (labels
-0..9 round-robin: the first ten of each class) instead of generating new ones; an AR sheet costs
+0..9 round-robin: the first ten of each class; for an AR order other than raster, the evaluation's
+ar-<order>-k1-T1-w3 samples) instead of generating new ones; an AR sheet costs
 100 × 784 × 2 network evaluations, so reusing the evaluation's samples saves minutes on a CPU.
 """
 from __future__ import annotations
@@ -23,7 +24,7 @@ from engine.models import load_models
 from engine.sample import generate
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
-EVAL_SETTING = {"diffusion": "diffusion-ddim100-w3", "autoregressive": "ar-raster-k1-T1-w3"}  # engine.evaluate names
+EVAL_SETTING = {"diffusion": "diffusion-ddim100-w3", "autoregressive": "ar-{order}-k1-T1-w3"}  # engine.evaluate names
 SETTINGS = {
     "diffusion": dict(sampler="ddim", steps=100, guidance=3.0),
     "autoregressive": dict(order="raster", pixels_per_step=1, temperature=1.0, guidance=3.0),
@@ -41,9 +42,10 @@ def grid(images: np.ndarray, rows: int, cols: int, scale: int = 3, pad: int = 2)
     return out
 
 
-def saved_sheet(folder: Path, dataset: str, kind: str):
-    """The first ten samples of each class from an evaluation run, ordered row = class; or None."""
-    path = folder / f"{dataset}_{EVAL_SETTING[kind]}.npz"
+def saved_sheet(folder: Path, dataset: str, kind: str, order: str = "raster"):
+    """The first ten samples of each class from an evaluation run, ordered row = class; or None
+    (also when the evaluation has no setting for this AR order)."""
+    path = folder / f"{dataset}_{EVAL_SETTING[kind].format(order=order)}.npz"
     if not path.exists():
         return None
     z = np.load(path)
@@ -73,7 +75,7 @@ def main(argv=None) -> int:
         models = load_models(ds, args.device)
         for kind in args.models.split(","):
             custom = kind == "autoregressive" and args.ar_order != "raster"
-            saved = saved_sheet(Path(args.from_dir), ds, kind) if args.from_dir and not custom else None
+            saved = saved_sheet(Path(args.from_dir), ds, kind, args.ar_order) if args.from_dir else None
             if saved is not None:
                 images, labels, seconds = saved
             else:

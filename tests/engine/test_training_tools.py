@@ -53,6 +53,9 @@ def test_contact_sheet_reuses_evaluation_samples_one_row_per_class(tmp_path):
     assert (got[:, 0, 0] == got_labels * 20).all()
     assert got[:10, 0, 1].tolist() == list(range(0, 100, 10))  # class 0: the first ten zeros, in order
     assert seconds == pytest.approx(10.0)
+    assert saved_sheet(tmp_path, "mnist", "autoregressive", "random") is None  # that order was not evaluated
+    (tmp_path / "mnist_ar-raster-k1-T1-w3.npz").rename(tmp_path / "mnist_ar-random-k1-T1-w3.npz")
+    assert saved_sheet(tmp_path, "mnist", "autoregressive", "random")[1].tolist() == got_labels.tolist()
     assert saved_sheet(tmp_path, "mnist", "diffusion") is None
     assert saved_sheet(tmp_path, "fashion", "autoregressive") is None
 
