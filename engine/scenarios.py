@@ -68,8 +68,12 @@ SCENARIOS = {s.name: s for s in [
              "Left: a square patch of pixels fixed in one network evaluation, without seeing each other — seams and "
              "broken strokes. Right: as many scattered pixels — much more consistent. How many: in brackets "
              "(V: 64, 4, 1).",
-             "autoregressive", "autoregressive", _s(order="patches", pixels_per_step=16),
-             _s(order="random", pixels_per_step=16),
+             # seed 4: among seeds 0-11 the one whose single picture shows the claim at 16, 64 and 4 pixels a
+             # step (classifier p(seven) patches 0.85 / 0.02 / 0.83, scattered 0.97 / 0.90 / 0.97); seed 0 drew a
+             # clean patch seven and a scattered one with an extra stroke. Over 100 samples the claim holds for
+             # any seed (README claims table: FD 101 vs 37 at 16 pixels a step).
+             "autoregressive", "autoregressive", _s(order="patches", pixels_per_step=16, seed=4),
+             _s(order="random", pixels_per_step=16, seed=4),
              variants=tuple((f"{k} pixels/step", {"left": {"pixels_per_step": k}, "right": {"pixels_per_step": k}})
                             for k in (16, 64, 4, 1))),
     Scenario("forward-processes", "What each method undoes",

@@ -22,7 +22,7 @@ TIPS = {
           "Blurry while much is undecided, sharp at the end.",
     "order": "When each pixel was fixed (dark = early, bright = late): the generation order, made visible.",
     "eps": "ε̂, the noise the network thinks is in x_t. Subtracting (a little of) it is one diffusion step.",
-    "hist": "The network's predicted distribution for the current pixel over 256 grey levels; the red "
+    "hist": "The network's predicted distribution for the current pixel over 256 grey levels; the dashed red "
             "line is the value that was sampled. Click a grey level: the pixel gets that value and the rest adapts.",
     "cont_mean": "The average of K runs continued from this step. x0 predicts exactly this average: the two "
                  "should look alike (up to the noise of a finite K).",
@@ -88,13 +88,15 @@ class MethodPanel(QWidget):
         self.hist.setToolTip(TIPS["hist"])
         self.hist.setLabel("bottom", "grey level")
         self.hist.setLabel("left", "p")
-        self.hist.setXRange(0, 255, padding=0.02)
+        self.hist.setXRange(0, 255, padding=0.05)  # a sure black or white pixel: a spike clear of the axes
         self.hist.setMouseEnabled(False, False)
         self.hist.hideButtons()
         self.hist_top = 0.0  # the p axis only grows within a run (1-2-5 steps): steady while a run plays
-        self.hist_bars = pg.PlotDataItem(stepMode="center", fillLevel=0, brush=(*color, 150), pen=pg.mkPen(color))
+        # a 2 px outline: a sure pixel is one bin, under a screen pixel wide at this size, and must still show
+        self.hist_bars = pg.PlotDataItem(stepMode="center", fillLevel=0, brush=(*color, 150), pen=pg.mkPen(color, width=2))
         self.hist.addItem(self.hist_bars)
-        self.hist_line = pg.InfiniteLine(angle=90, pen=pg.mkPen(style.OUTLINE, width=3))
+        # the value drawn, dashed: the bar it was drawn from shows between the dashes
+        self.hist_line = pg.InfiniteLine(angle=90, pen=pg.mkPen(style.OUTLINE, width=3, style=Qt.DashLine))
         self.hist.addItem(self.hist_line)
         self.hist.scene().sigMouseClicked.connect(self._hist_clicked)
         self.sched = pg.PlotWidget()

@@ -100,6 +100,7 @@ def style_plot(pw, lecture: bool, title: str | None = None, level: int = 2) -> N
         ax = pi.getAxis(name)
         ax.setStyle(tickFont=font, tickTextOffset=4)
         ax.setTextPen("#ffffff" if lecture else "#d8dde6")
+        ax.setSIPrefixEnableRanges(())  # else disabling can freeze a milli prefix: a 0-1 axis labelled 0-1000
         ax.enableAutoSIPrefix(False)
         if ax.labelText:
             ax.setLabel(ax.labelText, units=ax.labelUnits or None,
