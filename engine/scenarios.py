@@ -60,8 +60,7 @@ SCENARIOS = {s.name: s for s in [
              "autoregressive", "diffusion", _s(order="raster", pixels_per_step=1), _s(steps=100), speed="200 steps/s"),
     Scenario("greedy-vs-sampling", "Greedy vs sampling",
              "Left: always the most likely value — the same image for every seed, and a poor one: the likeliest "
-             "value pixel by pixel is not the likeliest image. Right: sampling — a different seven for each seed "
-             "(V: next).",
+             "value pixel by pixel is not the likeliest image. Right: sampling — a different seven for each seed.",
              "autoregressive", "autoregressive", _s(order="raster", pixels_per_step=4, greedy=True),
              _s(order="raster", pixels_per_step=4),
              variants=tuple((f"seed {i}", {"left": {"seed": i}, "right": {"seed": i}}) for i in range(5))),
