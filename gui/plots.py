@@ -91,6 +91,9 @@ class PlotsRow(QWidget):
             self.cursors.append(cur)
         self.pending = pg.TextItem("at the end", color="#8c96a8", anchor=(0.5, 0.5))
         self.widgets["distance"].addItem(self.pending)
+        # diffusion and the forward processes predict no per-pixel spread: say so instead of an empty plot
+        self.no_spread = pg.TextItem("", color="#8c96a8", anchor=(0.5, 0.5))
+        self.widgets["uncertainty"].addItem(self.no_spread)
         strips = QHBoxLayout()
         self.strips = {}
         for lane in lane_colors:
@@ -125,6 +128,7 @@ class PlotsRow(QWidget):
         font = self.pending.textItem.font()
         font.setPixelSize(style.plot_font_px(lecture, self.level) + 2)
         self.pending.setFont(font)
+        self.no_spread.setFont(font)
 
     def clear(self, planned_nfe: int = 100, ax: str = axis.NFE):
         self.axis = ax
@@ -148,6 +152,9 @@ class PlotsRow(QWidget):
             w.setYRange(0, _Y0[key], padding=0.02)
         self.pending.setPos(planned_nfe / 2, _Y0["distance"] / 2)  # mid-axis until the run sets its span
         self.pending.show()
+        self.no_spread.setText("no network: nothing\npredicted" if ax == axis.STEP else "only autoregression\npredicts a spread")
+        self.no_spread.setPos(planned_nfe / 2, _Y0["uncertainty"] / 2)
+        self.no_spread.show()  # until a lane brings a spread
 
     def set_planned_nfe(self, nfe: int):
         """Fix the x-axis to the run's planned network evaluations (grows only)."""
@@ -158,6 +165,7 @@ class PlotsRow(QWidget):
         for key in ALONG_THE_RUN:
             self.widgets[key].setXRange(0, nfe, padding=0.02)
         self.pending.setPos(nfe / 2, self.ymax.get("distance", _Y0["distance"]) / 2)
+        self.no_spread.setPos(nfe / 2, self.ymax.get("uncertainty", _Y0["uncertainty"]) / 2)
 
     def set_class_name(self, name: str | None) -> None:
         """Name the class the probability plot follows: the prompt's, or the top class."""
@@ -194,6 +202,7 @@ class PlotsRow(QWidget):
         if ok.any():
             self._grow_y("uncertainty", unc[ok])
             self._set("uncertainty", lane, nfe[ok], unc[ok])
+            self.no_spread.hide()
         if "probs" in metrics[0]:
             probs = np.array([m["probs"] for m in metrics])
             col = target if target is not None else int(probs[-1].argmax())

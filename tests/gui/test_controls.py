@@ -42,6 +42,18 @@ def test_titles_and_controls_follow_what_each_panel_runs(qtbot, win):
     assert win.session.lanes["right"].frames[-1].method == "autoregressive"
 
 
+def test_the_uncertainty_plot_says_why_it_is_empty(qtbot, win):
+    """Diffusion predicts no per-pixel spread: with no autoregressive panel the plot says so rather
+    than stay blank; with one it shows the curve and no note."""
+    assert win.apply_scenario("one-big-step")  # diffusion on both sides
+    wait_done(qtbot, win)
+    assert win.plots.no_spread.isVisible() and "only autoregression" in win.plots.no_spread.textItem.toPlainText()
+    assert win.apply_scenario("too-many-pixels", variant=1)  # autoregression on both sides
+    wait_done(qtbot, win)
+    assert not win.plots.no_spread.isVisible()
+    assert len(win.plots.curves[("uncertainty", "left")].getData()[0]) > 0
+
+
 def test_a_scenario_shows_its_running_settings_in_the_controls(qtbot, win):
     lanes = win.controls.lanes
     assert win.apply_scenario("x0-is-a-mean", start=False)
