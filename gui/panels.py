@@ -14,6 +14,7 @@ from engine.schedule import NoiseSchedule
 
 from . import style
 from .canvas import ImageCanvas
+from .fit_label import FitLabel
 
 TIPS = {
     "state": "What the method holds now. Autoregression: the pixels fixed so far (slate blue = not fixed yet). "
@@ -59,7 +60,7 @@ class MethodPanel(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
         head = QHBoxLayout()
-        self.title = QLabel(title, objectName="title")
+        self.title = FitLabel(title, objectName="title")
         self.title.setStyleSheet(f"color: rgb{tuple(color)};")
         self.counter = QLabel("ready", objectName="counter", alignment=Qt.AlignRight | Qt.AlignVCenter)
         self.title.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)  # long titles clip, never overlap
@@ -169,7 +170,7 @@ class MethodPanel(QWidget):
     def reset(self, title: str | None = None, mode: str | None = None):
         """Blank canvases before a run; with `mode`, show that method's side views already."""
         if title:
-            self.title.setText(title)
+            self.title.set_texts(title, title.split(" — ")[0])  # without the prompt if the full title is too wide
         self._order_map[:] = np.nan
         self._order_upto = -1
         self.hide_continuations()
@@ -179,7 +180,7 @@ class MethodPanel(QWidget):
             c.set_outline(None)
         self.extra.set_image(np.broadcast_to(np.array(style.UNSET, np.float32), (SIDE, SIDE, 3)), levels=(0, 255))
         if mode in ("diffusion", "forward-diffusion"):
-            self.extra.title.setText("predicted noise ε̂")
+            self.extra.title.setText("the noise ε added" if shows_real_image(mode) else "predicted noise ε̂")
             self.sched_dot.setData([999], [0.0])
             self.bottom.setCurrentWidget(self.sched)
         elif mode == "autoregressive":
@@ -189,8 +190,10 @@ class MethodPanel(QWidget):
             self.hist_top = 0.0
             self.bottom.setCurrentWidget(self.hist)
         else:
+            self.extra.title.setText("pixels still present" if shows_real_image(mode) else "per-pixel std")
             self.empty.setText("")
             self.bottom.setCurrentWidget(self.empty)
+        self.x0.title.setText("x0: the real image" if shows_real_image(mode) else "x0: predicted clean image")
 
     def _order_image(self, frames, i: int) -> np.ndarray:
         if i < self._order_upto:  # scrubbed back: rebuild

@@ -154,7 +154,8 @@ class PlotsRow(QWidget):
         self.pending.show()
         self.no_spread.setText("no network: nothing\npredicted" if ax == axis.STEP else "only autoregression\npredicts a spread")
         self.no_spread.setPos(planned_nfe / 2, _Y0["uncertainty"] / 2)
-        self.no_spread.show()  # until a lane brings a spread
+        self.no_spread.hide()  # shown once every lane is measured and none brought a spread
+        self._measured, self._spread = set(), set()
 
     def set_planned_nfe(self, nfe: int):
         """Fix the x-axis to the run's planned network evaluations (grows only)."""
@@ -202,7 +203,9 @@ class PlotsRow(QWidget):
         if ok.any():
             self._grow_y("uncertainty", unc[ok])
             self._set("uncertainty", lane, nfe[ok], unc[ok])
-            self.no_spread.hide()
+            self._spread.add(lane)
+        self._measured.add(lane)
+        self.no_spread.setVisible(self._measured == set(self.colors) and not self._spread)
         if "probs" in metrics[0]:
             probs = np.array([m["probs"] for m in metrics])
             col = target if target is not None else int(probs[-1].argmax())

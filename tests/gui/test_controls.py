@@ -239,3 +239,35 @@ def test_the_pixel_distribution_axis_only_steps_up_within_a_run():
         tops.append(top)
     assert tops == [0.05, 1.0, 1.0, 1.0, 1.0, 1.0]
     assert steady_top(0.0, 0.15) == 0.2 and steady_top(0.0, 0.0) == 0.02
+
+
+def test_a_ready_slide_names_its_views_for_its_mode(qtbot, win):
+    """Before it plays (a lesson's slide arrives paused at step 0), a panel's side views are titled
+    for its own mode, not for the last run's."""
+    assert win.apply_scenario("forward-processes")  # a run with other side views first
+    wait_done(qtbot, win)
+    assert win.apply_scenario("blurry-mess", paused=True)
+    qtbot.waitUntil(lambda: win.panels["right"].extra.title.text() == "per-pixel std", timeout=30000)
+    assert win.panels["left"].extra.title.text() == "per-pixel std"
+    assert win.panels["left"].x0.title.text() == "x0: predicted clean image"
+    assert win.panels["right"].title.full_text() == "ONE SHOT: INDEPENDENT PIXELS — “seven”"
+    assert win.apply_scenario("forward-processes", paused=True)
+    qtbot.waitUntil(lambda: win.panels["right"].extra.title.text() == "the noise ε added", timeout=30000)
+    assert win.panels["left"].extra.title.text() == "pixels still present"
+    assert win.panels["left"].x0.title.text() == "x0: the real image"
+    win.stop_run()
+
+
+def test_a_narrow_title_drops_the_prompt_before_the_method_is_cut(qtbot):
+    from gui.fit_label import FitLabel
+    label = FitLabel()
+    qtbot.addWidget(label)
+    full, short = "ONE SHOT: INDEPENDENT PIXELS — “seven”", "ONE SHOT: INDEPENDENT PIXELS"
+    label.set_texts(full, short)
+    fm = label.fontMetrics()
+    label.show()
+    for width, shown in [(fm.horizontalAdvance(full) + 20, full), (fm.horizontalAdvance(short) + 20, short)]:
+        label.resize(width, 30)
+        assert label.text() == shown and label.full_text() == full, width
+    label.resize(fm.horizontalAdvance("ONE SHOT") + 20, 30)
+    assert label.text().startswith("ONE SHOT") and label.text().endswith("…")
