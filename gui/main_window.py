@@ -168,6 +168,7 @@ class MainWindow(QMainWindow):
             return False
         self.stop_run()
         self.show_error("")
+        self.messages.clear_pace()
         with self.controls.quietly():
             self.controls.draw.setChecked(False)
         lanes = self.session.start(models, settings, modes, given)  # the last run's frames are let go

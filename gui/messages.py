@@ -59,6 +59,12 @@ class Messages:
         self.notices.append(msg)
         self.show_status(f"note: {msg}", NOTICE_MS)
 
+    def clear_pace(self) -> None:
+        """A new run: the last run's pace note goes (a ready slide paints nothing that would clear it)."""
+        self._paced_at = 0.0
+        if self.status.text().startswith(PACE_PREFIX):
+            self.show_status("")
+
     def report_pace(self, asked: float, achieved: float | None) -> None:
         """Pacing tells the truth: when the machine cannot keep the asked speed, say what it
         reaches (at most twice a second; the note goes when the speed is kept again)."""

@@ -147,6 +147,17 @@ def test_pacing_says_when_the_machine_cannot_keep_up():
     assert pace_note(200.0, 61.4) == "running at 61 of 200 steps/s"
 
 
+def test_a_new_slide_does_not_keep_the_last_runs_pace_note(qtbot, win):
+    win.messages.report_pace(200.0, 13.0)
+    assert win.status.text() == "running at 13 of 200 steps/s"
+    assert win.apply_scenario("one-big-step", paused=True)  # a lesson's ready slide: nothing paints
+    assert win.status.text() == ""
+    win.messages.show_status("16 continuations done")
+    assert win.apply_scenario("one-big-step", paused=True)
+    assert win.status.text() == "16 continuations done"  # only the pace note goes
+    win.stop_run()
+
+
 def test_the_guidance_view_shows_with_and_without_the_prompt(qtbot, win):
     from PySide6.QtCore import Qt
     win.activateWindow()
