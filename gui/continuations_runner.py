@@ -59,8 +59,8 @@ class ContinuationsRunner:
         retire(self.task)  # ends between two of its steps; nothing waits for it
         self.task = None
         self.button.setText(CONT_TEXT)
-        if was_running and not quiet:
-            self.status("continuations cancelled", 4000)
+        if was_running:  # quiet (the run stopped): no word, but no progress line left behind either
+            self.status("" if quiet else "continuations cancelled", 0 if quiet else 4000)
 
 
     def _report(self, k: int, lane: str, item) -> None:

@@ -210,6 +210,7 @@ class MainWindow(QMainWindow):
         if w is None or (w.isFinished() and self.session.is_finished()):
             self.restart()
         elif w.is_paused():
+            self.continuations.cancel()  # from a step about to scroll away: their result would never show
             w.resume()
             self.controls.play.setText(PAUSE)
         else:
@@ -220,6 +221,7 @@ class MainWindow(QMainWindow):
         if self.worker is None and not self.restart(paused=True):
             return
         self.display.follow = True
+        self.continuations.cancel()
         self.worker.step_once()
         self.controls.play.setText(PLAY)
 

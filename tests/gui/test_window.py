@@ -357,3 +357,27 @@ def test_k_continuations_early_in_a_pixel_by_pixel_run_are_capped_and_say_so(qtb
     qtbot.waitUntil(lambda: win.continuations.task is not None and win.continuations.task.isFinished(), timeout=180000)
     qtbot.waitUntil(lambda: "continuations done" in win.status.text(), timeout=5000)
     assert "left: 13 pixels a step, at most 64 steps" in win.status.text()
+
+
+def test_playing_on_or_leaving_the_slide_ends_running_continuations(qtbot, win):
+    """Continuations belong to the step on screen: play (a remote's PageDown) cancels them and says
+    so, and a new slide leaves no progress line behind ("16 continuations: left 12/35 …" stayed)."""
+    win.controls.order.setCurrentText("raster")
+    win.controls.k.setCurrentText("1")
+    win.controls.cont_k.setValue(16)
+    assert win.restart(paused=True)
+    win.step_once()
+    qtbot.waitUntil(lambda: len(win.session.lanes["left"].frames) >= 1, timeout=30000)
+    win.paint(force=True)
+    for leave in ("play", "new slide"):
+        win.run_continuations()
+        qtbot.waitUntil(lambda: "continuations:" in win.status.text(), timeout=60000)
+        if leave == "play":
+            win.toggle_play()
+            assert win.continuations.task is None and win.status.text() == "continuations cancelled"
+            assert win.is_playing()
+            win.toggle_play()  # pause again for the next round
+        else:
+            assert win.apply_scenario("one-big-step", paused=True)
+            assert win.continuations.task is None and "continuations" not in win.status.text()
+    win.stop_run()
