@@ -1,5 +1,5 @@
 """A lesson in the window, stepped like slides with a presenter remote (which sends PageDown,
-PageUp, B or ".", F5 and Esc).
+PageUp, B or ".", F5 or Shift+F5, and Esc).
 
 The forward rule (PageDown or →): a slide arrives ready, paused at step 0, with its caption; forward
 plays it; forward again (while it plays, or once it finished) goes to the next slide. If the run
@@ -39,6 +39,13 @@ class LessonPresenter:
             self.win.show_error(str(e))
             return False
         return self.start(lesson, 0, fullscreen=True)
+
+    def start_here(self) -> bool:
+        """Shift+F5 (PowerPoint's "from the current slide"; some remotes send it): back into the
+        lesson at the slide it was left on (Esc), fullscreen; with no lesson yet, from slide 1."""
+        if self.lesson is None:
+            return self.start_default()
+        return self.start(self.lesson, self.index, fullscreen=True)
 
     def leave(self):
         self.active = False

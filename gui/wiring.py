@@ -83,7 +83,7 @@ def connect(win) -> None:
     for key, fn in [("Space", win.toggle_play), ("Right", lambda: ls.forward() if ls.active else win.step_once()),
                     ("Left", lambda: ls.back() if ls.active else None), ("PgDown", ls.forward),
                     ("PgUp", ls.back), ("B", ls.toggle_blank), (".", ls.toggle_blank),
-                    ("F5", ls.start_default), ("R", lambda: win.restart()), ("F11", win.toggle_fullscreen),
+                    ("F5", ls.start_default), ("Shift+F5", ls.start_here), ("R", lambda: win.restart()), ("F11", win.toggle_fullscreen),
                     ("L", lambda: win.set_lecture_mode(not win.lecture)), ("N", win.new_seed),
                     ("Ctrl+S", lambda: export_png_dialog(win)), ("Escape", win.escape), ("V", win.next_variant),
                     ("G", lambda: win.set_guidance_view(not win.guidance_view))]:
@@ -123,6 +123,7 @@ def build_menus(win) -> None:
         act.triggered.connect(fn)
     lesson = win.menuBar().addMenu("&Lesson")
     for text, fn in [("Start the lesson, fullscreen\tF5", win.lesson.start_default),
+                     ("Back into the lesson at its slide\tShift+F5", win.lesson.start_here),
                      ("Open a lesson file…", lambda: _open_lesson(win)),
                      ("Next (play, then next slide)\tPageDown", win.lesson.forward),
                      ("Back\tPageUp", win.lesson.back), ("Blank the screen\tB", win.lesson.toggle_blank),

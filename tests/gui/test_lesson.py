@@ -104,6 +104,13 @@ def test_stepping_a_lesson_with_remote_keys(qtbot, win):
     _key(qtbot, win, Qt.Key_Escape)
     assert not win.lesson.active and not win.isFullScreen()
 
+    win.lesson.start(lessons.load(), 2)  # left at slide 3 (Esc), then Shift+F5: back in at slide 3
+    _key(qtbot, win, Qt.Key_Escape)
+    qtbot.keyClick(win, Qt.Key_F5, Qt.ShiftModifier)
+    assert win.lesson.active and win.isFullScreen() and win.slide_label.text() == "3 / 11"
+    assert win.session.scenario.name == ORDER[2]
+    _key(qtbot, win, Qt.Key_Escape)
+
 
 def test_a_slide_with_a_variant_and_own_caption(qtbot, win, tmp_path):
     path = tmp_path / "l.lesson"
