@@ -8,7 +8,6 @@ Each cell times `--steps` optimizer steps (after 3 warm-up steps) of the real tr
 from __future__ import annotations
 
 import argparse
-import copy
 import time
 
 import numpy as np
