@@ -45,6 +45,20 @@ def steady_top(current: float, peak: float) -> float:
     return max(current, 1.0)
 
 
+def x0_title(method: str) -> str:
+    return "x0: the real image" if shows_real_image(method) else "x0: predicted clean image"
+
+
+def side_title(method: str) -> str:
+    """The title of the small image beside x0 for a mode or Frame.method (the two share names
+    except one-shot, which falls to the last line either way)."""
+    if method == "autoregressive":
+        return "order: blue first"
+    if method in ("diffusion", "forward-diffusion"):
+        return "the noise ε added" if shows_real_image(method) else "predicted noise ε̂"
+    return "pixels still present" if shows_real_image(method) else "per-pixel std"
+
+
 MIN_PLOT_W, MIN_PLOT_H = 150, 100  # the pixel's distribution and the schedule never collapse to a line
 MIN_CANVAS = 120                    # state and x0: a 28x28 image at >= 4 screen pixels a pixel
 
@@ -179,21 +193,20 @@ class MethodPanel(QWidget):
             c.set_image(np.zeros((SIDE, SIDE), np.float32))
             c.set_outline(None)
         self.extra.set_image(np.broadcast_to(np.array(style.UNSET, np.float32), (SIDE, SIDE, 3)), levels=(0, 255))
+        if mode:
+            self.extra.title.setText(side_title(mode))
+            self.x0.title.setText(x0_title(mode))
         if mode in ("diffusion", "forward-diffusion"):
-            self.extra.title.setText("the noise ε added" if shows_real_image(mode) else "predicted noise ε̂")
             self.sched_dot.setData([999], [0.0])
             self.bottom.setCurrentWidget(self.sched)
         elif mode == "autoregressive":
-            self.extra.title.setText("order: blue first")
             self.hist_bars.setData([], [])
             self.hist_line.setValue(-1000)  # off the axis until a pixel is drawn
             self.hist_top = 0.0
             self.bottom.setCurrentWidget(self.hist)
         else:
-            self.extra.title.setText("pixels still present" if shows_real_image(mode) else "per-pixel std")
             self.empty.setText("")
             self.bottom.setCurrentWidget(self.empty)
-        self.x0.title.setText("x0: the real image" if shows_real_image(mode) else "x0: predicted clean image")
 
     def _order_image(self, frames, i: int) -> np.ndarray:
         if i < self._order_upto:  # scrubbed back: rebuild
@@ -214,9 +227,8 @@ class MethodPanel(QWidget):
         """Paint frame i of a run (all frames up to i are available for the order map). With
         side=False only the state, x0 and counter: the side views can follow at a lower rate."""
         f = frames[i]
-        x0_title = "x0: the real image" if shows_real_image(f.method) else "x0: predicted clean image"
-        if self.x0.title.text() != x0_title:
-            self.x0.title.setText(x0_title)
+        if self.x0.title.text() != x0_title(f.method):
+            self.x0.title.setText(x0_title(f.method))
         if self._cont_nfe is not None and f.nfe != self._cont_nfe:
             self.hide_continuations()  # moved on (play, step, scrub): back to the method's views
         if side and self._cont_nfe is None:
@@ -233,8 +245,8 @@ class MethodPanel(QWidget):
             self.state.set_outline(None)
         if not side:
             return
+        self.extra.title.setText(side_title(f.method))
         if f.new_pixels is not None:
-            self.extra.title.setText("order: blue first")
             self.extra.set_image(self._order_image(frames, i), levels=(0, 255))
             self.bottom.setCurrentWidget(self.hist)
             p = f.new_pixels.probs[0, 0]
@@ -246,7 +258,6 @@ class MethodPanel(QWidget):
             self.hist_line.setValue(float(f.new_pixels.values[0, 0]))
         elif f.noise_level is not None:
             nl = f.noise_level
-            self.extra.title.setText("the noise ε added" if shows_real_image(f.method) else "predicted noise ε̂")
             self._extra_cmap("CET-D1")
             if nl.eps_hat is not None:
                 self.extra.set_image(nl.eps_hat[0], levels=(-3, 3))
@@ -255,11 +266,9 @@ class MethodPanel(QWidget):
             self.sched_dot.setData([t], [nl.alpha_bar])
         else:
             if f.uncertainty is not None:
-                self.extra.title.setText("per-pixel std")
                 self._extra_cmap("magma")
                 self.extra.set_image(f.uncertainty[0], levels=(0, 0.5))
             elif f.known is not None:
-                self.extra.title.setText("pixels still present")
                 self.extra.set_image(_with_unset(np.full((SIDE, SIDE), 0.8, np.float32), f.known[0]), levels=(0, 255))
             self.empty.setText(_explain(f))
             self.bottom.setCurrentWidget(self.empty)

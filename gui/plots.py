@@ -155,7 +155,7 @@ class PlotsRow(QWidget):
         self.no_spread.setText("no network: nothing\npredicted" if ax == axis.STEP else "only autoregression\npredicts a spread")
         self.no_spread.setPos(planned_nfe / 2, _Y0["uncertainty"] / 2)
         self.no_spread.hide()  # shown once every lane is measured and none brought a spread
-        self._measured, self._spread = set(), set()
+        self._spread = set()
 
     def set_planned_nfe(self, nfe: int):
         """Fix the x-axis to the run's planned network evaluations (grows only)."""
@@ -204,8 +204,8 @@ class PlotsRow(QWidget):
             self._grow_y("uncertainty", unc[ok])
             self._set("uncertainty", lane, nfe[ok], unc[ok])
             self._spread.add(lane)
-        self._measured.add(lane)
-        self.no_spread.setVisible(self._measured == set(self.colors) and not self._spread)
+        measured = all(ln in self._painted for ln in self.colors)  # update_lane's stamps, cleared with the plots
+        self.no_spread.setVisible(measured and not self._spread)
         if "probs" in metrics[0]:
             probs = np.array([m["probs"] for m in metrics])
             col = target if target is not None else int(probs[-1].argmax())
