@@ -33,6 +33,7 @@ LIMITS = {
     "save_every": (1, 10_000_000),
     "draws": (0, 100),
     "raster_subset": (0, 10_000),
+    "share": (0.0, 1.0),
 }
 
 

@@ -250,3 +250,19 @@ def test_evaluation_reports_random_order_beside_raster():
     known = frame.known.reshape(2, -1)
     assert known.sum(1).tolist() == [30, 30]
     assert not known[:, :30].all(1).any()  # not the first 30 pixels of raster order
+
+
+def test_raster_share_reaches_the_training_masks_and_the_card(tmp_path, monkeypatch):
+    from engine import orders, train, weights
+
+    shares = []
+    real = orders.training_masks
+    monkeypatch.setattr(orders, "training_masks", lambda n, rng, share: shares.append(share) or real(n, rng, share))
+    data = _bank_as_idx(tmp_path / "data")
+    assert train.main(["--dataset", "mnist", "--model", "autoregressive", "--steps", "2", "--batch", "4", "--base", "8",
+                       "--threads", "1", "--raster-share", "0.7", "--run-dir", str(tmp_path / "runs"),
+                       "--data-dir", str(data)]) == 0
+    _, card = weights.load("mnist", "autoregressive", "cpu", tmp_path / "runs" / "mnist_autoregressive")
+    assert shares == [0.7, 0.7] and card["training"]["raster_share"] == 0.7
+    with pytest.raises(SystemExit):
+        train.parse_args(["--dataset", "mnist", "--model", "autoregressive", "--raster-share", "1.2"])
