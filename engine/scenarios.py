@@ -48,6 +48,14 @@ def _s(label=7, guidance=3.0, seed=0, dataset="mnist", **kw) -> RunSettings:
     return RunSettings(dataset=dataset, label=label, guidance=guidance, seed=seed, ar=ar, diffusion=df)
 
 
+# Where free play starts (a new window, before any scenario): a seven, guidance 3, autoregression
+# one pixel a step in a random order beside DDIM 100. Random, not raster: these order-agnostic
+# networks draw best in it (README, n = 500: Fashion agreement 99.0 % vs 87.0 %, Fréchet 5.4x vs
+# 12.9x the reference; MNIST 99.8 % vs 98.6 %), and x0 then goes from blurry to sharp everywhere at
+# once, as diffusion's does. Scenarios about the order itself (pixel-by-pixel) keep raster.
+FREE_PLAY = _s(order="random", pixels_per_step=1, steps=100)
+
+
 SCENARIOS = {s.name: s for s in [
     Scenario("blurry-mess", "Predict the whole image at once",
              "One network evaluation, every pixel at once. Left: the mean of each pixel's distribution — a blurry "

@@ -149,7 +149,7 @@ class Session:
         self.scenario: scenarios.Scenario | None = None
         self.variant = 0
         self.modes = {"left": "autoregressive", "right": "diffusion"}
-        self.settings: dict[str, RunSettings] = {}
+        self.settings: dict[str, RunSettings] = {"left": scenarios.FREE_PLAY, "right": scenarios.FREE_PLAY}
         self.given: tuple | None = None      # (known, values): pixels given to both models (a drawing, a sketch)
         self.user_image: np.ndarray | None = None  # your own picture (28x28): what the forward processes degrade
         self.lanes: dict[str, Lane] = {}

@@ -45,6 +45,7 @@ class MainWindow(QMainWindow):
         self.guidance_view = False  # G: the side columns show cond / uncond / what guidance adds
         self.setAttribute(Qt.WA_DeleteOnClose)  # a closed window is freed (its widgets hold lambdas that hold it)
         wiring.build(self)
+        self.controls.write(self.session.settings, self.session.modes)  # free play's start (the engine's)
         self.display = RunDisplay(self.panels, self.plots, self.timeline, self.timeline_label)
         self.continuations = ContinuationsRunner(self.panels, self.controls.cont, self.show_status, self.show_error,
                                                  self.threads.started)

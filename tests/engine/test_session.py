@@ -232,3 +232,16 @@ def test_the_real_images_spectrum_is_computed_once_per_bank():
     other = ModelSet("mnist", models.device, ar=models.ar, diffusion=models.diffusion, classifier=None,
                      bank=Bank(images=np.zeros((2, 28, 28), np.uint8), labels=np.arange(2)))
     assert np.allclose(s.start(other, settings, s.modes, given)[0].reference_spectrum, 0.0)
+
+
+def test_free_play_starts_from_the_engines_settings_in_a_random_order():
+    """A new session (a new window) starts where engine.scenarios.FREE_PLAY says: a seven,
+    autoregression one pixel a step in a random order (the order the networks draw best in) beside DDIM 100."""
+    from engine.scenarios import FREE_PLAY
+
+    s = Session()
+    assert s.scenario is None and s.modes == {"left": "autoregressive", "right": "diffusion"}
+    assert s.settings == {"left": FREE_PLAY, "right": FREE_PLAY}
+    assert (FREE_PLAY.label, FREE_PLAY.ar.order, FREE_PLAY.ar.pixels_per_step, FREE_PLAY.diffusion.steps) == (
+        7, "random", 1, 100)
+    assert s.lane_labels()["left"].startswith("autoregressive")

@@ -381,3 +381,17 @@ def test_playing_on_or_leaving_the_slide_ends_running_continuations(qtbot, win):
             assert win.apply_scenario("one-big-step", paused=True)
             assert win.continuations.task is None and "continuations" not in win.status.text()
     win.stop_run()
+
+
+def test_a_new_window_shows_free_plays_settings_from_the_engine(qtbot):
+    from engine.scenarios import FREE_PLAY
+    from gui.main_window import MainWindow
+
+    w = MainWindow(device="cpu", remember=False)
+    try:
+        settings, modes = w.controls.read()
+        assert w.controls.order.currentText() == "random" and w.controls.prompt.text() == "seven"
+        assert settings["left"].ar == FREE_PLAY.ar and settings["right"].diffusion == FREE_PLAY.diffusion
+        assert modes == {"left": "autoregressive", "right": "diffusion"}
+    finally:
+        w.close()
