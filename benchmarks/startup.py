@@ -173,7 +173,7 @@ def main(argv=None) -> int:
     print(f"\nstart-up, {a.repeat} runs each ({'page cache emptied before each' if a.cold else 'the first is the coldest'}): "
           "first run, median; "
           f"load average {load[0]:.1f} on {os.cpu_count()} CPUs")
-    print(f"| variant | --self-test wall (first, median) | self-test inside the app | time-to-window (xcb on Xvfb) | ok |")
+    print("| variant | --self-test wall (first, median) | self-test inside the app | time-to-window (xcb on Xvfb) | ok |")
     print("|---|---|---|---|---|")
     for name, walls, inner, ttw, ok in rows:
         print(f"| {name} | {_fmt(walls)} | {_fmt(inner)} | {_fmt(ttw) if ttw else 'not measured'} | "

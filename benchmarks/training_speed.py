@@ -50,7 +50,7 @@ def main(argv=None) -> int:
     p.add_argument("--batches", nargs="+", type=int, default=[64, 128])
     p.add_argument("--steps", type=int, default=12)
     a = p.parse_args(argv)
-    print(f"| model | precision | threads | batch | examples/s |\n|---|---|---|---|---|")
+    print("| model | precision | threads | batch | examples/s |\n|---|---|---|---|---|")
     for kind in a.kinds:
         for prec in a.precisions:
             for th in a.threads:
