@@ -6,7 +6,6 @@ well their mean matches x̂0 either way.
 Prints a table: method, steps the continuations ran, seconds, RMS(mean − x̂0)."""
 from __future__ import annotations
 
-import argparse
 import time
 
 import torch

@@ -14,7 +14,6 @@ import torch
 
 from engine import weights
 from engine.device import resolve_device
-from engine.nets import NULL_LABEL
 
 
 def _median_time(fn, repeats: int, warmup: int = 3) -> float:
