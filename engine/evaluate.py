@@ -81,23 +81,63 @@ def ar_raster_bits_per_dim(net, images: np.ndarray, labels: np.ndarray | None = 
     return float(total.mean() / PIXELS / math.log(2))
 
 
-def save_sample_set(folder, dataset: str, name: str, images, labels, nfe, seconds: float) -> Path:
-    """One setting's samples as <folder>/<dataset>_<name>.npz, the file contact sheets read back."""
+def save_sample_set(folder, dataset: str, name: str, images, labels, nfe, seconds: float,
+                    provenance: dict | None = None) -> Path:
+    """One setting's samples as <folder>/<dataset>_<name>.npz, the file contact sheets read back.
+    `provenance` (seed, batch, precision, weights fingerprint) lets `--resume` continue the set."""
     path = Path(folder) / f"{dataset}_{name}.npz"
     path.parent.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(path, images=images, labels=labels, nfe=nfe, seconds=seconds)
+    np.savez_compressed(path, images=images, labels=labels, nfe=nfe, seconds=seconds, **(provenance or {}))
     return path
 
 
+def fingerprint(net) -> str:
+    """A short hash of a network's weights: a saved sample set names the weights that drew it."""
+    import hashlib
+    h = hashlib.sha256()
+    for k, v in sorted(net.state_dict().items()):
+        h.update(k.encode())
+        h.update(v.detach().cpu().contiguous().numpy().tobytes())
+    return h.hexdigest()[:16]
+
+
+def resumable_prefix(path: Path, provenance: dict, labels: np.ndarray, batch: int) -> tuple[dict | None, str]:
+    """The whole batches of an earlier (interrupted or smaller) sample set that one run with these
+    settings would have drawn first: same seed, batch, precision and weights, same labels. Else None, and why."""
+    if not path.exists():
+        return None, f"no {path.name} yet"
+    with np.load(path) as f:
+        old = {k: f[k] for k in f.files}
+    for k, v in provenance.items():
+        if k not in old or str(old[k]) != str(v):
+            return None, f"{path.name} was drawn with {k}={old[k] if k in old else 'unknown'}, not {v}"
+    m = min(len(old["images"]), len(labels)) // batch * batch
+    if not np.array_equal(old["labels"][:m], labels[:m]):
+        return None, f"{path.name} has other labels"
+    seconds = float(old["seconds"]) * m / max(len(old["images"]), 1)
+    return {"images": old["images"][:m], "nfe": old["nfe"][:m], "seconds": seconds}, \
+        f"{m} of {len(labels)} images taken from {path.name}"
+
+
 def sample_quality(models, name: str, n: int, seed: int, test_feats: np.ndarray, batch: int,
-                   samples_dir=None, precision: str = "fp32") -> dict:
+                   samples_dir=None, precision: str = "fp32", resume: bool = False, log=print) -> dict:
     from .sample import generate  # imported here: evaluation of the classifier alone needs no sampler
     method, kw = STANDARD_SETTINGS[name]
     labels = np.arange(n) % 10
+    net = models.diffusion if method == "diffusion" else models.ar  # one-shot samples the AR network
+    provenance = dict(seed=seed, batch=batch, precision=precision, weights=fingerprint(net))
+    done = None
+    if resume and samples_dir is not None:
+        done, why = resumable_prefix(Path(samples_dir) / f"{models.dataset}_{name}.npz", provenance, labels, batch)
+        log(f"{name}: resume: {why}")
+    first = 0 if done is None else len(done["images"])
     images, labels, nfe, seconds = generate(models, method, n=n, labels=labels, seed=seed, batch=batch,
-                                            precision=precision, **kw)
+                                            precision=precision, first=first, **kw)
+    if done is not None:
+        images[:first], nfe[:first] = done["images"], done["nfe"]
+        seconds += done["seconds"]
     if samples_dir is not None:  # kept for contact sheets and slides (benchmarks/contact_sheets.py --from)
-        save_sample_set(samples_dir, models.dataset, name, images, labels, nfe, seconds)
+        save_sample_set(samples_dir, models.dataset, name, images, labels, nfe, seconds, provenance)
     probs = np.concatenate([metrics.classifier_probs(models.classifier, images[i:i + 1000].astype(np.float32) / 255)
                             for i in range(0, n, 1000)])
     feats = metrics.classifier_features(models.classifier, images)
@@ -111,7 +151,7 @@ def sample_quality(models, name: str, n: int, seed: int, test_feats: np.ndarray,
 def evaluate(dataset: str, n: int = 500, seed: int = 0, n_ar: int | None = None,
              settings=tuple(STANDARD_SETTINGS), data_dir=None,
              device="auto", weights_dir=None, draws: int = 4, raster_subset: int = 0, batch: int = 100,
-             log=print, samples_dir=None, precision: str = "fp32") -> dict:
+             log=print, samples_dir=None, precision: str = "fp32", resume: bool = False) -> dict:
     from .models import load_models
     models = load_models(dataset, device, weights_dir)
     x_train, y_train = load_split(dataset, "train", data_dir)
@@ -144,7 +184,7 @@ def evaluate(dataset: str, n: int = 500, seed: int = 0, n_ar: int | None = None,
     for name in settings:
         t0 = time.time()
         m = n_ar if (n_ar and STANDARD_SETTINGS[name][0] == "autoregressive") else n
-        r = sample_quality(models, name, m, seed, test_feats, batch, samples_dir, precision)
+        r = sample_quality(models, name, m, seed, test_feats, batch, samples_dir, precision, resume, log)
         # the Fréchet distance grows as n shrinks: each setting keeps the real-vs-real value at its own n
         r["frechet_real_vs_real"] = out["frechet_real_vs_real"]["value"] if m == ref_n else metrics.frechet_distance(
             metrics.classifier_features(models.classifier, x_train[rng.choice(len(x_train), m, replace=False)]),
@@ -190,6 +230,9 @@ def main(argv=None) -> int:
     p.add_argument("--precision", choices=PRECISIONS, default="fp32",
                    help="sampling precision; bf16 autocast is about 2x faster on CPUs with AVX-512 BF16")
     p.add_argument("--samples-dir", help="also save each setting's samples as <dataset>_<setting>.npz here")
+    p.add_argument("--resume", action="store_true",
+                   help="continue each setting's sample set in --samples-dir where an earlier run with the same "
+                        "seed, batch, precision and weights stopped (or a smaller --n ended)")
     p.add_argument("--json", action="store_true", help="print the result as JSON on stdout")
     p.add_argument("--write-cards", action="store_true", help="store the numbers in the weights' JSON cards")
     args = p.parse_args(argv)
@@ -199,6 +242,8 @@ def main(argv=None) -> int:
         p.error(f"--settings: unknown setting {bad[0]!r}: use {', '.join(STANDARD_SETTINGS)}, all or none")
     if args.n < 10 or (args.n_ar is not None and args.n_ar < 10):
         p.error("--n and --n-ar must be at least 10 (a Fréchet distance needs samples of every class)")
+    if args.resume and not args.samples_dir:
+        p.error("--resume needs --samples-dir (where the earlier sample sets are)")
     if args.samples_dir:
         try:
             cli.check_writable_dir(args.samples_dir, "--samples-dir")
@@ -209,7 +254,7 @@ def main(argv=None) -> int:
                           args.weights_dir,
                           args.draws, args.raster_subset, args.batch,
                           log=(lambda m: print(m, file=sys.stderr)) if args.json else print,
-                          samples_dir=args.samples_dir, precision=args.precision)
+                          samples_dir=args.samples_dir, precision=args.precision, resume=args.resume)
     except (DataError, weights.WeightsError, ValueError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2

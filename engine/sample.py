@@ -29,15 +29,19 @@ DIFFUSION_ONLY = ("sampler", "steps", "eta")
 
 
 def generate(models, method: str, n: int, labels=None, seed: int = 0, batch: int = 100,
-             precision: str = "fp32", **kw):
+             precision: str = "fp32", first: int = 0, **kw):
     """Generate n images in batches. Returns (images uint8 (n,28,28), labels (n,), nfe (n,), seconds).
 
     Batch b uses seed + b, so results depend on the batch size but are reproducible for it.
+    `first` (a whole number of batches) skips images drawn before: their rows stay zero, and the
+    rest come out exactly as in one uninterrupted run (engine.evaluate --resume).
     `precision="bf16"` runs the networks under bfloat16 autocast (engine.device.with_precision)."""
+    if first % batch or not 0 <= first <= n:
+        raise ValueError(f"first={first} must be a whole number of batches of {batch}, at most n={n}")
     labels = np.full(n, -1) if labels is None else np.broadcast_to(np.asarray(labels, np.int64), (n,)).copy()
     images, nfe = np.zeros((n, SIDE, SIDE), np.uint8), np.zeros(n, np.int64)
     t0 = time.perf_counter()
-    for b, i in enumerate(range(0, n, batch)):
+    for b, i in ((i // batch, i) for i in range(first, n, batch)):
         lab = labels[i:i + batch]
         m = len(lab)
         if method == "diffusion":

@@ -266,3 +266,47 @@ def test_raster_share_reaches_the_training_masks_and_the_card(tmp_path, monkeypa
     assert shares == [0.7, 0.7] and card["training"]["raster_share"] == 0.7
     with pytest.raises(SystemExit):
         train.parse_args(["--dataset", "mnist", "--model", "autoregressive", "--raster-share", "1.2"])
+
+
+def test_generate_from_a_later_batch_draws_what_one_run_draws_there():
+    from engine.models import load_models
+    from engine.sample import generate
+    models = load_models("mnist", "cpu", kinds=("autoregressive",))
+    full, *_ = generate(models, "one-shot", 6, np.arange(6), seed=3, batch=2, mode="independent", guidance=3.0)
+    later, labels, nfe, _ = generate(models, "one-shot", 6, np.arange(6), seed=3, batch=2, first=4,
+                                     mode="independent", guidance=3.0)
+    assert np.array_equal(later[4:], full[4:]) and not later[:4].any() and nfe[:4].tolist() == [0] * 4
+    assert not np.array_equal(full[4:], full[2:4])  # each batch has its own seed
+    with pytest.raises(ValueError, match="whole number of batches"):
+        generate(models, "one-shot", 6, np.arange(6), batch=4, first=2, mode="mean")
+
+
+def test_resumed_evaluation_equals_one_run_and_refuses_other_settings(tmp_path, monkeypatch):
+    """`engine.evaluate --resume` continues a smaller saved sample set to a larger n: the images and
+    numbers are those of one uninterrupted run; a set drawn with another seed is not taken."""
+    from engine import evaluate as ev
+    from engine.bank import load_bank
+    from engine.models import load_models
+    monkeypatch.setitem(ev.STANDARD_SETTINGS, "one-shot-sampled", ("one-shot", dict(mode="independent", guidance=3.0)))
+    models = load_models("mnist", "cpu", kinds=("autoregressive", "classifier"))
+    feats = ev.metrics.classifier_features(models.classifier, load_bank("mnist").images[:100])
+    logs = []
+    run = lambda n, folder, resume=False, seed=0: ev.sample_quality(  # noqa: E731
+        models, "one-shot-sampled", n, seed, feats, 10, folder, resume=resume, log=logs.append)
+    one = run(40, tmp_path / "one")
+    run(20, tmp_path / "parts")
+    resumed = run(40, tmp_path / "parts", resume=True)
+    assert logs[-1].endswith("20 of 40 images taken from mnist_one-shot-sampled.npz")
+    load = lambda folder: np.load(folder / "mnist_one-shot-sampled.npz")  # noqa: E731
+    assert np.array_equal(load(tmp_path / "one")["images"], load(tmp_path / "parts")["images"])
+    assert (resumed["agreement"], resumed["frechet"]) == (one["agreement"], one["frechet"])
+    run(40, tmp_path / "parts", resume=True, seed=1)
+    assert "was drawn with seed=0, not 1" in logs[-1]
+    assert np.array_equal(load(tmp_path / "parts")["seed"], 1)  # drawn afresh, and saved as such
+
+
+def test_resume_needs_the_samples_folder(capsys):
+    from engine.evaluate import main
+    with pytest.raises(SystemExit):
+        main(["--dataset", "mnist", "--resume"])
+    assert "--resume needs --samples-dir" in capsys.readouterr().err
