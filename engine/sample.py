@@ -41,7 +41,8 @@ def generate(models, method: str, n: int, labels=None, seed: int = 0, batch: int
     labels = np.full(n, -1) if labels is None else np.broadcast_to(np.asarray(labels, np.int64), (n,)).copy()
     images, nfe = np.zeros((n, SIDE, SIDE), np.uint8), np.zeros(n, np.int64)
     t0 = time.perf_counter()
-    for b, i in ((i // batch, i) for i in range(first, n, batch)):
+    for i in range(first, n, batch):
+        b = i // batch  # the batch's index in one uninterrupted run: its seed
         lab = labels[i:i + batch]
         m = len(lab)
         if method == "diffusion":
