@@ -3,7 +3,7 @@ from __future__ import annotations
 
 
 import numpy as np
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtWidgets import QMainWindow
 
 from engine import images, runs, scenarios
@@ -24,6 +24,7 @@ from .worker import share_cpu_with_gui
 
 EDIT_DELAY_MS = 300
 MIN_WINDOW = (1080, 630)  # >= the window's minimum size hint at the smallest look (tests/gui check it)
+FIRST_SIZE = QSize(1600, 1000)  # a new window's size, bounded by its screen (first_size)
 CAPTION_LINES = 3  # every scenario caption fits in three lines at 1280 pixels (tests/gui check it)
 FORWARD_CAPTION, DEFAULT_CAPTION = scenarios.FORWARD_CAPTION, scenarios.FREE_PLAY_CAPTION
 
@@ -69,7 +70,13 @@ class MainWindow(QMainWindow):
         # A fixed minimum (the smallest look's needs), not the current look's: fonts grow with the
         # window, so a minimum taken from a large look would stop the window from ever shrinking.
         self.setMinimumSize(*MIN_WINDOW)
-        self.resize(1600, 1000)
+        self.resize(self.first_size())
+
+    def first_size(self) -> QSize:
+        """FIRST_SIZE, or less on a smaller screen: on a 1280×720 projector PC with no window manager
+        nothing shrinks a window larger than its screen, and its right and bottom edges are cut off."""
+        scr = self.screen()
+        return FIRST_SIZE if scr is None else FIRST_SIZE.boundedTo(scr.availableGeometry().size())
 
     def apply_scenario(self, name: str, variant: int = 0, start: bool = True, paused: bool = False,
                        caption: str | None = None) -> bool:

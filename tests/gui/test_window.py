@@ -395,3 +395,20 @@ def test_a_new_window_shows_free_plays_settings_from_the_engine(qtbot):
         assert modes == {"left": "autoregressive", "right": "diffusion"}
     finally:
         w.close()
+
+
+def test_a_new_window_fits_its_screen(qtbot):
+    """A 1280×720 projector clipped the window (it opened at 1600×1000 whatever the screen). Qt's
+    offscreen screen (800×800) is smaller: the new window is no taller than it, and as narrow as
+    the window's minimum allows."""
+    from gui.main_window import FIRST_SIZE, MIN_WINDOW, MainWindow
+
+    w = MainWindow(device="cpu", remember=False)
+    try:
+        screen = w.screen().availableGeometry().size()
+        if screen.height() >= FIRST_SIZE.height():
+            pytest.skip(f"this screen ({screen.width()}×{screen.height()}) holds the full first size")
+        assert w.height() == screen.height()
+        assert w.width() == max(MIN_WINDOW[0], min(FIRST_SIZE.width(), screen.width()))
+    finally:
+        w.close()
