@@ -96,6 +96,7 @@ def main(argv=None) -> int:
     if args.dataset:
         win.controls.dataset.setCurrentText(args.dataset)
     win.fullscreen() if args.fullscreen else win.show()
+    win.activateWindow()  # keys (a presenter remote's too) reach it at once, also where no window manager gives focus
     if lesson is not None:
         win.lesson.start(lesson)
     elif args.scenario:
