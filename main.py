@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import sys
 
-from engine import cli
+from engine.tools import cli
 
 
 def parse_args(argv=None):
@@ -42,8 +42,8 @@ def parse_args(argv=None):
 
 def run_settings_from_args(args):
     """RunSettings from the command line (on top of a scenario's, if one is named)."""
-    from engine.data import parse_label
-    from engine.runs import ARSettings, DiffusionSettings, RunSettings
+    from engine.networks.data import parse_label
+    from engine.runtime.runs import ARSettings, DiffusionSettings, RunSettings
     base = RunSettings(dataset=args.dataset or "mnist", label=7)
     ar, df = base.ar, base.diffusion
     given = lambda v, default: default if v is None else v  # noqa: E731 (0 is a value, never "not given")
@@ -61,13 +61,13 @@ def main(argv=None) -> int:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication
     if args.list_scenarios:  # before any Qt: works without a display
-        from engine.scenarios import SCENARIOS
+        from engine.runtime.scenarios import SCENARIOS
         for sc in SCENARIOS.values():
             print(f"{sc.name:20s} {sc.title}")
         return 0
     lesson = None
     if args.lesson is not None:
-        from engine.lessons import LessonError, load
+        from engine.runtime.lessons import LessonError, load
         try:
             lesson = load(args.lesson or None)
         except LessonError as e:
@@ -79,7 +79,7 @@ def main(argv=None) -> int:
         from gui.self_test import run_self_test
         return run_self_test(app, args.self_test, args.device)
     if args.scenario:
-        from engine.scenarios import SCENARIOS
+        from engine.runtime.scenarios import SCENARIOS
         if args.scenario not in SCENARIOS:
             print(f"error: unknown scenario {args.scenario!r}: use one of {', '.join(SCENARIOS)}", file=sys.stderr)
             return 2

@@ -4,7 +4,7 @@
 
 Each contender is the shipped AR network (logistic-mixture head) with one change: `base` (the
 width at full resolution) or `blocks` (ResBlocks per level each way). Each trains with
-engine.train's loss and schedule (AdamW, lr 1e-3 after 200 warm-up steps, batch 64, gradient
+engine.tools.train's loss and schedule (AdamW, lr 1e-3 after 200 warm-up steps, batch 64, gradient
 clipping) for `--minutes` of wall time on the real training images, then its raw weights (no EMA:
 a short run's EMA lags) are scored on held-out images with the order-agnostic bits/dim bound, the
 same masks for every contender. It answers "what buys the most per CPU-minute", not "which net is
@@ -19,10 +19,10 @@ from types import SimpleNamespace
 import numpy as np
 import torch
 
-from engine import nets
-from engine.data import load_split
-from engine.evaluate import ar_bits_per_dim
-from engine.train import ar_loss, learning_rate
+from engine.networks import nets
+from engine.networks.data import load_split
+from engine.tools.evaluate import ar_bits_per_dim
+from engine.tools.train import ar_loss, learning_rate
 
 CONTENDERS = {  # name: changes to the shipped AR config
     "shipped (base 32, 1 block)": {},

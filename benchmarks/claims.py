@@ -14,12 +14,12 @@ from pathlib import Path
 
 import numpy as np
 
-from engine import metrics
-from engine.data import load_split
-from engine.device import PRECISIONS
-from engine.evaluate import save_sample_set
-from engine.models import load_models
-from engine.sample import generate
+from engine.maths import metrics
+from engine.networks.data import load_split
+from engine.networks.device import PRECISIONS
+from engine.tools.evaluate import save_sample_set
+from engine.networks.models import load_models
+from engine.tools.sample import generate
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 
@@ -104,7 +104,7 @@ def claim_blurry_mean(b: Bench, real: np.ndarray) -> dict:
 
 
 def claim_greedy_repeats(b: Bench, seeds: int = 10) -> dict:
-    from engine.samplers.autoregressive import sample_autoregressive
+    from engine.runtime.samplers.autoregressive import sample_autoregressive
     distinct = {}
     for greedy in (True, False):
         finals = []
@@ -181,9 +181,9 @@ def claim_x0_is_mean(models, k: int, seed: int) -> dict:
     """Both methods: at several steps of one run (label 7, guidance 1), the RMSE between the
     per-pixel mean of k continuations and the frame's x̂0, next to the sampling error expected
     from k draws (spread / sqrt(k)). Held if every error is within 3 such errors + 0.03."""
-    from engine.samplers.autoregressive import sample_autoregressive
-    from engine.samplers.continuations import continuations
-    from engine.samplers.diffusion import sample_diffusion
+    from engine.runtime.samplers.autoregressive import sample_autoregressive
+    from engine.runtime.samplers.continuations import continuations
+    from engine.runtime.samplers.diffusion import sample_diffusion
     runs = {"diffusion (DDPM 100)": list(sample_diffusion(models.diffusion, n=1, labels=7, sampler="ddpm", steps=100,
                                                           guidance=1.0, seed=seed)),
             "AR (raster, 4 px/step)": list(sample_autoregressive(models.ar, n=1, labels=7, order="raster",
@@ -205,7 +205,7 @@ def claim_x0_is_mean(models, k: int, seed: int) -> dict:
 
 
 def claim_coarse_to_fine(models, n: int, seed: int, bands: int = 6) -> dict:
-    from engine.samplers.diffusion import sample_diffusion
+    from engine.runtime.samplers.diffusion import sample_diffusion
     frames = list(sample_diffusion(models.diffusion, n=n, labels=np.arange(n) % 10, sampler="ddim", steps=100,
                                    guidance=3.0, seed=seed))
     spec = np.array([[metrics.radial_power_spectrum(f.x0_mean[i], bands) for i in range(n)] for f in frames])  # (S, n, B)
@@ -276,11 +276,11 @@ def main(argv=None) -> int:
     p.add_argument("--reuse-ar", metavar="JSON",
                    help="take the AR sample-set numbers from this earlier docs/claims_<dataset>.json (same AR weights)")
     p.add_argument("--samples-dir", help="also save the raster-AR and DDIM-100 sample sets (guidance 3) there, "
-                                         "named as engine.evaluate names them, for benchmarks.contact_sheets --from")
+                                         "named as engine.tools.evaluate names them, for benchmarks.contact_sheets --from")
     args = p.parse_args(argv)
     t0 = time.time()
     models = load_models(args.dataset, args.device)
-    from engine.bank import load_bank
+    from engine.networks.bank import load_bank
     bank = load_bank(args.dataset)
     try:
         ref, _ = load_split(args.dataset, "test")
@@ -313,7 +313,7 @@ def main(argv=None) -> int:
                             "ar_raster": _numbers(ar_raster)}},
         indent=1, default=float))
     plot_quality_vs_nfe(ar_rows, diff_rows, ar_raster, DOCS / f"quality_vs_nfe_{args.dataset}.png")
-    if args.samples_dir:  # under engine.evaluate's names, for benchmarks.contact_sheets --from
+    if args.samples_dir:  # under engine.tools.evaluate's names, for benchmarks.contact_sheets --from
         sets = {"ar-raster-k1-T1-w3": ar_raster, "diffusion-ddim100-w3": dict(diff_rows).get(100)}
         for name, r in sets.items():
             if r is not None and "images" in r:

@@ -5,7 +5,7 @@ of class-conditional samples at guidance 3 (diffusion: DDIM 100 steps; autoregre
 1 pixel a step, temperature 1), saved as docs/<dataset>_<model>.png. The classifier's verdicts
 are printed as a table (agreement per sheet).
 
-`--from DIR` takes the samples that `python -m engine.evaluate --samples-dir DIR` saved (labels
+`--from DIR` takes the samples that `python -m engine.tools.evaluate --samples-dir DIR` saved (labels
 0..9 round-robin: the first ten of each class; for an AR order other than raster, the evaluation's
 ar-<order>-k1-T1-w3 samples) instead of generating new ones; an AR sheet costs
 100 × 784 × 2 network evaluations, so reusing the evaluation's samples saves minutes on a CPU.
@@ -18,13 +18,13 @@ from pathlib import Path
 import imageio.v3 as iio
 import numpy as np
 
-from engine import metrics
-from engine.device import PRECISIONS
-from engine.models import load_models
-from engine.sample import generate
+from engine.maths import metrics
+from engine.networks.device import PRECISIONS
+from engine.networks.models import load_models
+from engine.tools.sample import generate
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
-EVAL_SETTING = {"diffusion": "diffusion-ddim100-w3", "autoregressive": "ar-{order}-k1-T1-w3"}  # engine.evaluate names
+EVAL_SETTING = {"diffusion": "diffusion-ddim100-w3", "autoregressive": "ar-{order}-k1-T1-w3"}  # engine.tools.evaluate names
 SETTINGS = {
     "diffusion": dict(sampler="ddim", steps=100, guidance=3.0),
     "autoregressive": dict(order="raster", pixels_per_step=1, temperature=1.0, guidance=3.0),
@@ -63,7 +63,7 @@ def main(argv=None) -> int:
     p.add_argument("--models", default="diffusion,autoregressive")
     p.add_argument("--device", default="auto")
     p.add_argument("--precision", choices=PRECISIONS, default="fp32")
-    p.add_argument("--from", dest="from_dir", help="folder of samples saved by engine.evaluate --samples-dir")
+    p.add_argument("--from", dest="from_dir", help="folder of samples saved by engine.tools.evaluate --samples-dir")
     p.add_argument("--ar-order", default="raster",
                    help="AR generation order; other than raster, the sheet is docs/<dataset>_autoregressive_<order>.png")
     args = p.parse_args(argv)

@@ -10,10 +10,10 @@ import time
 
 import torch
 
-from engine import cli
-from engine.samplers.continuations import continuations
-from engine.models import load_models
-from engine.runs import ARSettings, RunSettings, ar_frames, diffusion_frames
+from engine.tools import cli
+from engine.runtime.samplers.continuations import continuations
+from engine.networks.models import load_models
+from engine.runtime.runs import ARSettings, RunSettings, ar_frames, diffusion_frames
 
 
 def main(argv=None) -> None:

@@ -21,11 +21,12 @@ from pathlib import Path
 import numpy as np
 from safetensors.torch import load_file
 
-from engine import metrics, nets, weights
-from engine.samplers.autoregressive import sample_autoregressive
-from engine.samplers.diffusion import sample_diffusion
-from engine.models import load_models
-from engine.samplers.one_shot import sample_one_shot
+from engine.maths import metrics
+from engine.networks import nets, weights
+from engine.runtime.samplers.autoregressive import sample_autoregressive
+from engine.runtime.samplers.diffusion import sample_diffusion
+from engine.networks.models import load_models
+from engine.runtime.samplers.one_shot import sample_one_shot
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 

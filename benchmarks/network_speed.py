@@ -12,8 +12,8 @@ import time
 import numpy as np
 import torch
 
-from engine import weights
-from engine.device import resolve_device
+from engine.networks import weights
+from engine.networks.device import resolve_device
 
 
 def _median_time(fn, repeats: int, warmup: int = 3) -> float:
@@ -57,8 +57,8 @@ def network_table(dataset: str, device, repeats: int) -> list[tuple]:
 def sampler_overhead(dataset: str, device) -> list[tuple]:
     """Whole sampler run vs the same number of bare forward passes, batch 1, unconditional
     (1 NFE a step), so the ratio isolates what the sampler adds."""
-    from engine.samplers.autoregressive import sample_autoregressive
-    from engine.samplers.diffusion import sample_diffusion
+    from engine.runtime.samplers.autoregressive import sample_autoregressive
+    from engine.runtime.samplers.diffusion import sample_diffusion
     rows = []
     ar, _ = weights.load(dataset, "autoregressive", device)
     dm, _ = weights.load(dataset, "diffusion", device)

@@ -17,11 +17,11 @@ import numpy as np
 import torch
 
 from benchmarks.network_speed import _median_time, forward_fn
-from engine import metrics
-from engine.bank import load_bank
-from engine.device import with_precision
-from engine.samplers.diffusion import sample_diffusion
-from engine.models import load_models
+from engine.maths import metrics
+from engine.networks.bank import load_bank
+from engine.networks.device import with_precision
+from engine.runtime.samplers.diffusion import sample_diffusion
+from engine.networks.models import load_models
 
 
 @torch.inference_mode()

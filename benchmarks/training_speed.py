@@ -3,7 +3,7 @@
     python -m benchmarks.training_speed [--kinds diffusion autoregressive] [--steps 12]
 
 Each cell times `--steps` optimizer steps (after 3 warm-up steps) of the real training step
-(engine.train's losses, AdamW, gradient clipping) on random images, so no dataset is needed.
+(engine.tools.train's losses, AdamW, gradient clipping) on random images, so no dataset is needed.
 """
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ import time
 import numpy as np
 import torch
 
-from engine import nets
-from engine.train import ar_loss, diffusion_loss
+from engine.networks import nets
+from engine.tools.train import ar_loss, diffusion_loss
 
 
 def examples_per_second(kind: str, precision: str, threads: int, batch: int, steps: int) -> float:

@@ -10,7 +10,7 @@ SHORT = {NFE: "NFE", STEP: "step"}
 
 def axis_for_modes(modes) -> str:
     """STEP when some panel runs a forward process (its mode says so), else NFE."""
-    from engine.modes import MODES
+    from engine.runtime.modes import MODES
     return STEP if any(MODES[m].forward for m in modes) else NFE
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import weakref
 from typing import Callable
 
-from engine.samplers.continuations import iter_continuations
+from engine.runtime.samplers.continuations import iter_continuations
 
 from .controls import CONT_TEXT
 from .worker import StreamTask, retire

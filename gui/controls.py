@@ -12,11 +12,11 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QCompleter, QFrame, QGridLayout, QGroupBox,
                                QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget)
 
-from engine.cli import LIMITS
-from engine.data import CLASS_NAMES, DATASETS, parse_label
-from engine.orders import ORDERS
-from engine.runs import ARSettings, DiffusionSettings, RunSettings
-from engine.modes import MODES
+from engine.tools.cli import LIMITS
+from engine.networks.data import CLASS_NAMES, DATASETS, parse_label
+from engine.maths.orders import ORDERS
+from engine.runtime.runs import ARSettings, DiffusionSettings, RunSettings
+from engine.runtime.modes import MODES
 
 from .ranges import RangeDoubleSpinBox, RangeSpinBox
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import imageio.v3 as iio
 import numpy as np
 
-from engine import cli
-from engine.modes import shows_real_image
-from engine.pixels import SIDE
+from engine.tools import cli
+from engine.runtime.modes import shows_real_image
+from engine.maths.pixels import SIDE
 
 from . import axis
 
@@ -59,7 +59,7 @@ def composite_frames(lanes: dict, max_frames: int = 300, names: dict | None = No
 
 
 def check_writable(path: str | Path, suffixes=(".gif", ".mp4", ".png")) -> Path:
-    """engine.cli.check_writable with the export formats (one home for the rule)."""
+    """engine.tools.cli.check_writable with the export formats (one home for the rule)."""
     return cli.check_writable(path, suffixes)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
-from engine import lessons
+from engine.runtime import lessons
 
 
 class LessonPresenter:

@@ -4,9 +4,9 @@ the box) becomes the CPU with a notice, and a broken classifier or bank is a not
 panels run (no classifier plot, no sketches)."""
 from __future__ import annotations
 
-from engine import weights
-from engine.device import resolve_device
-from engine.models import load_models
+from engine.networks import weights
+from engine.networks.device import resolve_device
+from engine.networks.models import load_models
 
 # Loaded models, shared by every window of the process (read-only networks: a window opened after
 # another does not load, and keep, its own copy).

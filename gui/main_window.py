@@ -6,12 +6,13 @@ import numpy as np
 from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtWidgets import QMainWindow
 
-from engine import images, runs, scenarios
-from engine.data import CLASS_NAMES
-from engine.interventions import force_pixel
-from engine.pixels import SIDE
-from engine.session import Session
-from engine.weights import WeightsError
+from engine.networks import images
+from engine.runtime import runs, scenarios
+from engine.networks.data import CLASS_NAMES
+from engine.runtime.interventions import force_pixel
+from engine.maths.pixels import SIDE
+from engine.runtime.session import Session
+from engine.networks.weights import WeightsError
 
 from . import axis, export, memory, style, wiring
 from .continuations_runner import ContinuationsRunner
@@ -280,7 +281,7 @@ class MainWindow(QMainWindow):
 
     def force_level(self, lane: str, level: int) -> bool:
         """A click on grey level `level` in a panel's pixel distribution: the pixel of the step on
-        screen gets that value and the AR run continues from there (engine.interventions), the
+        screen gets that value and the AR run continues from there (engine.runtime.interventions), the
         other panel carries on; the timeline keeps the steps before it."""
         if self.worker is None or lane not in self.session.lanes:
             return False

@@ -8,9 +8,9 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QSizePolicy, QStackedWidget, QVBoxLayout, QWidget
 
-from engine.modes import shows_real_image
-from engine.pixels import PIXELS, SIDE
-from engine.schedule import NoiseSchedule
+from engine.runtime.modes import shows_real_image
+from engine.maths.pixels import PIXELS, SIDE
+from engine.maths.schedule import NoiseSchedule
 
 from . import style
 from .canvas import ImageCanvas

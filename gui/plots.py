@@ -13,8 +13,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
-from engine.modes import shows_real_image
-from engine.pixels import SIDE
+from engine.runtime.modes import shows_real_image
+from engine.maths.pixels import SIDE
 
 from . import axis, style
 from .canvas import ImageCanvas

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QDoubleSpinBox, QSpinBox
 
 class _Ranged:
     def __init__(self, name: str, limits: tuple | None = None, **kw):
-        if limits is not None:  # (lowest, highest): engine.cli.LIMITS, the command lines' ranges too
+        if limits is not None:  # (lowest, highest): engine.tools.cli.LIMITS, the command lines' ranges too
             kw = {"minimum": limits[0], "maximum": limits[1], **kw}  # the range before the value
         super().__init__(**kw)  # the Qt spin box (next in the MRO)
         self._init_range(name)

@@ -1,12 +1,12 @@
 """`python main.py --render OUT`: run both panels to the end headless, then write the run
-(.gif/.mp4: engine.session races the lanes with no window) or the window (.png: a window is
+(.gif/.mp4: engine.runtime.session races the lanes with no window) or the window (.png: a window is
 needed to take its picture)."""
 from __future__ import annotations
 
 import sys
 import time
 
-from engine.weights import WeightsError
+from engine.networks.weights import WeightsError
 
 
 def render(app, out: str, settings, device: str = "auto", left="autoregressive", right="diffusion",
@@ -63,11 +63,11 @@ def render(app, out: str, settings, device: str = "auto", left="autoregressive",
 
 def render_run(out: str, settings, device: str = "auto", left="autoregressive", right="diffusion",
                scenario: str | None = None) -> int:
-    """A run written as GIF/MP4 with no window: the lanes raced to their ends (engine.session)."""
-    from engine import scenarios
-    from engine.device import resolve_device
-    from engine.models import load_models
-    from engine.session import Lane, run_to_end
+    """A run written as GIF/MP4 with no window: the lanes raced to their ends (engine.runtime.session)."""
+    from engine.runtime import scenarios
+    from engine.networks.device import resolve_device
+    from engine.networks.models import load_models
+    from engine.runtime.session import Lane, run_to_end
 
     from .export import write_run
     try:

@@ -11,11 +11,11 @@ import time
 import traceback
 from pathlib import Path
 
-from engine import weights
-from engine.bank import load_bank
-from engine.data import DATASETS
-from engine.device import resolve_device
-from engine.pixels import SIDE
+from engine.networks import weights
+from engine.networks.bank import load_bank
+from engine.networks.data import DATASETS
+from engine.networks.device import resolve_device
+from engine.maths.pixels import SIDE
 
 
 def model_output_check(model, kind: str) -> dict:

@@ -16,10 +16,10 @@ import time
 import traceback
 from PySide6.QtCore import QThread, Signal
 
-from engine import session
+from engine.runtime import session
 
 from . import memory
-from engine.session import Lane
+from engine.runtime.session import Lane
 
 def share_cpu_with_gui() -> None:
     """Keep the GUI thread responsive next to a worker that runs flat out. pyqtgraph paints
@@ -94,7 +94,7 @@ class RunWorker(QThread):
             return None
         return (len(recent) - 1) / (recent[-1] - recent[0])
 
-    # -- the loop: a thin shell around engine.session.race ---------------------------------
+    # -- the loop: a thin shell around engine.runtime.session.race ---------------------------------
     def _pick(self) -> Lane | None:
         return session.pick(self.lanes, self.pacing)
 

@@ -5,7 +5,7 @@ import pickle
 
 import torch
 
-from engine import nets
+from engine.networks import nets
 
 
 def tiny(kind: str, seed: int = 0):
@@ -44,7 +44,7 @@ class OracleDenoiser(torch.nn.Module):
         return self.schedule
 
     def forward(self, x_t, t, labels):
-        from engine.parametrization import eps_from_x0, training_target
+        from engine.maths.parametrization import eps_from_x0, training_target
         ab = torch.as_tensor(self.schedule.alpha_bar[t.long().cpu().numpy()], dtype=torch.float32)[:, None, None]
         x0 = self.x0.expand_as(x_t)
         return training_target(x0, eps_from_x0(x0, x_t, ab), ab, self.prediction)

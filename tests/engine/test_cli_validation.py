@@ -7,8 +7,8 @@ import sys
 
 import pytest
 
-from engine import evaluate, sample, train
-from engine.cli import LIMITS, check_writable, ranged
+from engine.tools import evaluate, sample, train
+from engine.tools.cli import LIMITS, check_writable, ranged
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 UNWRITABLE = "/proc/pixels-and-noise-cannot-write-here"
@@ -115,7 +115,7 @@ WRITTEN_PATHS = {"out", "run_dir", "samples_dir", "self_test", "render"}  # flag
 
 def _parser_of(entry, base, monkeypatch):
     """The Parser a command builds (captured at its parse_args, before anything runs)."""
-    from engine import cli
+    from engine.tools import cli
 
     class Captured(Exception):
         pass

@@ -3,11 +3,11 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from engine import runs
-from engine.samplers.autoregressive import sample_autoregressive
-from engine.images import load_28x28
-from engine.interventions import force_pixel
-from engine.models import ModelSet
+from engine.runtime import runs
+from engine.runtime.samplers.autoregressive import sample_autoregressive
+from engine.networks.images import load_28x28
+from engine.runtime.interventions import force_pixel
+from engine.networks.models import ModelSet
 from tests.engine.helpers import tiny
 
 MODELS = ModelSet("mnist", "cpu", ar=tiny("autoregressive"), diffusion=tiny("diffusion"))

@@ -4,12 +4,13 @@ measurements are in benchmarks/diffusion_x0.py and benchmarks/claims.py (README)
 import numpy as np
 import pytest
 
-from engine import metrics, weights
-from engine.samplers.autoregressive import sample_autoregressive
-from engine.samplers.continuations import continuations
-from engine.samplers.diffusion import sample_diffusion
-from engine.models import load_models
-from engine.samplers.one_shot import sample_one_shot
+from engine.maths import metrics
+from engine.networks import weights
+from engine.runtime.samplers.autoregressive import sample_autoregressive
+from engine.runtime.samplers.continuations import continuations
+from engine.runtime.samplers.diffusion import sample_diffusion
+from engine.networks.models import load_models
+from engine.runtime.samplers.one_shot import sample_one_shot
 
 DATASETS = ("mnist", "fashion")
 LABELS = np.arange(10)

@@ -4,8 +4,9 @@ import numpy as np
 import pytest
 import torch
 
-from engine import logistic_mixture as lm, nets
-from engine.samplers.autoregressive import sample_autoregressive
+from engine.maths import logistic_mixture as lm
+from engine.networks import nets
+from engine.runtime.samplers.autoregressive import sample_autoregressive
 
 
 def test_all_levels_sum_to_one_and_match_the_training_formula():

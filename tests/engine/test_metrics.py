@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from engine import metrics
+from engine.maths import metrics
 
 
 def _digit_like() -> np.ndarray:
@@ -44,7 +44,7 @@ def test_radial_spectrum_of_a_flat_image_is_zero():
 
 
 def test_frame_metrics_carry_the_radial_spectrum_of_x0():
-    from engine.frames import Frame
+    from engine.runtime.frames import Frame
     yy, xx = np.indices((28, 28))
     blob = np.exp(-((yy - 14) ** 2 + (xx - 14) ** 2) / 30.0).astype(np.float32)[None]  # smooth: coarse only
     stripes = np.zeros((1, 28, 28), np.float32)

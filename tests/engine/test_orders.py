@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from engine import orders
+from engine.maths import orders
 
 
 @pytest.mark.parametrize("name", orders.STATIC_ORDERS)

@@ -3,13 +3,14 @@ import numpy as np
 import pytest
 import torch
 
-from engine import guidance, runs
-from engine.samplers.autoregressive import sample_autoregressive
-from engine.bank import Bank
-from engine.samplers.continuations import Continuations, continuations, iter_continuations
-from engine.samplers.diffusion import sample_diffusion
-from engine.models import ModelSet
-from engine.nets import NULL_LABEL
+from engine.maths import guidance
+from engine.runtime import runs
+from engine.runtime.samplers.autoregressive import sample_autoregressive
+from engine.networks.bank import Bank
+from engine.runtime.samplers.continuations import Continuations, continuations, iter_continuations
+from engine.runtime.samplers.diffusion import sample_diffusion
+from engine.networks.models import ModelSet
+from engine.networks.nets import NULL_LABEL
 from tests.engine.helpers import ConstantEps, tiny
 
 AR = tiny("autoregressive")

@@ -3,13 +3,13 @@ import numpy as np
 import pytest
 import torch
 
-from engine import guidance
-from engine.samplers.autoregressive import sample_autoregressive
-from engine.samplers.diffusion import sample_diffusion
-from engine.samplers.forward import forward_autoregressive, forward_diffusion
-from engine.frames import Frame
-from engine.nets import NULL_LABEL
-from engine.samplers.one_shot import sample_one_shot
+from engine.maths import guidance
+from engine.runtime.samplers.autoregressive import sample_autoregressive
+from engine.runtime.samplers.diffusion import sample_diffusion
+from engine.runtime.samplers.forward import forward_autoregressive, forward_diffusion
+from engine.runtime.frames import Frame
+from engine.networks.nets import NULL_LABEL
+from engine.runtime.samplers.one_shot import sample_one_shot
 from tests.engine.helpers import ConstantEps, tiny
 
 AR = tiny("autoregressive")
@@ -186,7 +186,7 @@ def test_forward_processes():
 def test_a_denoiser_that_knows_x0_predicts_it_at_every_step_and_lands_on_it(prediction, sampler, steps, eta):
     """Every parametrization, sampler and step count: x̂0 is the oracle's image from the first step
     on (v and x0 exactly; ε up to float error amplified near pure noise) and the run ends on it."""
-    from engine.schedule import NoiseSchedule
+    from engine.maths.schedule import NoiseSchedule
     from tests.engine.helpers import OracleDenoiser
     target = torch.linspace(-1, 1, 784).reshape(1, 28, 28)
     net = OracleDenoiser(target, prediction, NoiseSchedule.cosine() if prediction != "epsilon" else NoiseSchedule.linear())

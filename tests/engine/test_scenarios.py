@@ -1,8 +1,8 @@
 """Every lecture scenario (and each variant) gives valid settings for both panels."""
 import pytest
 
-from engine import scenarios
-from engine.bank import Bank
+from engine.runtime import scenarios
+from engine.networks.bank import Bank
 import numpy as np
 
 REQUIRED = ["blurry-mess", "pixel-by-pixel", "greedy-vs-sampling", "too-many-pixels", "forward-processes",

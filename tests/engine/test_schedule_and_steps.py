@@ -6,9 +6,10 @@ import numpy as np
 import pytest
 import torch
 
-from engine import ddim, ddpm, nets
-from engine.parametrization import PREDICTIONS, eps_from_x0, to_x0_eps, training_target
-from engine.schedule import NoiseSchedule
+from engine.runtime.samplers import ddim, ddpm
+from engine.networks import nets
+from engine.maths.parametrization import PREDICTIONS, eps_from_x0, to_x0_eps, training_target
+from engine.maths.schedule import NoiseSchedule
 
 
 def test_linear_schedule_closed_forms():

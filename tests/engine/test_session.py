@@ -4,11 +4,11 @@ import numpy as np
 import pytest
 import torch
 
-from engine.bank import Bank
-from engine.frames import Frame
-from engine.models import ModelSet
-from engine.runs import ARSettings, DiffusionSettings, RunSettings
-from engine.session import Lane, Session, pick, race, run_to_end
+from engine.networks.bank import Bank
+from engine.runtime.frames import Frame
+from engine.networks.models import ModelSet
+from engine.runtime.runs import ARSettings, DiffusionSettings, RunSettings
+from engine.runtime.session import Lane, Session, pick, race, run_to_end
 
 from .helpers import tiny
 
@@ -235,9 +235,9 @@ def test_the_real_images_spectrum_is_computed_once_per_bank():
 
 
 def test_free_play_starts_from_the_engines_settings_in_a_random_order():
-    """A new session (a new window) starts where engine.scenarios.FREE_PLAY says: a seven,
+    """A new session (a new window) starts where engine.runtime.scenarios.FREE_PLAY says: a seven,
     autoregression one pixel a step in a random order (the order the networks draw best in) beside DDIM 100."""
-    from engine.scenarios import FREE_PLAY
+    from engine.runtime.scenarios import FREE_PLAY
 
     s = Session()
     assert s.scenario is None and s.modes == {"left": "autoregressive", "right": "diffusion"}

@@ -3,8 +3,9 @@ untrained weights file cannot land. Floors sit well below the measured numbers (
 import numpy as np
 import pytest
 
-from engine import metrics, weights
-from engine.bank import load_bank
+from engine.maths import metrics
+from engine.networks import weights
+from engine.networks.bank import load_bank
 
 DATASETS = ("mnist", "fashion")
 MAX_FILE_BYTES = 8 * 1024 * 1024
@@ -43,7 +44,7 @@ def test_shipped_classifier_recognises_held_out_images(dataset):
 
 @pytest.mark.parametrize("dataset", DATASETS)
 def test_shipped_diffusion_samples_are_recognised(dataset):
-    from engine.samplers.diffusion import sample_diffusion
+    from engine.runtime.samplers.diffusion import sample_diffusion
     net, _ = _shipped(dataset, "diffusion")
     clf, _ = _shipped(dataset, "classifier")
     labels = np.arange(10)
@@ -54,7 +55,7 @@ def test_shipped_diffusion_samples_are_recognised(dataset):
 
 @pytest.mark.parametrize("dataset", DATASETS)
 def test_shipped_ar_model_predicts_held_out_pixels(dataset):
-    from engine.evaluate import ar_bits_per_dim
+    from engine.tools.evaluate import ar_bits_per_dim
     net, _ = _shipped(dataset, "autoregressive")
     bank = load_bank(dataset, weights.SHIPPED_WEIGHTS_DIR)
     bpd, _ = ar_bits_per_dim(net, bank.images, None, draws=1, seed=0)
@@ -64,7 +65,7 @@ def test_shipped_ar_model_predicts_held_out_pixels(dataset):
 @pytest.mark.parametrize("dataset", DATASETS)
 def test_shipped_ar_samples_are_recognised(dataset):
     """16 scattered pixels a step (49 guided steps) keeps it cheap; samples must still read as the label."""
-    from engine.samplers.autoregressive import sample_autoregressive
+    from engine.runtime.samplers.autoregressive import sample_autoregressive
     net, _ = _shipped(dataset, "autoregressive")
     clf, _ = _shipped(dataset, "classifier")
     labels = np.arange(10)

@@ -6,7 +6,7 @@ import pytest
 import torch
 
 from benchmarks.contact_sheets import grid, saved_sheet
-from engine.train import learning_rate, parse_args
+from engine.tools.train import learning_rate, parse_args
 
 
 def _args(*extra):
@@ -71,9 +71,9 @@ def test_grid_places_each_image_in_its_cell():
 def test_bf16_sampling_stays_close_to_fp32_and_returns_float32():
     import torch
 
-    from engine.device import with_precision
-    from engine.models import load_models
-    from engine.sample import generate
+    from engine.networks.device import with_precision
+    from engine.networks.models import load_models
+    from engine.tools.sample import generate
     models = load_models("mnist", "cpu", kinds=("autoregressive",))
     x = torch.rand(4, 28, 28)
     known = torch.rand(4, 28, 28) < 0.5
@@ -93,7 +93,7 @@ def test_bf16_sampling_stays_close_to_fp32_and_returns_float32():
 
 
 def test_unknown_precision_is_refused():
-    from engine.device import with_precision
+    from engine.networks.device import with_precision
     with pytest.raises(ValueError, match="precision"):
         with_precision(object(), "fp16")
 
@@ -103,8 +103,8 @@ def _bank_as_idx(folder):
     that must not depend on the dataset files being present."""
     import gzip
 
-    from engine.bank import load_bank
-    from engine.data import FILES
+    from engine.networks.bank import load_bank
+    from engine.networks.data import FILES
 
     bank = load_bank("mnist")
     folder.mkdir()
@@ -121,8 +121,8 @@ def _continue_shipped_classifier(tmp_path, extra_steps: int):
     (shipped steps + extra_steps); returns (exit code, shipped model, shipped card)."""
     import shutil
 
-    from engine import weights
-    from engine.train import main
+    from engine.networks import weights
+    from engine.tools.train import main
 
     for src in weights.paths("mnist", "classifier"):
         shutil.copy(src, tmp_path / src.name)
@@ -137,7 +137,7 @@ def test_init_from_weights_continues_the_shipped_model_and_its_history(tmp_path)
     """A run whose checkpoint is lost restarts from the shipped EMA weights at the card's step."""
     import json
 
-    from engine import weights
+    from engine.networks import weights
 
     rc, shipped, card = _continue_shipped_classifier(tmp_path, 2)
     steps = card["training"]["steps"]
@@ -167,7 +167,7 @@ def test_init_from_weights_refuses_a_run_no_longer_than_the_shipped_one(tmp_path
 
 def _train_tiny_diffusion(tmp_path, *extra):
     """Two steps of a tiny diffusion model on the bank digits, in tmp_path; returns the exit code."""
-    from engine.train import main
+    from engine.tools.train import main
 
     data = tmp_path / "data"
     if not data.exists():
@@ -177,7 +177,7 @@ def _train_tiny_diffusion(tmp_path, *extra):
 
 
 def test_training_writes_to_its_run_folder_unless_told_to_install(tmp_path):
-    from engine import weights
+    from engine.networks import weights
 
     shipped = [p.stat().st_mtime_ns for p in weights.paths("mnist", "diffusion", weights.SHIPPED_WEIGHTS_DIR)]
     assert _train_tiny_diffusion(tmp_path) == 0
@@ -191,7 +191,7 @@ def test_training_writes_to_its_run_folder_unless_told_to_install(tmp_path):
 
 def test_training_stops_with_a_clear_error_on_a_non_finite_loss(tmp_path, capsys, monkeypatch):
     """--lr inf is refused at the edge now (test_cli_validation); a loss can still blow up: the guard."""
-    from engine import train
+    from engine.tools import train
     real = train.diffusion_loss
     monkeypatch.setattr(train, "diffusion_loss", lambda *a: real(*a) * float("nan"))
     assert _train_tiny_diffusion(tmp_path) == 1
@@ -200,7 +200,7 @@ def test_training_stops_with_a_clear_error_on_a_non_finite_loss(tmp_path, capsys
 
 
 def test_init_from_starts_a_fresh_run_from_given_weights(tmp_path, capsys):
-    from engine import weights
+    from engine.networks import weights
 
     assert _train_tiny_diffusion(tmp_path, "--out", str(tmp_path / "first")) == 0
     first, _ = weights.load("mnist", "diffusion", "cpu", tmp_path / "first")
@@ -216,7 +216,7 @@ def test_init_from_starts_a_fresh_run_from_given_weights(tmp_path, capsys):
 def test_a_deeper_net_trains_saves_and_loads_with_its_blocks(tmp_path):
     """--blocks adds ResBlocks a level (a deeper net at the same width); the card remembers it, so
     the file loads back into the same shape. A blocks = 1 net keeps the shipped files' tensor names."""
-    from engine import nets, weights
+    from engine.networks import nets, weights
 
     assert _train_tiny_diffusion(tmp_path, "--blocks", "2") == 0
     net, card = weights.load("mnist", "diffusion", "cpu", tmp_path / "runs" / "mnist_diffusion")
@@ -238,9 +238,9 @@ def test_evaluation_reports_random_order_beside_raster():
     """`ar-random-k1-T1-w3` is the raster target's setting with only the order changed."""
     from itertools import islice
 
-    from engine.evaluate import STANDARD_SETTINGS
-    from engine.models import load_models
-    from engine.samplers.autoregressive import sample_autoregressive
+    from engine.tools.evaluate import STANDARD_SETTINGS
+    from engine.networks.models import load_models
+    from engine.runtime.samplers.autoregressive import sample_autoregressive
     (m_raster, raster), (m_random, random_) = STANDARD_SETTINGS["ar-raster-k1-T1-w3"], STANDARD_SETTINGS["ar-random-k1-T1-w3"]
     assert m_raster == m_random == "autoregressive"
     assert {**raster, "order": "random"} == random_
@@ -253,7 +253,9 @@ def test_evaluation_reports_random_order_beside_raster():
 
 
 def test_raster_share_reaches_the_training_masks_and_the_card(tmp_path, monkeypatch):
-    from engine import orders, train, weights
+    from engine.maths import orders
+    from engine.tools import train
+    from engine.networks import weights
 
     shares = []
     real = orders.training_masks
@@ -269,8 +271,8 @@ def test_raster_share_reaches_the_training_masks_and_the_card(tmp_path, monkeypa
 
 
 def test_generate_from_a_later_batch_draws_what_one_run_draws_there():
-    from engine.models import load_models
-    from engine.sample import generate
+    from engine.networks.models import load_models
+    from engine.tools.sample import generate
     models = load_models("mnist", "cpu", kinds=("autoregressive",))
     full, *_ = generate(models, "one-shot", 6, np.arange(6), seed=3, batch=2, mode="independent", guidance=3.0)
     later, labels, nfe, _ = generate(models, "one-shot", 6, np.arange(6), seed=3, batch=2, first=4,
@@ -282,11 +284,11 @@ def test_generate_from_a_later_batch_draws_what_one_run_draws_there():
 
 
 def test_resumed_evaluation_equals_one_run_and_refuses_other_settings(tmp_path, monkeypatch):
-    """`engine.evaluate --resume` continues a smaller saved sample set to a larger n: the images and
+    """`engine.tools.evaluate --resume` continues a smaller saved sample set to a larger n: the images and
     numbers are those of one uninterrupted run; a set drawn with another seed is not taken."""
-    from engine import evaluate as ev
-    from engine.bank import load_bank
-    from engine.models import load_models
+    from engine.tools import evaluate as ev
+    from engine.networks.bank import load_bank
+    from engine.networks.models import load_models
     monkeypatch.setitem(ev.STANDARD_SETTINGS, "one-shot-sampled", ("one-shot", dict(mode="independent", guidance=3.0)))
     models = load_models("mnist", "cpu", kinds=("autoregressive", "classifier"))
     feats = ev.metrics.classifier_features(models.classifier, load_bank("mnist").images[:100])
@@ -306,7 +308,7 @@ def test_resumed_evaluation_equals_one_run_and_refuses_other_settings(tmp_path, 
 
 
 def test_resume_needs_the_samples_folder(capsys):
-    from engine.evaluate import main
+    from engine.tools.evaluate import main
     with pytest.raises(SystemExit):
         main(["--dataset", "mnist", "--resume"])
     assert "--resume needs --samples-dir" in capsys.readouterr().err

@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 import torch
 
-from engine import weights
-from engine.bank import make_bank  # noqa: F401  (import check)
-from engine.sample import main as sample_main
+from engine.networks import weights
+from engine.networks.bank import make_bank  # noqa: F401  (import check)
+from engine.tools.sample import main as sample_main
 from tests.engine.helpers import BAD_WEIGHTS, corrupt, tiny
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -35,7 +35,7 @@ def test_weights_round_trip(tmp_path):
 
 
 def test_missing_weights_say_how_to_fix(tmp_path):
-    with pytest.raises(weights.WeightsError, match=r"mnist_autoregressive\.safetensors is missing.*engine\.train"):
+    with pytest.raises(weights.WeightsError, match=r"mnist_autoregressive\.safetensors is missing.*engine\.tools\.train"):
         weights.load("mnist", "autoregressive", "cpu", tmp_path)
 
 
@@ -138,7 +138,7 @@ def test_sample_cli_writes_npz(tmp_path, method, extra, nfe, capsys):
 def test_sample_cli_bad_flags_exit_2_with_one_line(tmp_path, args):
     if "--out" not in args:
         args = [*args, "--out", str(tmp_path / "s.npz")]
-    r = subprocess.run([sys.executable, "-m", "engine.sample", "--weights-dir", str(tmp_path), *args],
+    r = subprocess.run([sys.executable, "-m", "engine.tools.sample", "--weights-dir", str(tmp_path), *args],
                        cwd=ROOT, capture_output=True, text=True)
     assert r.returncode == 2
     lines = r.stderr.strip().splitlines()
@@ -146,17 +146,17 @@ def test_sample_cli_bad_flags_exit_2_with_one_line(tmp_path, args):
 
 
 def test_sample_cli_missing_weights_is_one_line(tmp_path):
-    r = subprocess.run([sys.executable, "-m", "engine.sample", "--method", "diffusion", "--weights-dir", str(tmp_path),
+    r = subprocess.run([sys.executable, "-m", "engine.tools.sample", "--method", "diffusion", "--weights-dir", str(tmp_path),
                         "--out", str(tmp_path / "s.npz")], cwd=ROOT, capture_output=True, text=True)
     assert r.returncode == 2 and r.stderr.count("\n") == 1 and "is missing" in r.stderr
 
 
 def test_each_command_loads_only_what_it_needs(tmp_path):
-    from engine.models import load_models
+    from engine.networks.models import load_models
     save_tiny_set(tmp_path)
     (tmp_path / "mnist_bank.safetensors").write_bytes(b"corrupt")
     (tmp_path / "mnist_classifier.safetensors").write_bytes(b"corrupt")
-    r = subprocess.run([sys.executable, "-m", "engine.sample", "--method", "diffusion", "--steps", "2", "--n", "2",
+    r = subprocess.run([sys.executable, "-m", "engine.tools.sample", "--method", "diffusion", "--steps", "2", "--n", "2",
                         "--weights-dir", str(tmp_path), "--out", str(tmp_path / "s.npz")], cwd=ROOT, capture_output=True,
                        text=True)
     assert r.returncode == 0, r.stderr  # the sample CLI never reads the bank or the classifier
@@ -170,7 +170,7 @@ def test_each_command_loads_only_what_it_needs(tmp_path):
 def test_engine_imports_no_qt():
     code = ("import sys, pkgutil, importlib, engine\n"
             "for m in pkgutil.walk_packages(engine.__path__, 'engine.'): importlib.import_module(m.name)\n"
-            "assert 'engine.samplers.diffusion' in sys.modules\n"
+            "assert 'engine.runtime.samplers.diffusion' in sys.modules\n"
             "bad = [m for m in sys.modules if m.split('.')[0] in ('PySide6', 'pyqtgraph', 'PyQt5', 'PyQt6', 'shiboken6')]\n"
             "print(bad); sys.exit(1 if bad else 0)")
     r = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
@@ -190,9 +190,9 @@ def test_every_cli_names_a_bad_weights_file_in_one_line_and_writes_nothing(tmp_p
     corrupt(w / "mnist_diffusion.safetensors", kind)
     out = tmp_path / "out"
     out.mkdir()
-    commands = [["-m", "engine.sample", "--method", "diffusion", "--steps", "2", "--n", "2", "--weights-dir", str(w),
+    commands = [["-m", "engine.tools.sample", "--method", "diffusion", "--steps", "2", "--n", "2", "--weights-dir", str(w),
                  "--out", str(out / "s.npz")],
-                ["-m", "engine.evaluate", "--dataset", "mnist", "--settings", "diffusion-ddim100-w3", "--n", "10",
+                ["-m", "engine.tools.evaluate", "--dataset", "mnist", "--settings", "diffusion-ddim100-w3", "--n", "10",
                  "--draws", "0", "--weights-dir", str(w), "--samples-dir", str(out)]]
     for cmd in commands:
         r = subprocess.run([sys.executable, *cmd], cwd=ROOT, capture_output=True, text=True, timeout=300,

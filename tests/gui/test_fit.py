@@ -5,7 +5,7 @@ import pytest
 from PySide6.QtCore import QPoint, QRect
 from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QComboBox, QLabel, QSizePolicy, QWidget
 
-from engine import scenarios
+from engine.runtime import scenarios
 from gui.main_window import MIN_WINDOW
 from gui.plots import MIN_SPECTRUM_W
 

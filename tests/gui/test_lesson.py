@@ -6,7 +6,7 @@ import sys
 import pytest
 from PySide6.QtCore import Qt
 
-from engine import lessons
+from engine.runtime import lessons
 
 from .conftest import ROOT
 
@@ -142,8 +142,8 @@ def test_a_remote_steps_through_a_slides_variants_before_the_next_slide(qtbot, w
 
 
 def test_lessons_and_scenarios_import_no_qt():
-    code = ("import sys, engine.lessons, engine.scenarios; "
+    code = ("import sys, engine.runtime.lessons, engine.scenarios; "
             "bad = [m for m in sys.modules if m.split('.')[0] in ('PySide6', 'pyqtgraph', 'gui')]; "
-            "assert not bad, bad; engine.lessons.load()")
+            "assert not bad, bad; engine.runtime.lessons.load()")
     r = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stderr

@@ -1,4 +1,4 @@
-"""One Frame contract over every registered mode (engine/modes.py; diffusers' common scheduler test
+"""One Frame contract over every registered mode (engine/runtime/modes.py; diffusers' common scheduler test
 as the model), on tiny random networks: a new mode gets this test by its registry entry alone. (Here, not
 in tests/engine, which another session edits.)"""
 from types import SimpleNamespace
@@ -6,8 +6,8 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from engine.modes import MODES, describe, mode, shows_real_image
-from engine.runs import ARSettings, DiffusionSettings, RunSettings
+from engine.runtime.modes import MODES, describe, mode, shows_real_image
+from engine.runtime.runs import ARSettings, DiffusionSettings, RunSettings
 
 from tests.engine.helpers import tiny
 

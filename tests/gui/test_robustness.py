@@ -45,7 +45,7 @@ def test_cuda_without_cuda_falls_back_to_the_cpu_with_a_notice(qtbot, monkeypatc
 
 
 def test_a_corrupt_classifier_leaves_the_panels_running(qtbot, monkeypatch, tmp_path):
-    from engine import weights
+    from engine.networks import weights
     for f in (ROOT / "weights").iterdir():
         shutil.copy(f, tmp_path / f.name)
     (tmp_path / "mnist_classifier.safetensors").write_bytes(b"not a safetensors file" * 10)
@@ -92,7 +92,7 @@ def test_restart_during_a_1000_step_run_does_not_wait_for_it(qtbot, win, monkeyp
 def _frame(step, total=3):
     import numpy as np
 
-    from engine.frames import Frame
+    from engine.runtime.frames import Frame
     img = np.full((1, 28, 28), 0.5, np.float32)
     return Frame(method="diffusion", step=step, total_steps=total, nfe=step + 1, state=img, x0_mean=img)
 
@@ -256,7 +256,7 @@ def test_render_writes_a_gif_without_a_window(qapp, tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("kind", BAD_WEIGHTS)
 def test_a_bad_weights_file_is_one_clear_message_and_the_other_dataset_runs(qtbot, monkeypatch, tmp_path, kind):
-    from engine import weights
+    from engine.networks import weights
     for f in (ROOT / "weights").iterdir():
         shutil.copy(f, tmp_path / f.name)
     corrupt(tmp_path / "mnist_diffusion.safetensors", kind)

@@ -1,5 +1,5 @@
 """Each scenario shows its point: run the scenario's own settings through the same mode factories
-the window uses (engine/scenarios.py MODES), no window, and check the frames say what the caption
+the window uses (engine/runtime/scenarios.py MODES), no window, and check the frames say what the caption
 says.
 
 too-many-pixels's and guidance's points over many seeds are the claims table's (Fréchet distance
@@ -7,8 +7,9 @@ and agreement over 100 samples); here only their own pictures (seeds 4 and 9) ar
 import numpy as np
 import pytest
 
-from engine import metrics, scenarios
-from engine.models import load_models
+from engine.maths import metrics
+from engine.runtime import scenarios
+from engine.networks.models import load_models
 
 
 @pytest.fixture(scope="module")

@@ -236,7 +236,7 @@ def test_self_test_into_a_file_or_unwritable_folder_is_one_error_line(tmp_path):
 def test_self_test_rejects_nan_and_constant_models():
     import torch
 
-    from engine import weights
+    from engine.networks import weights
     from gui.self_test import model_output_check
     for kind in weights.KINDS:
         model, _ = weights.load("mnist", kind, "cpu")
@@ -384,7 +384,7 @@ def test_playing_on_or_leaving_the_slide_ends_running_continuations(qtbot, win):
 
 
 def test_a_new_window_shows_free_plays_settings_from_the_engine(qtbot):
-    from engine.scenarios import FREE_PLAY
+    from engine.runtime.scenarios import FREE_PLAY
     from gui.main_window import MainWindow
 
     w = MainWindow(device="cpu", remember=False)

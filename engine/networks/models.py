@@ -1,0 +1,52 @@
+"""The loader (`load_models` -> `ModelSet`) of everything one dataset needs at run time, loaded
+once: the networks, the classifier and the bank of held-out images. Each command loads only what
+it needs (`kinds`, `bank`); parts named in `optional` may fail to load without failing the rest
+(the window runs its panels without the classifier's plot when the classifier is broken): their
+messages land in `problems`."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import torch
+
+from engine.networks import weights
+from engine.networks.bank import Bank, load_bank
+from engine.networks.device import resolve_device
+
+ALL_KINDS = ("autoregressive", "diffusion", "classifier")
+
+
+@dataclass
+class ModelSet:
+    dataset: str
+    device: torch.device
+    ar: torch.nn.Module | None = None
+    diffusion: torch.nn.Module | None = None
+    classifier: torch.nn.Module | None = None
+    bank: Bank | None = None
+    problems: list = field(default_factory=list)  # messages of optional parts that failed to load
+
+
+def load_models(dataset: str, device="auto", weights_dir=None, kinds=ALL_KINDS, bank: bool = True,
+                optional=()) -> ModelSet:
+    """Load the shipped models of `dataset`; raises weights.WeightsError with a clear message for
+    any part not in `optional` ("autoregressive", "diffusion", "classifier", "bank")."""
+    dev = resolve_device(device) if isinstance(device, str) else device
+    ms = ModelSet(dataset, dev)
+    for kind in kinds:
+        try:
+            model, _ = weights.load(dataset, kind, dev, weights_dir)
+        except weights.WeightsError as e:
+            if kind not in optional:
+                raise
+            ms.problems.append(str(e))
+            continue
+        setattr(ms, {"autoregressive": "ar"}.get(kind, kind), model)
+    if bank:
+        try:
+            ms.bank = load_bank(dataset, weights_dir)
+        except weights.WeightsError as e:
+            if "bank" not in optional:
+                raise
+            ms.problems.append(str(e))
+    return ms

@@ -1,0 +1,102 @@
+"""The command lines' edge: one parser whose every error is one `error:` line and exit code 2,
+the allowed range of each number (the window's spin boxes use the same `LIMITS`), and checks that
+an output can be written before any work starts.
+
+Validate once, here, at the edge: a bad value never reaches a sampler or the trainer."""
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from engine.maths.pixels import PIXELS
+
+# name -> (lowest, highest) allowed value; ints where both bounds are ints
+LIMITS = {
+    "seed": (0, 2**31 - 1),
+    "guidance": (0.0, 20.0),
+    "temperature": (0.05, 3.0),
+    "steps": (1, 1000),            # diffusion sampling steps over the T = 1000 schedule
+    "eta": (0.0, 1.0),
+    "pixels_per_step": (1, PIXELS),
+    "continuations": (2, 128),
+    "n": (1, 100_000),              # images a command makes
+    "batch": (1, 10_000),
+    "threads": (0, 256),           # 0: torch's default
+    "lr": (1e-7, 1.0),
+    "base": (8, 256),              # UNet width (a multiple of its 8 GroupNorm groups)
+    "blocks": (1, 8),              # UNet ResBlocks per level each way
+    "train_steps": (1, 10_000_000),
+    "save_every": (1, 10_000_000),
+    "draws": (0, 100),
+    "raster_subset": (0, 10_000),
+    "share": (0.0, 1.0),
+}
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse with one error line: `error: <what is wrong and what is allowed> (see --help)`, exit 2."""
+
+    def error(self, message):
+        print(f"error: {message} (see {self.prog} --help)", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def ranged(name: str, flag: str | None = None):
+    """An argparse type for LIMITS[name]: a finite number in the range, else one clear message."""
+    lo, hi = LIMITS[name]
+    integer = isinstance(lo, int) and isinstance(hi, int)
+    shown = flag or "--" + name.replace("_", "-")
+
+    def parse(text: str):
+        try:
+            v = int(text) if integer else float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{shown} must be {'an integer' if integer else 'a number'}, "
+                                             f"got {text!r}") from None
+        if not math.isfinite(v) or not lo <= v <= hi:
+            raise argparse.ArgumentTypeError(f"{shown} must be {lo:g} to {hi:g}, got {text}")
+        return v
+    parse.__name__ = name  # argparse names the type in its own messages
+    return parse
+
+
+def check_writable_dir(path, flag: str) -> Path:
+    """A folder that exists or can be made, and can be written: ValueError naming `flag` if not."""
+    p = Path(path)
+    probe = p
+    while not probe.exists():
+        probe = probe.parent
+    if not probe.is_dir():
+        raise ValueError(f"{flag} {path}: {probe} is a file, not a folder")
+    try:  # the real test: permission bits do not stop root, and /proc or a read-only disk say yes to access()
+        tempfile.TemporaryFile(dir=probe).close()
+    except OSError as e:
+        raise ValueError(f"{flag} {path}: cannot write in {probe} ({e.strerror or e})") from None
+    return p
+
+
+def check_writable(path, suffixes: tuple = ()) -> Path:
+    """The path, if a file can be written there; else ValueError/OSError with one line that says
+    why (checked before any work: a wrong suffix, a missing or read-only folder, a folder named
+    like the file). The window's exports and every command line's output use it."""
+    path = Path(path)
+    if suffixes and path.suffix.lower() not in suffixes:
+        raise ValueError(f"unsupported format {path.suffix.lower() or '(none)'!r} for {path}: use {', '.join(suffixes)}")
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.exists():
+        raise OSError(f"cannot write {path}: the folder {folder} does not exist")
+    if not folder.is_dir():
+        raise OSError(f"cannot write {path}: {folder} is not a folder")
+    if path.is_dir():
+        raise OSError(f"cannot write {path}: it is a folder")
+    if not os.access(folder, os.W_OK | os.X_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise OSError(f"cannot write {path}: permission denied")
+    try:  # the real test (a read-only disk, a user the permission bits do not stop)
+        tempfile.TemporaryFile(dir=folder).close()
+    except OSError as e:
+        raise OSError(f"cannot write {path}: {e.strerror or e}") from None
+    return path
