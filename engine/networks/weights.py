@@ -115,3 +115,42 @@ def load(dataset: str, kind: str, device: str | torch.device = "cpu", weights_di
                            for k in expected})
     model.to(device).eval()
     return model, card
+
+
+def fingerprint(net) -> str:
+    """A short hash of a network's weights: a saved sample set names the weights that drew it."""
+    import hashlib
+    h = hashlib.sha256()
+    for k, v in sorted(net.state_dict().items()):
+        h.update(k.encode())
+        h.update(v.detach().cpu().contiguous().numpy().tobytes())
+    return h.hexdigest()[:16]
+
+
+def store_loss_curves(dataset: str, result: dict, weights_dir=None) -> Path:
+    """Put the AR model's measured per-step loss curves (engine.tools.loss_curve) into its card,
+    `eval.loss_curve`, written atomically."""
+    from engine.networks.files import write_text_atomic
+    _, c_path = paths(dataset, "autoregressive", weights_dir)
+    card = read_card(dataset, "autoregressive", weights_dir)
+    card.setdefault("eval", {})["loss_curve"] = result
+    return write_text_atomic(c_path, json.dumps(card, indent=2) + "\n")
+
+
+def loss_curves(card: dict) -> dict:
+    """{order: (PIXELS,) float array} from a card's `eval.loss_curve` ({} when none was measured);
+    a malformed entry is a WeightsError naming the fix."""
+    import numpy as np
+    entry = card.get("eval", {}).get("loss_curve")
+    if entry is None:
+        return {}
+    try:
+        curves = {o: np.asarray(c, np.float64) for o, c in entry["curves"].items()}
+    except (KeyError, TypeError, AttributeError, ValueError) as e:
+        raise WeightsError(f"the card's eval.loss_curve is malformed ({e}): re-measure it with "
+                           f"`python -m engine.tools.loss_curve --dataset {card.get('dataset')} --write-card`") from None
+    bad = [o for o, c in curves.items() if c.shape != (784,) or not np.all(np.isfinite(c)) or np.any(c < 0)]
+    if bad:
+        raise WeightsError(f"the card's eval.loss_curve for {', '.join(bad)} is not 784 finite non-negative numbers: "
+                           f"re-measure it with `python -m engine.tools.loss_curve --dataset {card.get('dataset')} --write-card`")
+    return curves

@@ -93,16 +93,6 @@ def save_sample_set(folder, dataset: str, name: str, images, labels, nfe, second
     return path
 
 
-def fingerprint(net) -> str:
-    """A short hash of a network's weights: a saved sample set names the weights that drew it."""
-    import hashlib
-    h = hashlib.sha256()
-    for k, v in sorted(net.state_dict().items()):
-        h.update(k.encode())
-        h.update(v.detach().cpu().contiguous().numpy().tobytes())
-    return h.hexdigest()[:16]
-
-
 def resumable_prefix(path: Path, provenance: dict, labels: np.ndarray, batch: int) -> tuple[dict | None, str]:
     """The whole batches of an earlier (interrupted or smaller) sample set that one run with these
     settings would have drawn first: same seed, batch, precision and weights, same labels. Else None, and why."""
@@ -127,7 +117,7 @@ def sample_quality(models, name: str, n: int, seed: int, test_feats: np.ndarray,
     method, kw = STANDARD_SETTINGS[name]
     labels = np.arange(n) % 10
     net = models.diffusion if method == "diffusion" else models.ar  # one-shot samples the AR network
-    provenance = dict(seed=seed, batch=batch, precision=precision, weights=fingerprint(net))
+    provenance = dict(seed=seed, batch=batch, precision=precision, weights=weights.fingerprint(net))
     done = None
     if resume and samples_dir is not None:
         done, why = resumable_prefix(Path(samples_dir) / f"{models.dataset}_{name}.npz", provenance, labels, batch)

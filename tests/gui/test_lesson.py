@@ -142,7 +142,7 @@ def test_a_remote_steps_through_a_slides_variants_before_the_next_slide(qtbot, w
 
 
 def test_lessons_and_scenarios_import_no_qt():
-    code = ("import sys, engine.runtime.lessons, engine.scenarios; "
+    code = ("import sys, engine.runtime.lessons, engine.runtime.scenarios; "
             "bad = [m for m in sys.modules if m.split('.')[0] in ('PySide6', 'pyqtgraph', 'gui')]; "
             "assert not bad, bad; engine.runtime.lessons.load()")
     r = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300)
