@@ -24,6 +24,7 @@ class ModelSet:
     diffusion: torch.nn.Module | None = None
     classifier: torch.nn.Module | None = None
     bank: Bank | None = None
+    ar_loss_curves: dict = field(default_factory=dict)  # {order: (784,) nats}: the AR card's eval.loss_curve
     problems: list = field(default_factory=list)  # messages of optional parts that failed to load
 
 
@@ -35,7 +36,9 @@ def load_models(dataset: str, device="auto", weights_dir=None, kinds=ALL_KINDS, 
     ms = ModelSet(dataset, dev)
     for kind in kinds:
         try:
-            model, _ = weights.load(dataset, kind, dev, weights_dir)
+            model, card = weights.load(dataset, kind, dev, weights_dir)
+            if kind == "autoregressive":
+                ms.ar_loss_curves = weights.loss_curves(card)
         except weights.WeightsError as e:
             if kind not in optional:
                 raise
@@ -50,3 +53,15 @@ def load_models(dataset: str, device="auto", weights_dir=None, kinds=ALL_KINDS, 
                 raise
             ms.problems.append(str(e))
     return ms
+
+
+def planned_steps(models: ModelSet, order: str, steps: int, start: int = 0) -> tuple[int, ...]:
+    """The plan of `steps` steps (pixels a step) for `order` from the AR model's measured loss
+    curve: the order's own curve where one was measured (random, raster), else the random-order
+    curve (the order-agnostic bound ARDM plans with). `start`: pixels known before the first step."""
+    from engine.maths import planning
+    curves = models.ar_loss_curves
+    if not curves:
+        raise ValueError(f"the {models.dataset} AR model's card has no loss curve to plan steps with: measure it with "
+                         f"`python -m engine.tools.loss_curve --dataset {models.dataset} --write-card`")
+    return planning.plan(curves.get(order, curves.get("random", next(iter(curves.values())))), steps, start)

@@ -58,7 +58,9 @@ def describe(mode_name: str, s: RunSettings) -> str:
     parts = [m.title]
     if "order" in m.fields:
         parts.append(s.ar.order)
-    if "pixels_per_step" in m.fields:
+    if "planned_steps" in m.fields and s.ar.planned_steps:
+        parts.append(f"planned {s.ar.planned_steps} steps")
+    elif "pixels_per_step" in m.fields:
         parts.append(f"{s.ar.pixels_per_step} px/step")
     if "greedy" in m.fields and s.ar.greedy:
         parts.append("greedy")

@@ -7,7 +7,9 @@ import numpy as np
 
 from engine.maths import orders
 from engine.networks.data import DATASETS
-from engine.maths.pixels import SIDE
+from engine.maths import planning
+from engine.maths.pixels import PIXELS, SIDE
+from engine.networks.models import planned_steps
 from engine.runtime.samplers import autoregressive, diffusion
 from engine.runtime.samplers.autoregressive import sample_autoregressive
 from engine.runtime.samplers.diffusion import sample_diffusion
@@ -21,6 +23,7 @@ class ARSettings:
     pixels_per_step: int = 1     # k pixels fixed per network evaluation
     temperature: float = 1.0     # logits / T: < 1 sharper, > 1 wilder
     greedy: bool = False         # argmax instead of sampling: the same image every time
+    planned_steps: int = 0       # planned parallel decoding (ARDM) in this many steps; 0: k pixels a step
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,8 @@ class RunSettings:
         if not isinstance(self.seed, (int, np.integer)) or self.seed < 0:
             raise ValueError(f"seed must be a non-negative integer, got {self.seed}")
         autoregressive.validate(self.ar.order, self.ar.pixels_per_step, self.ar.temperature, self.guidance)
+        if self.ar.planned_steps:
+            planning.check_steps(self.ar.planned_steps, PIXELS)
         diffusion.validate(self.diffusion.sampler, self.diffusion.steps, self.diffusion.eta, self.guidance)
         if (self.known is None) != (self.values is None):
             raise ValueError("known pixels and their values come together")
@@ -68,11 +73,20 @@ class RunSettings:
         return replace(self, **kw)
 
 
+def ar_plan(models, s: RunSettings) -> tuple[int, ...] | None:
+    """The planned step sizes of an AR run (None: uniform, `pixels_per_step` a step)."""
+    if not s.ar.planned_steps:
+        return None
+    start = 0 if s.known is None else int(np.asarray(s.known, bool).sum())
+    return planned_steps(models, s.ar.order, s.ar.planned_steps, start)
+
+
 def ar_frames(models, s: RunSettings, n: int = 1):
     s.validate()
     return sample_autoregressive(models.ar, n=n, labels=s.label, order=s.ar.order,
                                  pixels_per_step=s.ar.pixels_per_step, temperature=s.ar.temperature,
-                                 greedy=s.ar.greedy, guidance=s.guidance, seed=s.seed, known=s.known, values=s.values)
+                                 greedy=s.ar.greedy, guidance=s.guidance, seed=s.seed, known=s.known, values=s.values,
+                                 plan=ar_plan(models, s))
 
 
 def diffusion_frames(models, s: RunSettings, n: int = 1):

@@ -42,7 +42,7 @@ class Scenario:
 
 
 def _s(label=7, guidance=3.0, seed=0, dataset="mnist", **kw) -> RunSettings:
-    ar = ARSettings(**{k: kw.pop(k) for k in ("order", "pixels_per_step", "temperature", "greedy") if k in kw})
+    ar = ARSettings(**{k: kw.pop(k) for k in ("order", "pixels_per_step", "planned_steps", "temperature", "greedy") if k in kw})
     df = DiffusionSettings(**{k: kw.pop(k) for k in ("sampler", "steps", "eta") if k in kw})
     assert not kw, kw
     return RunSettings(dataset=dataset, label=label, guidance=guidance, seed=seed, ar=ar, diffusion=df)
@@ -136,7 +136,7 @@ def get(name: str) -> Scenario:
 
 def _apply(s: RunSettings, changes: dict) -> RunSettings:
     top = {k: v for k, v in changes.items() if k in ("label", "guidance", "seed", "dataset")}
-    ar = {k: v for k, v in changes.items() if k in ("order", "pixels_per_step", "temperature", "greedy")}
+    ar = {k: v for k, v in changes.items() if k in ("order", "pixels_per_step", "planned_steps", "temperature", "greedy")}
     df = {k: v for k, v in changes.items() if k in ("sampler", "steps", "eta")}
     return replace(s, ar=replace(s.ar, **ar), diffusion=replace(s.diffusion, **df), **top)
 

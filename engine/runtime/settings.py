@@ -17,6 +17,7 @@ class ARRunSettings:
     guidance: float          # classifier-free guidance w (on the logits)
     seed: int                # sampling seed
     order_seed: int          # seed of the random order (continuations reuse it)
+    plan: tuple | None = None  # planned parallel decoding: pixels fixed at each step (None: k a step)
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
   python -m engine.tools.sample --dataset mnist --method diffusion --sampler ddim --steps 100 --guidance 3 --n 200 --seed 0 --out samples.npz
   python -m engine.tools.sample --dataset mnist --method autoregressive --order raster --pixels-per-step 1 --temperature 1 --out ar.npz
+  python -m engine.tools.sample --dataset mnist --method autoregressive --order random --steps 100 --out planned.npz
   python -m engine.tools.sample --dataset fashion --method one-shot --mode mean --label sneaker --n 10 --out blur.npz
 
 Writes `images` (uint8 N×28×28), `labels` (N, −1 = none), `nfe` (N) and `seconds`.
@@ -17,8 +18,10 @@ from engine.tools import cli
 from engine.networks import weights
 from engine.networks.data import DATASETS, parse_label
 from engine.networks.device import PRECISIONS, with_precision
+from engine.networks.models import planned_steps
 from engine.maths.orders import ORDERS
-from engine.maths.pixels import SIDE
+from engine.maths import planning
+from engine.maths.pixels import PIXELS, SIDE
 from engine.runtime.samplers import autoregressive, diffusion
 from engine.runtime.samplers.autoregressive import sample_autoregressive
 from engine.runtime.samplers.diffusion import sample_diffusion
@@ -50,6 +53,9 @@ def generate(models, method: str, n: int, labels=None, seed: int = 0, batch: int
             gen = sample_diffusion(with_precision(models.diffusion, precision), n=m, labels=lab, seed=seed + b,
                                    guidance_parts=False, **kw)
         elif method == "autoregressive":
+            if kw.get("steps") is not None:  # planned parallel decoding: the plan replaces k pixels a step
+                kw = dict(kw)
+                kw["plan"] = planned_steps(models, kw.get("order", "raster"), kw.pop("steps"))
             gen = sample_autoregressive(with_precision(models.ar, precision), n=m, labels=lab, seed=seed + b,
                                         guidance_parts=False, x0=False, **kw)  # only the final images are kept
         elif method == "one-shot":
@@ -73,7 +79,9 @@ def parse_args(argv=None):
     p.add_argument("--guidance", type=cli.ranged("guidance"), default=3.0)
     p.add_argument("--seed", type=cli.ranged("seed"), default=0)
     p.add_argument("--sampler", choices=("ddim", "ddpm"))
-    p.add_argument("--steps", type=cli.ranged("steps"))
+    p.add_argument("--steps", type=cli.ranged("steps"),
+                   help="diffusion: steps over the schedule; autoregressive: planned parallel decoding in this many "
+                        "network steps (1..784, the plan from the model's loss curve)")
     p.add_argument("--eta", type=cli.ranged("eta"))
     p.add_argument("--order", choices=ORDERS)
     p.add_argument("--pixels-per-step", dest="pixels_per_step", type=cli.ranged("pixels_per_step"))
@@ -88,7 +96,11 @@ def parse_args(argv=None):
     p.add_argument("--out", required=True, help="output .npz")
     args = p.parse_args(argv)
     given = {k for k in AR_ONLY + DIFFUSION_ONLY + ("mode", "temperature") if getattr(args, k) is not None}
-    wrong = {"diffusion": given - set(DIFFUSION_ONLY), "autoregressive": given - set(AR_ONLY) - {"temperature"},
+    if args.method == "autoregressive" and {"steps", "pixels_per_step"} <= given:
+        p.error("--steps (planned parallel decoding) and --pixels-per-step (k pixels every step) are two "
+                "schedules: give one of them")
+    wrong = {"diffusion": given - set(DIFFUSION_ONLY),
+             "autoregressive": given - set(AR_ONLY) - {"temperature", "steps"},
              "one-shot": given - {"mode", "temperature"}}[args.method]
     if wrong:
         p.error(f"--{sorted(wrong)[0].replace('_', '-')} does not apply to --method {args.method}")
@@ -116,6 +128,8 @@ def main(argv=None) -> int:
         elif args.method == "autoregressive":
             autoregressive.validate(kw.get("order", "raster"), kw.get("pixels_per_step", 1),
                                     kw.get("temperature", 1.0), args.guidance)
+            if "steps" in kw:
+                planning.check_steps(kw["steps"], PIXELS)
         kinds = ("diffusion",) if args.method == "diffusion" else ("autoregressive",)
         models = load_models(args.dataset, args.device, args.weights_dir, kinds=kinds, bank=False)
         images, labels, nfe, seconds = generate(models, args.method, args.n, labels, args.seed, args.batch,

@@ -59,7 +59,7 @@ def validate(order: str, pixels_per_step: int, temperature: float, guidance: flo
 def sample_autoregressive(net, *, n: int = 1, labels=None, order: str = "raster", pixels_per_step: int = 1,
                           temperature: float = 1.0, greedy: bool = False, guidance: float = 1.0, seed: int = 0,
                           known=None, values=None, order_seed: int | None = None, guidance_parts: bool = True,
-                          x0: bool = True):
+                          x0: bool = True, plan=None):
     """Yield one Frame per network step until every pixel is fixed.
 
     `known` ((28, 28) or (n, 28, 28) bool) and `values` (same shape, in [0, 1]) fix pixels from
@@ -72,7 +72,12 @@ def sample_autoregressive(net, *, n: int = 1, labels=None, order: str = "raster"
     `x0=False` (batch sampling that only keeps the final images) predicts only the pixels fixed
     each step (not in `confidence` order, which ranks every unknown pixel): the frames' x0_mean is
     then just the known pixels and `uncertainty` is None. Same samples, far less work per step
-    for a mixture head (its 256 levels for every unknown pixel, 784 a step at first)."""
+    for a mixture head (its 256 levels for every unknown pixel, 784 a step at first).
+
+    `plan` (planned parallel decoding, engine.maths.planning): the number of pixels each step
+    fixes, summing to the pixels left unknown in every sample; it replaces the uniform k a step
+    (the order still says which pixels come next; `patches` keeps its k-pixel blocks as the order
+    and is cut by the plan)."""
     validate(order, pixels_per_step, temperature, guidance)
     if int(n) < 1:
         raise ValueError(f"n must be at least 1, got {n}")
@@ -84,13 +89,21 @@ def sample_autoregressive(net, *, n: int = 1, labels=None, order: str = "raster"
     known_np, levels_np = _batch_mask(known, values, n)
     levels = torch.from_numpy(levels_np)                      # (n, 784) sampled grey levels, on CPU
     kn = torch.from_numpy(known_np)                           # (n, 784) fixed so far
+    plan = None if plan is None else [int(s) for s in plan]
+    if plan is not None:
+        left = int((~kn).sum(1).max()) if order == "confidence" else int((~known_np.all(0)).sum())
+        if sum(plan) != left or min(plan, default=1) < 1:
+            raise ValueError(f"a plan must fix each of the {left} unknown pixels once, in steps of at least one "
+                             f"pixel; its {len(plan)} steps fix {sum(plan)}")
     if order == "confidence":
         groups = None
-        total = math.ceil(int((~kn).sum(1).max()) / k) if n else 0
+        total = len(plan) if plan is not None else (math.ceil(int((~kn).sum(1).max()) / k) if n else 0)
     else:
         perm = orders.make_order(order, rng, k)
         everywhere = known_np.all(0)                          # known in every sample: skipped
-        if order == "patches":
+        if plan is not None:                                  # the order, cut where the plan says
+            groups = np.split(perm[~everywhere[perm]], np.cumsum(plan)[:-1])
+        elif order == "patches":
             groups = [g[~everywhere[g]] for g in orders.step_groups(perm, k, order)]
             groups = [g for g in groups if len(g)]
         else:
@@ -100,7 +113,8 @@ def sample_autoregressive(net, *, n: int = 1, labels=None, order: str = "raster"
     nfe, t0 = 0, time.perf_counter()
     settings = ARRunSettings(order=order, pixels_per_step=k, temperature=float(temperature), greedy=bool(greedy),
                              guidance=float(guidance), seed=int(seed),
-                             order_seed=int(seed if order_seed is None else order_seed))
+                             order_seed=int(seed if order_seed is None else order_seed),
+                             plan=None if plan is None else tuple(plan))
     for step in range(total):
         x01 = (levels.float() / 255).to(dev)
         everyone = x0 or groups is None
@@ -121,7 +135,7 @@ def sample_autoregressive(net, *, n: int = 1, labels=None, order: str = "raster"
         if groups is None:  # most certain unknown pixels first (lowest entropy)
             ent = _spread(-(probs * probs.clamp(min=1e-12).log()).sum(-1), cols_dev, n, dev, fill=float("inf"))
             ent = torch.where(unknown, ent, torch.full_like(ent, float("inf")))
-            take = min(k, int(unknown.sum(1).max()))
+            take = min(k if plan is None else plan[step], int(unknown.sum(1).max()))
             idx = ent.topk(take, dim=1, largest=False).indices.cpu()          # (n, take)
             idx_valid = torch.gather(unknown.cpu(), 1, idx)
         else:
