@@ -167,6 +167,22 @@ def claim_ar_faster(b: Bench, ar_rows: list, diff_rows: list) -> dict:
                 numbers=f"AR: {fmt(ar)}; DDIM {s} steps: {fmt(r)}", held=held)
 
 
+def claim_equal_budget(b: Bench, steps: int = 50) -> dict:
+    """At 100 network evaluations (50 guided steps each): DDIM against AR planned (ARDM's plan from
+    the card's loss curve) and AR uniform (16 scattered pixels a step), random order."""
+    from engine.networks.models import planned_steps
+    plan = planned_steps(b.models, "random", steps)
+    rows = {"DDIM": b.run("diffusion", sampler="ddim", steps=steps, guidance=3.0),
+            "AR planned": b.run("autoregressive", order="random", plan=plan, guidance=3.0),
+            "AR uniform": b.run("autoregressive", order="random", pixels_per_step=-(-784 // steps), guidance=3.0)}
+    best = min(rows, key=lambda k: (rows[k]["frechet"], -rows[k]["agreement"]))
+    numbers = "; ".join(f"{k}: {fmt(r)}" for k, r in rows.items()) + f"; best: {best}"
+    return dict(claim=f"At {2 * steps} network evaluations, which method makes better images?",
+                measure=f"{steps} guided steps each (w = 3): DDIM vs AR with ARDM's planned steps vs AR "
+                        f"{-(-784 // steps)} scattered pixels a step (random order); lower Fréchet wins (held: diffusion)",
+                numbers=numbers, held=best == "DDIM")
+
+
 def claim_guidance(b: Bench, scales=(0.0, 1.0, 3.0, 7.0)) -> dict:
     rows = [(w, b.run("diffusion", sampler="ddim", steps=50, guidance=w)) for w in scales]  # held: w 0 < 1 <= 3
     agrees = [r["agreement"] for _, r in rows]
@@ -277,6 +293,7 @@ def main(argv=None) -> int:
                    help="take the AR sample-set numbers from this earlier docs/claims_<dataset>.json (same AR weights)")
     p.add_argument("--samples-dir", help="also save the raster-AR and DDIM-100 sample sets (guidance 3) there, "
                                          "named as engine.tools.evaluate names them, for benchmarks.contact_sheets --from")
+    p.add_argument("--only", choices=("equal-budget",), help="measure only this claim and print its row")
     args = p.parse_args(argv)
     t0 = time.time()
     models = load_models(args.dataset, args.device)
@@ -289,11 +306,16 @@ def main(argv=None) -> int:
         ref = bank.images
     b = Bench(models, args.n, args.seed, ref, args.batch, args.precision)
     reused = b.reuse_ar(args.reuse_ar) if args.reuse_ar else ""
+    if args.only == "equal-budget":
+        c = claim_equal_budget(b)
+        print(f"{args.dataset}, n = {args.n}, {time.time() - t0:.0f} s. {real_vs_real_line(b, args.dataset)}\n")
+        print(f"| {c['claim']} | {c['measure']} | {c['numbers']} | {'yes' if c['held'] else '**no**'} |")
+        return 0
     claims = [claim_blurry_mean(b, bank.images), claim_greedy_repeats(b)]
     c, ar_rows = claim_pixels_per_step(b, tuple(int(x) for x in args.ar_k.split(",")))
     claims.append(c)
     c, diff_rows = claim_diffusion_steps(b, bank.images, tuple(int(x) for x in args.diffusion_steps.split(",")))
-    claims += [c, claim_ar_faster(b, ar_rows, diff_rows), claim_guidance(b),
+    claims += [c, claim_ar_faster(b, ar_rows, diff_rows), claim_equal_budget(b), claim_guidance(b),
                claim_x0_is_mean(models, args.k, args.seed), claim_coarse_to_fine(models, min(args.n, 20), args.seed)]
     print(f"Claims measured on {args.dataset} with the shipped weights, {args.n} samples a setting "
           f"(labels 0-9 round-robin), device {models.device}, sample sets in {args.precision}, "

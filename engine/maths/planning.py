@@ -70,6 +70,21 @@ def _plan(curve: tuple, steps: int, start: int) -> tuple[int, ...]:
     return tuple(reversed(sizes))
 
 
+def non_increasing(curve) -> np.ndarray:
+    """The closest non-increasing curve in least squares (pool adjacent violators). The true
+    curve cannot rise (knowing more pixels never makes the rest harder to predict, in expectation),
+    so a rise in a measured one is noise from its finite sample; left in, the program would place
+    step boundaries on the noise's dips."""
+    blocks: list[list[float]] = []  # [mean, count]
+    for v in np.asarray(curve, np.float64):
+        blocks.append([float(v), 1.0])
+        while len(blocks) > 1 and blocks[-2][0] < blocks[-1][0]:
+            m2, n2 = blocks.pop()
+            m1, n1 = blocks.pop()
+            blocks.append([(m1 * n1 + m2 * n2) / (n1 + n2), n1 + n2])
+    return np.concatenate([np.full(int(n), m) for m, n in blocks])
+
+
 def uniform(pixels_per_step: int, unknown: int) -> tuple[int, ...]:
     """Today's schedule: k pixels a step, the last step what is left."""
     k = int(pixels_per_step)

@@ -56,6 +56,13 @@ def _s(label=7, guidance=3.0, seed=0, dataset="mnist", **kw) -> RunSettings:
 FREE_PLAY = _s(order="random", pixels_per_step=1, steps=100)
 
 
+# measured: benchmarks/planned_ar.py and the claims row "at 100 network evaluations" (README)
+CAPTION_SAME_BUDGET = (
+    "The same number of network steps for both. Left: autoregression told by its own loss curve how many "
+    "pixels each step may fix — a few while everything is uncertain, many at the end. Right: diffusion. "
+    "V: uniform 8 pixels a step, all 784 steps, then 50 and 20 steps each.")
+
+
 SCENARIOS = {s.name: s for s in [
     Scenario("blurry-mess", "Predict the whole image at once",
              "One network evaluation, every pixel at once. Left: the mean of each pixel's distribution — a blurry "
@@ -95,6 +102,18 @@ SCENARIOS = {s.name: s for s in [
              "The same budget of network evaluations for both: autoregression needs 784 (one per pixel), "
              "diffusion is done after 100 steps (200 with guidance).",
              "autoregressive", "diffusion", _s(order="raster", pixels_per_step=1), _s(steps=100), speed="200 steps/s"),
+    Scenario("same-budget", "Autoregression on diffusion's budget",
+             CAPTION_SAME_BUDGET,
+             # the AR network is order-agnostic, so it can decode in any number of steps: ARDM's dynamic
+             # program over its measured loss curve (the card's eval.loss_curve) says how many pixels each
+             # step fixes. Every variant gives both panels the same number of guided steps, except "784 steps"
+             "autoregressive", "diffusion", _s(order="random", planned_steps=100), _s(steps=100),
+             variants=(("planned 100", {"left": {"planned_steps": 100}, "right": {"steps": 100}}),
+                       ("uniform 8 px/step", {"left": {"planned_steps": 0, "pixels_per_step": 8}, "right": {"steps": 100}}),
+                       ("784 steps", {"left": {"planned_steps": 0, "pixels_per_step": 1}, "right": {"steps": 100}}),
+                       ("planned 50", {"left": {"planned_steps": 50}, "right": {"steps": 50}}),
+                       ("planned 20", {"left": {"planned_steps": 20}, "right": {"steps": 20}})),
+             speed="50 steps/s"),
     Scenario("one-big-step", "Why one big step fails",
              "Left: 100 small steps. Right: one big step predicts the mean — blurry (V: 2, 5, 10, 100 steps). Each "
              "step only has to remove a little noise, so a few dozen steps make a sharp image.",

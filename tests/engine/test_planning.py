@@ -115,3 +115,18 @@ def test_sample_cli_refuses_bad_planned_steps(tmp_path, args, message):
                         "--out", str(tmp_path / "a.npz"), *args], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert r.returncode == 2 and message in r.stderr, r.stderr
     assert "Traceback" not in r.stderr and not (tmp_path / "a.npz").exists()
+
+
+def test_non_increasing_fit_removes_rises_and_keeps_a_falling_curve():
+    falling = np.array([3.0, 2.0, 2.0, 1.0])
+    np.testing.assert_array_equal(planning.non_increasing(falling), falling)
+    fit = planning.non_increasing(np.array([1.0, 3.0, 2.0, 0.5]))  # the rise is pooled: (1 + 3 + 2) / 3
+    np.testing.assert_allclose(fit, [2.0, 2.0, 2.0, 0.5])
+    assert np.all(np.diff(planning.non_increasing(np.random.default_rng(0).random(784))) <= 0)
+
+
+def test_a_parallel_step_never_beats_one_pixel_steps_on_a_non_increasing_curve():
+    curve = planning.non_increasing(1.0 / (1.0 + np.arange(784) / 30.0) + np.random.default_rng(1).random(784) * 0.05)
+    one = planning.bound_bits_per_dim(curve, (1,) * 784)
+    bounds = [planning.bound_bits_per_dim(curve, planning.plan(curve, n)) for n in (400, 100, 20, 5)]
+    assert one <= bounds[0] <= bounds[1] <= bounds[2] <= bounds[3]

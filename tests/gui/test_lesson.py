@@ -11,7 +11,7 @@ from engine.runtime import lessons
 from .conftest import ROOT
 
 ORDER = ["blurry-mess", "pixel-by-pixel", "greedy-vs-sampling", "too-many-pixels", "forward-processes",
-         "hundred-steps", "one-big-step", "x0-is-a-mean", "coarse-to-fine", "guidance", "complete-my-sketch"]
+         "hundred-steps", "same-budget", "one-big-step", "x0-is-a-mean", "coarse-to-fine", "guidance", "complete-my-sketch"]
 
 
 def test_the_default_lesson_is_the_scenarios_in_teaching_order():
@@ -67,29 +67,29 @@ def test_stepping_a_lesson_with_remote_keys(qtbot, win):
     win.activateWindow()
     qtbot.waitUntil(win.isActiveWindow, timeout=5000)
     win.lesson.start(lessons.load())
-    assert win.session.scenario.name == ORDER[0] and win.slide_label.text() == "1 / 11" and win.slide_label.isVisibleTo(win)
+    assert win.session.scenario.name == ORDER[0] and win.slide_label.text() == "1 / 12" and win.slide_label.isVisibleTo(win)
     assert win.worker.is_paused() and not any(ln.frames for ln in win.session.lanes.values())  # arrives ready, paused
     _key(qtbot, win, Qt.Key_PageDown)  # plays the slide's run
     qtbot.waitUntil(win.is_finished, timeout=60000)
     assert win.session.scenario.name == ORDER[0] and all(ln.frames for ln in win.session.lanes.values())
     _key(qtbot, win, Qt.Key_PageDown)  # finished: the next slide
-    assert win.session.scenario.name == ORDER[1] and win.slide_label.text() == "2 / 11"
+    assert win.session.scenario.name == ORDER[1] and win.slide_label.text() == "2 / 12"
     assert win.caption.text().startswith(win.session.scenario.title)
     _key(qtbot, win, Qt.Key_Right)  # → plays too
     qtbot.waitUntil(lambda: bool(win.session.lanes["left"].frames), timeout=60000)
     assert win.is_playing()
     _key(qtbot, win, Qt.Key_Right)  # while it plays: the next slide
-    assert win.session.scenario.name == ORDER[2] and win.slide_label.text() == "3 / 11"
+    assert win.session.scenario.name == ORDER[2] and win.slide_label.text() == "3 / 12"
     _key(qtbot, win, Qt.Key_PageUp)
-    assert win.session.scenario.name == ORDER[1] and win.slide_label.text() == "2 / 11"
+    assert win.session.scenario.name == ORDER[1] and win.slide_label.text() == "2 / 12"
     _key(qtbot, win, Qt.Key_Left)
     _key(qtbot, win, Qt.Key_Left)  # no slide before the first
-    assert win.session.scenario.name == ORDER[0] and win.slide_label.text() == "1 / 11"
+    assert win.session.scenario.name == ORDER[0] and win.slide_label.text() == "1 / 12"
 
     _key(qtbot, win, Qt.Key_B)  # blank the screen
     assert win.lesson.blank.isVisible() and win.lesson.blank.geometry() == win.rect()
     _key(qtbot, win, Qt.Key_PageDown)  # while blank, forward only brings the picture back
-    assert not win.lesson.blank.isVisible() and win.slide_label.text() == "1 / 11"
+    assert not win.lesson.blank.isVisible() and win.slide_label.text() == "1 / 12"
     _key(qtbot, win, Qt.Key_B)
     _key(qtbot, win, Qt.Key_B)  # B toggles
     assert not win.lesson.blank.isVisible()
@@ -100,14 +100,14 @@ def test_stepping_a_lesson_with_remote_keys(qtbot, win):
     assert win.session.scenario.name == ORDER[0]
 
     _key(qtbot, win, Qt.Key_F5)  # the lesson from the start, fullscreen
-    assert win.lesson.active and win.isFullScreen() and win.slide_label.text() == "1 / 11"
+    assert win.lesson.active and win.isFullScreen() and win.slide_label.text() == "1 / 12"
     _key(qtbot, win, Qt.Key_Escape)
     assert not win.lesson.active and not win.isFullScreen()
 
     win.lesson.start(lessons.load(), 2)  # left at slide 3 (Esc), then Shift+F5: back in at slide 3
     _key(qtbot, win, Qt.Key_Escape)
     qtbot.keyClick(win, Qt.Key_F5, Qt.ShiftModifier)
-    assert win.lesson.active and win.isFullScreen() and win.slide_label.text() == "3 / 11"
+    assert win.lesson.active and win.isFullScreen() and win.slide_label.text() == "3 / 12"
     assert win.session.scenario.name == ORDER[2]
     _key(qtbot, win, Qt.Key_Escape)
 
