@@ -36,13 +36,16 @@ TIPS = {
 }
 
 
-def steady_top(current: float, peak: float) -> float:
-    """The top of the p(this pixel) axis: the next 1-2-5 step above `peak`, never below `current`,
-    so the axis steps up a few times in a run instead of rescaling at every step."""
-    for top in (0.02, 0.05, 0.1, 0.2, 0.5, 1.0):
-        if peak <= top:
-            return max(current, top)
-    return max(current, 1.0)
+P_FLOOR = 1e-4  # the bottom of the p(this pixel) axis: 1/40 of a flat spread over the 256 levels
+P_TICKS = (1e-4, 1e-3, 1e-2, 0.1, 1.0)
+
+
+def p_height(p: np.ndarray) -> np.ndarray:
+    """Where p sits on the p(this pixel) axis, 0 (p <= P_FLOOR) to 1 (p = 1): a log scale fixed for
+    every run. A hesitant pixel spread over ~250 grey levels (p ~ 0.004 each) stands at 40 % of the
+    height, a sure one is a single spike to the top: a linear 0-1 axis laid the first flat on its
+    baseline, and an axis that rescaled with each pixel jumped at every step."""
+    return np.clip(np.log10(np.maximum(p, P_FLOOR)) / -np.log10(P_FLOOR) + 1.0, 0.0, 1.0)
 
 
 def x0_title(method: str) -> str:
@@ -102,11 +105,12 @@ class MethodPanel(QWidget):
         self.hist = pg.PlotWidget()
         self.hist.setToolTip(TIPS["hist"])
         self.hist.setLabel("bottom", "grey level")
-        self.hist.setLabel("left", "p")
+        self.hist.setLabel("left", "p (log)")
         self.hist.setXRange(0, 255, padding=0.05)  # a sure black or white pixel: a spike clear of the axes
+        self.hist.setYRange(0, 1, padding=0.02)  # fixed: p_height maps p to [0, 1] on a log scale
+        self.hist.getAxis("left").setTicks([[(float(p_height(np.array(v))), f"{v:g}") for v in P_TICKS], []])
         self.hist.setMouseEnabled(False, False)
         self.hist.hideButtons()
-        self.hist_top = 0.0  # the p axis only grows within a run (1-2-5 steps): steady while a run plays
         # a 2 px outline: a sure pixel is one bin, under a screen pixel wide at this size, and must still show
         self.hist_bars = pg.PlotDataItem(stepMode="center", fillLevel=0, brush=(*color, 150), pen=pg.mkPen(color, width=2))
         self.hist.addItem(self.hist_bars)
@@ -202,7 +206,6 @@ class MethodPanel(QWidget):
         elif mode == "autoregressive":
             self.hist_bars.setData([], [])
             self.hist_line.setValue(-1000)  # off the axis until a pixel is drawn
-            self.hist_top = 0.0
             self.bottom.setCurrentWidget(self.hist)
         else:
             self.empty.setText("")
@@ -233,7 +236,8 @@ class MethodPanel(QWidget):
             self.hide_continuations()  # moved on (play, step, scrub): back to the method's views
         if side and self._cont_nfe is None:
             self._show_guidance(f)
-        if f.known is not None:  # AR: pixels not fixed yet in neutral grey, so fixed black is visible
+        if f.known is not None and f.noise_level is None:  # AR: pixels not fixed yet in neutral grey, so fixed
+            # black is visible (a diffusion completion also carries the given pixels; its state is all of x_t)
             self.state.set_image(_with_unset(f.state[0], f.known[0]), levels=(0, 255))
         else:
             self.state.set_image(f.state[0])
@@ -249,12 +253,7 @@ class MethodPanel(QWidget):
         if f.new_pixels is not None:
             self.extra.set_image(self._order_image(frames, i), levels=(0, 255))
             self.bottom.setCurrentWidget(self.hist)
-            p = f.new_pixels.probs[0, 0]
-            top = steady_top(self.hist_top, float(p.max()))
-            if top != self.hist_top:
-                self.hist_top = top
-                self.hist.setYRange(0, top, padding=0.02)
-            self.hist_bars.setData(np.arange(257) - 0.5, p)
+            self.hist_bars.setData(np.arange(257) - 0.5, p_height(f.new_pixels.probs[0, 0]))
             self.hist_line.setValue(float(f.new_pixels.values[0, 0]))
         elif f.noise_level is not None:
             nl = f.noise_level

@@ -1,6 +1,7 @@
 """The controls do what they show: the restart button, titles from what each panel runs, a
 scenario's settings in the controls, edits that apply at once, an error banner that goes away."""
 import numpy as np
+import pytest
 from PySide6.QtCore import Qt
 
 from .conftest import wait_done, wait_threads_end
@@ -242,14 +243,24 @@ def test_a_new_run_cancels_the_old_runs_continuations(qtbot, win):
     win.stop_run()
 
 
-def test_the_pixel_distribution_axis_only_steps_up_within_a_run():
-    from gui.panels import steady_top
-    tops, top = [], 0.0
-    for peak in (0.03, 0.9, 0.04, 0.07, 1.0, 0.01):
-        top = steady_top(top, peak)
-        tops.append(top)
-    assert tops == [0.05, 1.0, 1.0, 1.0, 1.0, 1.0]
-    assert steady_top(0.0, 0.15) == 0.2 and steady_top(0.0, 0.0) == 0.02
+def test_a_hesitant_pixel_stands_above_the_baseline_and_a_sure_one_is_a_spike(qtbot, win):
+    """p(this pixel) on the pixel-by-pixel slide: a fixed log axis on which a pixel the network
+    hesitates over shows its spread (>= 20 % of the height over many grey levels) while a sure one
+    is one spike, and the axis never moves."""
+    assert win.apply_scenario("pixel-by-pixel")
+    wait_done(qtbot, win, timeout=120_000)
+    frames = win.session.lanes["left"].frames
+    peaks = [float(f.new_pixels.probs[0, 0].max()) for f in frames]
+    hesitant, sure = int(np.argmin(peaks)), int(np.argmax(peaks))
+    assert peaks[hesitant] < 0.1 and peaks[sure] > 0.95
+    panel = win.panels["left"]
+    heights = {}
+    for name, i in (("hesitant", hesitant), ("sure", sure)):
+        panel.show_frame(frames, i)
+        heights[name] = np.asarray(panel.hist_bars.getData()[1])
+        assert panel.hist.getViewBox().viewRange()[1] == pytest.approx([-0.02, 1.02], abs=0.01)
+    assert heights["hesitant"].max() >= 0.2 and (heights["hesitant"] >= 0.2).sum() >= 20
+    assert (heights["sure"] >= 0.9).sum() == 1 and (heights["sure"] >= 0.2).sum() <= 10
 
 
 def test_a_ready_slide_names_its_views_for_its_mode(qtbot, win):

@@ -412,3 +412,16 @@ def test_a_new_window_fits_its_screen(qtbot):
         assert w.width() == max(MIN_WINDOW[0], min(FIRST_SIZE.width(), screen.width()))
     finally:
         w.close()
+
+
+def test_diffusion_completion_shows_the_generated_region_in_its_state_canvas(qtbot, win):
+    """complete-my-sketch: the diffusion panel's state is all of x_t, the completed lower half
+    included (as the exported GIF shows it), not the given pixels on a 'not fixed yet' ground."""
+    from gui import style
+    assert win.apply_scenario("complete-my-sketch")
+    wait_done(qtbot, win, timeout=180_000)
+    shown = win.panels["right"].state.image.image
+    unset = np.all(shown[..., :3] == np.asarray(style.UNSET), axis=-1) if shown.ndim == 3 else np.zeros(shown.shape, bool)
+    assert not unset[14:].any()  # the lower half was generated and is painted
+    final = win.session.lanes["right"].frames[-1].state[0]
+    np.testing.assert_allclose(shown if shown.ndim == 2 else shown[..., 0] / 255, final, atol=1 / 255 + 1e-6)
