@@ -8,12 +8,12 @@ predictive standard deviation.
 from __future__ import annotations
 
 import math
-import time
 
 import numpy as np
 import torch
 
 from engine.maths import orders
+from engine.runtime.samplers.clock import BusyClock
 from engine.runtime.frames import AUTOREGRESSIVE, Frame, GuidanceParts, NewPixels
 from engine.maths.guidance import ar_logits_parts, label_tensor, labels_array
 from engine.maths.pixels import PIXELS, SIDE
@@ -110,7 +110,7 @@ def sample_autoregressive(net, *, n: int = 1, labels=None, order: str = "raster"
             groups = orders.step_groups(perm[~everywhere[perm]], k, order)
         total = len(groups)
     lv = LEVELS.to(dev)
-    nfe, t0 = 0, time.perf_counter()
+    nfe, clock = 0, BusyClock()
     settings = ARRunSettings(order=order, pixels_per_step=k, temperature=float(temperature), greedy=bool(greedy),
                              guidance=float(guidance), seed=int(seed),
                              order_seed=int(seed if order_seed is None else order_seed),
@@ -167,5 +167,6 @@ def sample_autoregressive(net, *, n: int = 1, labels=None, order: str = "raster"
                     new_pixels=NewPixels(idx.numpy().astype(np.int64), p.numpy().astype(np.float32),
                                          v.numpy().astype(np.int64)),
                     uncertainty=None if unc is None else unc.view(n, SIDE, SIDE).cpu().numpy().astype(np.float32),
-                    elapsed_s=time.perf_counter() - t0, labels=labels_array(lab), settings=settings,
+                    elapsed_s=clock.lap(), labels=labels_array(lab), settings=settings,
                     guidance_parts=parts)
+        clock.resume()

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import math
 
-import time
 
 import numpy as np
 import torch
 
 from engine.runtime.samplers import ddim, ddpm
+from engine.runtime.samplers.clock import BusyClock
 from engine.runtime.frames import DIFFUSION, Frame, GuidanceParts, NoiseLevel
 from engine.maths.guidance import diffusion_output, label_tensor, labels_array
 from engine.maths.parametrization import eps_from_x0, to_x0_eps
@@ -89,7 +89,7 @@ def sample_diffusion(net, *, n: int = 1, labels=None, sampler: str = "ddim", ste
             raise ValueError("known pixels need values")
         kn = torch.as_tensor(np.broadcast_to(np.asarray(known, bool), (n, SIDE, SIDE)).copy()).to(dev)
         v = torch.as_tensor(np.broadcast_to(np.asarray(values, np.float32), (n, SIDE, SIDE)).copy()).to(dev) * 2 - 1
-    nfe, t0 = 0, time.perf_counter()
+    nfe, clock = 0, BusyClock()
     settings = DiffusionRunSettings(sampler=sampler, steps=int(steps), eta=float(eta), guidance=float(guidance),
                                     seed=int(seed), prediction=getattr(net, "prediction", "epsilon"),
                                     schedule_T=schedule.T)
@@ -121,5 +121,6 @@ def sample_diffusion(net, *, n: int = 1, labels=None, sampler: str = "ddim", ste
                     noise_level=NoiseLevel(t=t_prev, alpha_bar=ab_prev, sigma=(1 - ab_prev) ** 0.5,
                                            x_t=x.float().cpu().numpy().copy(),
                                            eps_hat=eps.float().cpu().numpy().copy()),
-                    elapsed_s=time.perf_counter() - t0, labels=labels_array(lab),
+                    elapsed_s=clock.lap(), labels=labels_array(lab),
                     known=None if kn is None else kn.cpu().numpy().copy(), settings=settings, guidance_parts=parts)
+        clock.resume()
