@@ -300,8 +300,11 @@ class MethodPanel(QWidget):
             return
         self.cond.set_image(gp.cond[0])
         self.uncond.set_image(gp.uncond[0])
-        self.guide_diff.set_image(gp.guidance * (gp.cond[0] - gp.uncond[0]))
-        self.guide_label.setText(f"x0 = without\n+ w·(with − without)\nw = {gp.guidance:g}")
+        added = gp.guidance * (gp.cond[0] - gp.uncond[0])
+        self.guide_diff.set_image(added)
+        settled = float(np.abs(added).max()) < 2 / 255  # the last steps: black, and that is the point
+        self.guide_label.setText(f"x0 = without\n+ w·(with − without)\nw = {gp.guidance:g}"
+                                 + ("\nnothing left to decide:\nwith = without" if settled else ""))
         self.side.setCurrentWidget(self.guide_box)
 
 
