@@ -7,7 +7,8 @@ thread is a thin shell around it (pause, cancel, steps per second); the window s
 
 Pacing (which lane steps next):
   same-nfe   the lane with the fewest network evaluations so far; ties (two forward processes,
-             NFE 0 throughout) take turns, so the counters race honestly;
+             NFE 0 throughout) take turns, so the counters race honestly; a forward process beside
+             a network run goes by the share of its run done (its NFE stays 0);
   same-time  the lane that has spent the least engine time;
   fastest    round-robin: each lane one step in turn, as fast as each goes.
 """
@@ -66,12 +67,25 @@ def pick(lanes: list[Lane], pacing: str = "same-nfe") -> Lane | None:
     if not live:
         return None
     if pacing == "same-nfe":
+        if any(_uses_no_network(ln) for ln in live) and not all(_uses_no_network(ln) for ln in live):
+            # a forward process (NFE 0 for ever) beside a network run: NFE cannot pace them, the
+            # share of the run done can (erasing 784 pixels held a diffusion panel at step 1 until
+            # it was done)
+            return min(live, key=lambda ln: (_progress(ln), len(ln.frames)))
         return min(live, key=lambda ln: (ln.frames[-1].nfe if ln.frames else 0, len(ln.frames)))
     if pacing == "same-time":
         return min(live, key=lambda ln: ln.busy_s)
     if pacing == "fastest":
         return min(live, key=lambda ln: len(ln.frames))
     raise ValueError(f"unknown pacing {pacing!r}: use one of {', '.join(PACINGS)}")
+
+
+def _uses_no_network(lane: Lane) -> bool:
+    return bool(lane.frames) and lane.frames[-1].nfe == 0 and shows_real_image(lane.frames[-1].method)
+
+
+def _progress(lane: Lane) -> float:
+    return (lane.frames[-1].step + 1) / max(1, lane.frames[-1].total_steps) if lane.frames else 0.0
 
 
 def _append(lane: Lane, frame) -> bool:

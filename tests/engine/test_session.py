@@ -122,6 +122,17 @@ def test_stopping_between_items_stops_between_network_steps():
     assert pulled == [0, 1]
 
 
+def test_same_nfe_paces_a_forward_process_beside_a_network_run_by_progress():
+    """Erasing (NFE 0, 784 steps) beside diffusion (100 steps): both advance by share of the run,
+    instead of the eraser running to its end while diffusion waits at step 1."""
+    erase = Lane("left", lambda: frames(method="forward-autoregressive", steps=40, nfe_per_step=0))
+    noise = Lane("right", lambda: frames(steps=10, nfe_per_step=2))
+    names = order([erase, noise], "same-nfe")
+    first_right = names.index("right")
+    assert first_right <= 1 and names[:20].count("right") >= 4  # diffusion has moved on a quarter of the way
+    assert names.count("left") == 40 and names.count("right") == 10
+
+
 def test_run_to_end_and_unknown_pacing():
     a, b = Lane("left", lambda: frames(steps=2)), Lane("right", lambda: frames(steps=3))
     assert all(ln.done for ln in run_to_end([a, b]))
