@@ -6,7 +6,7 @@ same number of network evaluations. Prints three tables and writes docs/planned_
 and docs/planned_ar_<dataset>.png:
 
 1. the likelihood bound (bits/dim) of each schedule for N steps: random order from the card's
-   curve made non-increasing, as the plans use it (exact in expectation: a random order makes
+   curve smoothed and made non-increasing, as the plans use it (exact in expectation: a random order makes
    every unknown pixel alike), raster order
    from a table C[t, k] = E[-log p(x_k | the first t pixels)] measured here on held-out images
    (exact in expectation for any cut of the raster order);
@@ -71,7 +71,7 @@ def raster_bound(table: np.ndarray, sizes) -> float:
 
 def bounds(models, raster_table, steps_list) -> list[dict]:
     rows = []
-    curve = planning.non_increasing(models.ar_loss_curves["random"])  # what the plans are made from
+    curve = planning.smoothed(models.ar_loss_curves["random"])  # what the plans are made from
     for n in steps_list:
         plan_r = planned_steps(models, "random", n)
         row = {"steps": n, "random_planned": planning.bound_bits_per_dim(curve, plan_r),

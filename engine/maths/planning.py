@@ -85,6 +85,18 @@ def non_increasing(curve) -> np.ndarray:
     return np.concatenate([np.full(int(n), m) for m, n in blocks])
 
 
+def smoothed(curve, half_width: int = 25) -> np.ndarray:
+    """The measured curve as the plans use it: each point the mean of its neighbours within
+    `half_width`, weighted by how many unknown pixels each was measured on (the last points, one
+    or two unknown pixels an image, are the noisiest), then made non-increasing."""
+    c = np.asarray(curve, np.float64)
+    d = len(c)
+    w = (d - np.arange(d)).astype(np.float64)  # unknown pixels per image at each t
+    cw, ww = np.concatenate([[0.0], np.cumsum(c * w)]), np.concatenate([[0.0], np.cumsum(w)])
+    lo, hi = np.clip(np.arange(d) - half_width, 0, d), np.clip(np.arange(d) + half_width + 1, 0, d)
+    return non_increasing((cw[hi] - cw[lo]) / (ww[hi] - ww[lo]))
+
+
 def uniform(pixels_per_step: int, unknown: int) -> tuple[int, ...]:
     """Today's schedule: k pixels a step, the last step what is left."""
     k = int(pixels_per_step)

@@ -57,7 +57,7 @@ def load_models(dataset: str, device="auto", weights_dir=None, kinds=ALL_KINDS, 
 
 def planned_steps(models: ModelSet, order: str, steps: int, start: int = 0) -> tuple[int, ...]:
     """The plan of `steps` steps (pixels a step) from the AR model's measured random-order loss
-    curve (made non-increasing: engine.maths.planning.non_increasing), for every order: the
+    curve (smoothed and made non-increasing: engine.maths.planning.smoothed), for every order: the
     order-agnostic curve is what ARDM plans with, and in a random order it is exact. (A fixed order's
     own average curve is not the cost of its next pixels: in raster the pixels decoded next are the
     rows just below, not an average pixel; benchmarks/planned_ar.py measures raster's true cost.)
@@ -67,4 +67,4 @@ def planned_steps(models: ModelSet, order: str, steps: int, start: int = 0) -> t
     if curve is None:
         raise ValueError(f"the {models.dataset} AR model's card has no loss curve to plan steps with: measure it with "
                          f"`python -m engine.tools.loss_curve --dataset {models.dataset} --write-card`")
-    return planning.plan(planning.non_increasing(curve), steps, start)
+    return planning.plan(planning.smoothed(curve), steps, start)
