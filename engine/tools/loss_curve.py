@@ -23,7 +23,7 @@ from engine.maths import orders
 from engine.maths.pixels import PIXELS, SIDE
 from engine.networks import weights
 from engine.networks.data import DATASETS, DataError, load_split
-from engine.networks.files import write_text_atomic
+from engine.networks.files import WriteError, write_text_atomic
 from engine.tools import cli
 
 CURVE_ORDERS = ("random", "raster")  # the orders whose own curve is stored; others plan with random's
@@ -98,13 +98,18 @@ def main(argv=None) -> int:
         result["curves"][order] = [round(float(v), 5) for v in curve]
         bpd = curve.sum() / (PIXELS * np.log(2))
         print(f"{args.dataset} {order}: one pixel a step bound {bpd:.3f} bits/dim ({time.time() - t0:.0f} s)", flush=True)
-    write_text_atomic(out, json.dumps(result) + "\n")
-    print(f"wrote {out}")
+    try:
+        write_text_atomic(out, json.dumps(result) + "\n")
+        print(f"wrote {out}")
+        if args.write_card:
+            weights.store_loss_curves(args.dataset, result, args.weights_dir)
+    except WriteError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
     if args.write_card:
-        weights.store_loss_curves(args.dataset, result, args.weights_dir)
         print(f"stored the curves in the {args.dataset} autoregressive card")
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(cli.run(main))
