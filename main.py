@@ -70,8 +70,8 @@ def main(argv=None) -> int:
         from engine.runtime.lessons import LessonError, load
         try:
             lesson = load(args.lesson or None)
-        except LessonError as e:
-            print(f"error: {e}", file=sys.stderr)
+        except LessonError as e:  # every bad line, one line each
+            print("\n".join(f"error: {line}" for line in e.problems), file=sys.stderr)
             return 2
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Pixels & Noise")
