@@ -57,8 +57,8 @@ def atomic_path(path: str | Path, suffix: str | None = None) -> Iterator[Path]:
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.",
-                                   suffix=(suffix if suffix is not None else path.suffix) + ".part", dir=folder)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.",  # hidden, and ends in the real suffix
+                                   suffix=".part" + (suffix if suffix is not None else path.suffix), dir=folder)
     except OSError as e:
         raise WriteError(f"cannot write {path}: {reason(e)}") from None
     os.close(fd)
