@@ -35,6 +35,9 @@ def parse_args(argv=None):
     r.add_argument("--steps", type=cli.ranged("steps"))
     r.add_argument("--eta", type=cli.ranged("eta"))
     args = p.parse_args(argv)
+    for flag in ("render", "self_test"):  # an empty name would fall through to the window
+        if getattr(args, flag) is not None and not getattr(args, flag).strip():
+            p.error(f"--{flag.replace('_', '-')} needs a file or folder name, got ''")
     if args.render and not args.render.lower().endswith((".gif", ".mp4", ".png")):
         p.error("--render needs a .gif, .mp4 or .png file name")
     return args
@@ -53,6 +56,20 @@ def run_settings_from_args(args):
     label = base.label if args.label is None else parse_label(args.label, base.dataset)
     return base.with_changes(label=label, ar=ar, diffusion=df, seed=args.seed if args.seed is not None else base.seed,
                              guidance=base.guidance if args.guidance is None else args.guidance).validate()
+
+
+RUN_OPTIONS = ("label", "seed", "guidance", "order", "pixels_per_step", "temperature", "sampler", "steps", "eta")
+
+
+def explicit_options(args) -> dict:
+    """The run options given on the command line (they override a --scenario's settings)."""
+    from engine.networks.data import parse_label
+    given = {k: getattr(args, k) for k in RUN_OPTIONS if getattr(args, k) is not None}
+    if args.greedy:
+        given["greedy"] = True
+    if "label" in given:
+        given["label"] = parse_label(given["label"], args.dataset or "mnist")
+    return given
 
 
 def main(argv=None) -> int:
@@ -85,13 +102,15 @@ def main(argv=None) -> int:
             return 2
     try:
         settings = run_settings_from_args(args)
+        overrides = explicit_options(args) if args.scenario else None
     except ValueError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
     from gui.main_window import MainWindow
     if args.render:
         from gui.render import render
-        return render(app, args.render, settings, args.device, scenario=args.scenario)
+        return render(app, args.render, settings, args.device, scenario=args.scenario,
+                      overrides=overrides)
     win = MainWindow(device=args.device, lecture=True if args.lecture else None)
     if args.dataset:
         win.controls.dataset.setCurrentText(args.dataset)

@@ -31,6 +31,10 @@ REASONS = {
 }
 
 
+_UMASK = os.umask(0)
+os.umask(_UMASK)  # read once, at import (reading it means setting it)
+
+
 class WriteError(OSError):
     """A file could not be written; the message is one line naming it and the reason."""
 
@@ -61,8 +65,12 @@ def atomic_path(path: str | Path, suffix: str | None = None) -> Iterator[Path]:
                                    suffix=".part" + (suffix if suffix is not None else path.suffix), dir=folder)
     except OSError as e:
         raise WriteError(f"cannot write {path}: {reason(e)}") from None
-    os.close(fd)
     tmp_path = Path(tmp)
+    try:  # mkstemp makes it private (0600): give it the earlier file's mode, or the usual one
+        os.fchmod(fd, path.stat().st_mode & 0o7777 if path.is_file() else 0o666 & ~_UMASK)
+    except OSError:
+        pass
+    os.close(fd)
     try:
         yield tmp_path
         _sync(tmp_path)
