@@ -24,7 +24,10 @@ LIMITS = {
     "pixels_per_step": (1, PIXELS),
     "continuations": (2, 128),
     "n": (1, 100_000),              # images a command makes
-    "batch": (1, 10_000),
+    # peak memory measured for issue 30 (torch CPU, shipped nets, guidance on): sampling ~2.8 MB
+    # an image in a batch, training ~5 MB: these ceilings stay under ~6 GB on a 24 GB machine
+    "batch": (1, 2_000),            # images a sampling batch (sample, evaluate)
+    "train_batch": (1, 1_000),      # images a training batch
     "threads": (0, 256),           # 0: torch's default
     "lr": (1e-7, 1.0),
     "base": (8, 256),              # UNet width (a multiple of its 8 GroupNorm groups)

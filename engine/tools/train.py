@@ -43,7 +43,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--dataset", choices=DATASETS, required=True)
     p.add_argument("--model", choices=weights.KINDS, required=True)
     p.add_argument("--steps", type=cli.ranged("train_steps", "--steps"), help="optimizer steps (default per model)")
-    p.add_argument("--batch", type=cli.ranged("batch"))
+    p.add_argument("--batch", type=cli.ranged("train_batch", "--batch"))
     p.add_argument("--lr", type=cli.ranged("lr"))
     p.add_argument("--base", type=cli.ranged("base"), help="UNet width at full resolution (default 32; a multiple of 8)")
     p.add_argument("--blocks", type=cli.ranged("blocks"), help="UNet ResBlocks per level each way (default 1)")
