@@ -8,6 +8,7 @@ any pixel is decoded. Every failure is one ValueError naming the file: the windo
 its red banner."""
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -54,7 +55,10 @@ def _decode_grey(path: Path) -> np.ndarray:
     from PIL import Image, UnidentifiedImageError
     names = ", ".join(f.replace("JPEG", "JPG").replace("WEBP", "WebP") for f in FORMATS)
     try:
-        with Image.open(path, formats=FORMATS) as im:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # MAX_PIXELS below is the limit
+            im = Image.open(path, formats=FORMATS)
+        with im:
             w, h = im.size  # from the header: nothing is decoded yet
             if w * h > MAX_PIXELS:
                 raise PictureError(f"{path}: {w}×{h} pixels is more than {MAX_PIXELS // 10**6} million; "
