@@ -20,6 +20,16 @@ from engine.networks.device import resolve_device
 model_output_check = weights.output_check  # the check weights.load itself runs (kept here for its tests)
 
 
+def training_steps(card: dict, ds: str, kind: str) -> int:
+    """The card's training.steps, or ValueError with one line (a card written by hand may lack it)."""
+    training = card.get("training")
+    steps = training.get("steps") if isinstance(training, dict) else None
+    if not isinstance(steps, int) or isinstance(steps, bool):
+        raise ValueError(f"the card of {ds} {kind} has no training.steps (a card written by hand?): "
+                         f"re-create it with `python -m engine.tools.train --dataset {ds} --model {kind}`")
+    return steps
+
+
 def check_outdir(outdir: str | Path) -> str | None:
     """Why OUTDIR cannot hold the results ('' or None: it can), before any work."""
     out = Path(outdir)
@@ -65,11 +75,7 @@ def run_self_test(app, outdir: str | Path, device: str = "auto") -> int:
 
     def load_and_run(ds, kind):
         model, card = weights.load(ds, kind, "cpu")
-        steps = (card.get("training") or {}).get("steps")
-        if not isinstance(steps, int):
-            raise ValueError(f"the card of {ds} {kind} has no training.steps (a card written by hand?): "
-                             f"re-create it with `python -m engine.tools.train --dataset {ds} --model {kind}`")
-        return {"training_steps": steps, **model_output_check(model, kind)}
+        return {"training_steps": training_steps(card, ds, kind), **model_output_check(model, kind)}
 
     for ds in DATASETS:
         for kind in weights.KINDS:
