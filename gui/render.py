@@ -107,9 +107,9 @@ def render_run(out: str, settings, device: str = "auto", left="autoregressive", 
             sc = scenarios.get(scenario)
             models = load_models(sc.left.dataset, device, kinds=("autoregressive", "diffusion"), optional=("bank",))
             ls, rs, _ = scenarios.settings_for(sc, 0, models.bank)
-            lane_settings, modes = {"left": ls, "right": rs}, {"left": sc.left_mode, "right": sc.right_mode}
             if overrides:  # options given beside the scenario win over its settings
                 ls, rs = scenarios.override(ls, overrides), scenarios.override(rs, overrides)
+            lane_settings, modes = {"left": ls, "right": rs}, {"left": sc.left_mode, "right": sc.right_mode}
             if ls.known is not None:  # a scenario's sketch is given to both panels (as in the window)
                 lane_settings = {n: s.with_changes(known=ls.known, values=ls.values).validate()
                                  for n, s in lane_settings.items()}
