@@ -15,6 +15,7 @@ from engine.networks import weights
 from engine.networks.bank import load_bank
 from engine.networks.data import DATASETS
 from engine.networks.device import resolve_device
+from engine.networks.files import write_text_atomic
 
 
 model_output_check = weights.output_check  # the check weights.load itself runs (kept here for its tests)
@@ -130,7 +131,7 @@ def run_self_test(app, outdir: str | Path, device: str = "auto") -> int:
     ok = all(c["ok"] for c in checks)
     result = out / "result.json"
     try:
-        result.write_text(json.dumps({"ok": ok, "seconds": round(time.perf_counter() - t0, 2),
+        write_text_atomic(result, json.dumps({"ok": ok, "seconds": round(time.perf_counter() - t0, 2),
                                       "checks": checks}, indent=2))
     except OSError as e:
         print(f"error: --self-test: cannot write {result}: {e.strerror or e}", file=sys.stderr)
