@@ -87,13 +87,19 @@ def write_run(lanes: dict, path: str | Path, fps: int = 20, names: dict | None =
     path = check_writable(path)
     suffix = path.suffix.lower()
     pics = composite_frames(lanes, names=names)
-    # written under a temporary name, renamed when complete: a full disk or an interrupt leaves
-    # nothing under `path` (and an earlier file of that name whole); files.WriteError is one line
+    return write_pictures(path, pics, fps)
+
+
+def write_pictures(path: Path, pics: list, fps: int = 20) -> Path:
+    """RGB uint8 pictures as the GIF/MP4 (or, last one, PNG) at `path`, written under a temporary
+    name and renamed when complete: a full disk or an interrupt leaves nothing under `path` (and
+    an earlier file of that name whole); files.WriteError is one line."""
+    path, suffix = Path(path), Path(path).suffix.lower()
+
     def write(tmp: Path):
         _write(tmp, suffix, pics, fps)
         check_complete(tmp, suffix)
-    write_atomic(path, write)
-    return path
+    return write_atomic(path, write)
 
 
 def check_complete(path: Path, suffix: str) -> None:
@@ -122,15 +128,17 @@ def _mp4_complete(d: bytes) -> bool:
 
 
 def _write(path: Path, suffix: str, pics: list, fps: int) -> None:
-    if suffix == ".gif":
-        iio.imwrite(path, pics + [pics[-1]] * fps, duration=1000 // fps, loop=0)
+    if suffix == ".gif":  # encoded in memory, then written: a full disk is one OSError, not a writer
+        # object that fails again when it is collected ("Exception ignored in ..." on stderr)
+        path.write_bytes(iio.imwrite("<bytes>", pics + [pics[-1]] * fps, extension=".gif",
+                                     duration=1000 // fps, loop=0))
     elif suffix == ".mp4":
         h, w = pics[0].shape[:2]
         pics = [np.pad(p, ((0, h % 2), (0, w % 2), (0, 0))) for p in pics]
         iio.imwrite(path, pics + [pics[-1]] * fps, fps=fps, codec="libx264", plugin="pyav") if _has_pyav() else \
             _write_mp4_ffmpeg(path, pics + [pics[-1]] * fps, fps)
     else:
-        iio.imwrite(path, pics[-1])
+        path.write_bytes(iio.imwrite("<bytes>", pics[-1], extension=".png"))
 
 
 def _has_pyav() -> bool:

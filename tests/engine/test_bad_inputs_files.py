@@ -21,6 +21,8 @@ from engine.networks.files import WriteError
 from tests.engine.helpers import tiny
 
 ROOT = Path(__file__).resolve().parents[2]
+# a writer object that fails again when collected prints "Exception ignored in ..." on stderr: a failure here
+pytestmark = pytest.mark.filterwarnings("error::pytest.PytestUnraisableExceptionWarning")
 EARLIER = b"the earlier good file\n"
 
 
@@ -54,7 +56,17 @@ WRITERS = {
     "sample set (engine.tools.evaluate)": ("mnist_x.npz", _sample_set),
     "bank (engine.tools.make_bank)": ("mnist_bank.safetensors", _bank),
     "gif": ("run.gif", lambda p: files.write_atomic(p, lambda tmp: _gif(tmp) or tmp.write_bytes(BIG))),
+    "run GIF (gui.export)": ("run.gif", lambda p: _export(p)),
+    "run MP4 (gui.export, ffmpeg)": ("run.mp4", lambda p: _export(p)),
+    "run PNG (gui.export)": ("run.png", lambda p: _export(p)),
 }
+
+
+def _export(path):
+    """What --render and the window's Export write: noise frames, so nothing compresses to fit."""
+    from gui import export
+    rng = np.random.default_rng(0)
+    export.write_pictures(path, [rng.integers(0, 256, (240, 320, 3), dtype=np.uint8) for _ in range(10)], fps=20)
 
 
 @pytest.fixture
