@@ -109,8 +109,8 @@ def main(argv=None) -> int:
     from gui.main_window import MainWindow
     if args.render:
         from gui.render import render
-        return render(app, args.render, settings, args.device, scenario=args.scenario,
-                      overrides=overrides)
+        return cli.run(lambda: render(app, args.render, settings, args.device, scenario=args.scenario,
+                                      overrides=overrides))  # SIGTERM/Ctrl+C: one line, no half-written file
     win = MainWindow(device=args.device, lecture=True if args.lecture else None)
     if args.dataset:
         win.controls.dataset.setCurrentText(args.dataset)
