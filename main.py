@@ -35,6 +35,9 @@ def parse_args(argv=None):
     r.add_argument("--steps", type=cli.ranged("steps"))
     r.add_argument("--eta", type=cli.ranged("eta"))
     args = p.parse_args(argv)
+    for flag in ("render", "self_test"):  # an empty name would fall through to the window
+        if getattr(args, flag) is not None and not getattr(args, flag).strip():
+            p.error(f"--{flag.replace('_', '-')} needs a file or folder name, got ''")
     if args.render and not args.render.lower().endswith((".gif", ".mp4", ".png")):
         p.error("--render needs a .gif, .mp4 or .png file name")
     return args
@@ -55,6 +58,20 @@ def run_settings_from_args(args):
                              guidance=base.guidance if args.guidance is None else args.guidance).validate()
 
 
+RUN_OPTIONS = ("label", "seed", "guidance", "order", "pixels_per_step", "temperature", "sampler", "steps", "eta")
+
+
+def explicit_options(args) -> dict:
+    """The run options given on the command line (they override a --scenario's settings)."""
+    from engine.networks.data import parse_label
+    given = {k: getattr(args, k) for k in RUN_OPTIONS if getattr(args, k) is not None}
+    if args.greedy:
+        given["greedy"] = True
+    if "label" in given:
+        given["label"] = parse_label(given["label"], args.dataset or "mnist")
+    return given
+
+
 def main(argv=None) -> int:
     args = parse_args(argv)
     if args.self_test or args.render:
@@ -70,8 +87,8 @@ def main(argv=None) -> int:
         from engine.runtime.lessons import LessonError, load
         try:
             lesson = load(args.lesson or None)
-        except LessonError as e:
-            print(f"error: {e}", file=sys.stderr)
+        except LessonError as e:  # every bad line, one line each
+            print("\n".join(f"error: {line}" for line in e.problems), file=sys.stderr)
             return 2
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Pixels & Noise")
@@ -85,13 +102,15 @@ def main(argv=None) -> int:
             return 2
     try:
         settings = run_settings_from_args(args)
+        overrides = explicit_options(args) if args.scenario else None
     except ValueError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
     from gui.main_window import MainWindow
     if args.render:
         from gui.render import render
-        return render(app, args.render, settings, args.device, scenario=args.scenario)
+        return cli.run(lambda: render(app, args.render, settings, args.device, scenario=args.scenario,
+                                      overrides=overrides))  # SIGTERM/Ctrl+C: one line, no half-written file
     win = MainWindow(device=args.device, lecture=True if args.lecture else None)
     if args.dataset:
         win.controls.dataset.setCurrentText(args.dataset)

@@ -17,6 +17,7 @@ import numpy as np
 from engine.maths import metrics
 from engine.networks.data import load_split
 from engine.networks.device import PRECISIONS
+from engine.networks.files import write_text_atomic
 from engine.tools.evaluate import save_sample_set
 from engine.networks.models import load_models
 from engine.tools.sample import generate
@@ -328,7 +329,7 @@ def main(argv=None) -> int:
     print("\nQuality against network evaluations (NFE counts both passes of a guided step):\n")
     print(quality_vs_nfe_table(ar_rows, diff_rows, ar_raster))
     DOCS.mkdir(exist_ok=True)
-    (DOCS / f"claims_{args.dataset}.json").write_text(json.dumps(
+    write_text_atomic(DOCS / f"claims_{args.dataset}.json", json.dumps(
         {"dataset": args.dataset, "n": args.n, "precision": args.precision, "reused": reused, "claims": [{**c, "held": None if c["held"] is None else bool(c["held"])} for c in claims],
          "quality_vs_nfe": {"diffusion": [(s, _numbers(r)) for s, r in diff_rows],
                             "ar": [(k, _numbers(c), _numbers(s)) for k, c, s in ar_rows],

@@ -20,6 +20,7 @@ import numpy as np
 
 from engine.maths import metrics
 from engine.networks.device import PRECISIONS
+from engine.networks.files import write_atomic
 from engine.networks.models import load_models
 from engine.tools.sample import generate
 
@@ -84,7 +85,8 @@ def main(argv=None) -> int:
                                                       precision=args.precision, **settings[kind])
             agree = (metrics.classifier_probs(models.classifier, images.astype(np.float32) / 255).argmax(1) == labels).mean()
             path = DOCS / (f"{ds}_{kind}_{args.ar_order}.png" if custom else f"{ds}_{kind}.png")
-            iio.imwrite(path, grid(images, 10, 10))
+            sheet = grid(images, 10, 10)
+            write_atomic(path, lambda tmp: iio.imwrite(tmp, sheet))
             desc = ", ".join(f"{k}={v}" for k, v in settings[kind].items())
             source = "evaluation samples" if saved is not None else "generated"
             print(f"| {ds} | {kind} | {desc} ({source}) | {agree:.2f} | {seconds:.0f} |", flush=True)

@@ -23,6 +23,7 @@ from safetensors.torch import load_file
 
 from engine.maths import metrics
 from engine.networks import nets, weights
+from engine.networks.files import write_text_atomic
 from engine.runtime.samplers.autoregressive import sample_autoregressive
 from engine.runtime.samplers.diffusion import sample_diffusion
 from engine.networks.models import load_models
@@ -162,7 +163,7 @@ def main(argv=None) -> int:
                few_steps=table_few_steps(models, net, a.per_class, a.seed),
                along_run=table_along_run(models, net, a.per_class * 2, a.seed, a.bands, a.plot, a.dataset))
     if a.json:
-        Path(a.json).write_text(json.dumps(out, indent=1, default=float))
+        write_text_atomic(a.json, json.dumps(out, indent=1, default=float))
     return 0
 
 

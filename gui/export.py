@@ -8,6 +8,7 @@ from pathlib import Path
 import imageio.v3 as iio
 import numpy as np
 
+from engine.networks.files import write_atomic
 from engine.tools import cli
 from engine.runtime.modes import shows_real_image
 from engine.maths.pixels import SIDE
@@ -66,34 +67,78 @@ def check_writable(path: str | Path, suffixes=(".gif", ".mp4", ".png")) -> Path:
 def save_window_png(widget, path: str | Path) -> Path:
     """The window as it looks now, as PNG (ValueError/OSError: why it cannot be written)."""
     out = check_writable(path, (".png",))
-    if not widget.grab().save(str(out)):
-        raise OSError(f"could not save {path}")
-    return out
+
+    def write(tmp: Path):
+        if not widget.grab().save(str(tmp), "PNG"):  # Qt says only "no": a full disk, most likely
+            raise OSError(f"Qt could not write the PNG ({_free_space(tmp.parent)})")
+    return write_atomic(out, write)
+
+
+def _free_space(folder: Path) -> str:
+    import shutil
+    try:
+        free = shutil.disk_usage(folder).free
+    except OSError:
+        return "the disk may be full"
+    return "the disk is full" if free < 1 << 20 else f"{free / 2**20:.0f} MB free on the disk"
 
 
 def write_run(lanes: dict, path: str | Path, fps: int = 20, names: dict | None = None) -> Path:
     path = check_writable(path)
     suffix = path.suffix.lower()
     pics = composite_frames(lanes, names=names)
-    try:
-        _write(path, suffix, pics, fps)
-    except Exception as e:  # the writer's own failure (disk full, ffmpeg): one line, not its command line
-        text = str(e).strip()
-        reason = getattr(e, "strerror", None) or (text.splitlines()[0] if text else type(e).__name__)
-        raise OSError(f"could not write {path}: {reason}") from None
-    return path
+    return write_pictures(path, pics, fps)
+
+
+def write_pictures(path: Path, pics: list, fps: int = 20) -> Path:
+    """RGB uint8 pictures as the GIF/MP4 (or, last one, PNG) at `path`, written under a temporary
+    name and renamed when complete: a full disk or an interrupt leaves nothing under `path` (and
+    an earlier file of that name whole); files.WriteError is one line."""
+    path, suffix = Path(path), Path(path).suffix.lower()
+
+    def write(tmp: Path):
+        _write(tmp, suffix, pics, fps)
+        check_complete(tmp, suffix)
+    return write_atomic(path, write)
+
+
+def check_complete(path: Path, suffix: str) -> None:
+    """OSError unless the file ends as its format ends. A writer that loses its output (ffmpeg on a
+    full disk exits without telling imageio) would otherwise leave a truncated file, silently."""
+    data = Path(path).read_bytes()
+    ok = {".gif": lambda d: d[:3] == b"GIF" and d.endswith(b"\x3b"),
+          ".png": lambda d: d[:8] == b"\x89PNG\r\n\x1a\n" and d[-8:-4] == b"IEND",
+          ".mp4": _mp4_complete}[suffix](data)
+    if not ok:
+        raise OSError(f"the written {suffix[1:].upper()} is incomplete ({_free_space(Path(path).parent)})")
+
+
+def _mp4_complete(d: bytes) -> bool:
+    """Top-level MP4 boxes that tile the file exactly, with the movie header (moov) and data (mdat)."""
+    seen, i = set(), 0
+    while i + 8 <= len(d):
+        size, kind = int.from_bytes(d[i:i + 4], "big"), d[i + 4:i + 8]
+        if size == 1 and i + 16 <= len(d):
+            size = int.from_bytes(d[i + 8:i + 16], "big")
+        if size < 8:
+            return False
+        seen.add(kind)
+        i += size
+    return i == len(d) and {b"moov", b"mdat"} <= seen
 
 
 def _write(path: Path, suffix: str, pics: list, fps: int) -> None:
-    if suffix == ".gif":
-        iio.imwrite(path, pics + [pics[-1]] * fps, duration=1000 // fps, loop=0)
+    if suffix == ".gif":  # encoded in memory, then written: a full disk is one OSError, not a writer
+        # object that fails again when it is collected ("Exception ignored in ..." on stderr)
+        path.write_bytes(iio.imwrite("<bytes>", pics + [pics[-1]] * fps, extension=".gif",
+                                     duration=1000 // fps, loop=0))
     elif suffix == ".mp4":
         h, w = pics[0].shape[:2]
         pics = [np.pad(p, ((0, h % 2), (0, w % 2), (0, 0))) for p in pics]
         iio.imwrite(path, pics + [pics[-1]] * fps, fps=fps, codec="libx264", plugin="pyav") if _has_pyav() else \
             _write_mp4_ffmpeg(path, pics + [pics[-1]] * fps, fps)
     else:
-        iio.imwrite(path, pics[-1])
+        path.write_bytes(iio.imwrite("<bytes>", pics[-1], extension=".png"))
 
 
 def _has_pyav() -> bool:

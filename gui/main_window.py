@@ -335,8 +335,8 @@ class MainWindow(QMainWindow):
         show a forward process erase or noise it; panels that generate complete its top half."""
         try:
             img = images.load_28x28(path)
-        except ValueError as e:
-            self.show_error(str(e))
+        except Exception as e:  # noqa: BLE001 - from a drop's event filter too: a banner, never a crash
+            self.show_error(str(e) if isinstance(e, ValueError) else f"{path}: cannot open it ({type(e).__name__}: {e})")
             return False
         self.caption.setText(self.session.use_image(img))
         return self.restart()

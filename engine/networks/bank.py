@@ -10,9 +10,10 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 from safetensors import SafetensorError
-from safetensors.torch import load_file, save_file
+from safetensors.torch import load_file
 
 from engine.networks import weights
+from engine.networks.files import write_safetensors_atomic
 from engine.networks.data import DATASETS, DataError, load_split
 from engine.maths.pixels import SIDE
 
@@ -66,6 +67,6 @@ def make_bank(dataset: str, data_dir=None, weights_dir=None, seed: int = 0) -> B
     bank = Bank(x[idx].copy(), y[idx].copy())
     path = bank_path(dataset, weights_dir)
     path.parent.mkdir(parents=True, exist_ok=True)
-    save_file({"images": torch.from_numpy(bank.images), "labels": torch.from_numpy(bank.labels)}, str(path),
-              metadata={"dataset": dataset, "source": "test split", "per_class": str(PER_CLASS), "seed": str(seed)})
+    write_safetensors_atomic(path, {"images": torch.from_numpy(bank.images), "labels": torch.from_numpy(bank.labels)},
+                             metadata={"dataset": dataset, "source": "test split", "per_class": str(PER_CLASS), "seed": str(seed)})
     return bank

@@ -12,9 +12,14 @@ from pathlib import Path
 
 import torch
 from safetensors import SafetensorError
+from safetensors import safe_open
 from safetensors.torch import load_file, save_file
 
+from engine.maths.pixels import SIDE
 from engine.networks import nets
+from engine.networks.files import atomic_path, read_regular
+
+MAX_CARD_BYTES = 4 * 2**20  # a card is a few kB; anything near this is not one
 
 SHIPPED_WEIGHTS_DIR = Path(__file__).resolve().parents[2] / "weights"
 # Developers may point the app at another folder (e.g. freshly trained weights) with this variable.
@@ -45,10 +50,10 @@ def save(model: torch.nn.Module, dataset: str, card: dict, weights_dir=None) -> 
     full = {"format": CARD_FORMAT, "kind": kind, "dataset": dataset, "config": model.cfg.to_dict(),
             "parameters": int(sum(p.numel() for p in model.parameters()))}
     full.update(card)
-    tmp = w_path.with_suffix(".tmp")
-    save_file(tensors, str(tmp), metadata={"kind": kind, "dataset": dataset})
-    tmp.replace(w_path)
-    c_path.write_text(json.dumps(full, indent=2) + "\n")
+    # both written under temporary names; the card is renamed first, then the weights (files.WriteError)
+    with atomic_path(w_path) as w_tmp, atomic_path(c_path) as c_tmp:
+        save_file(tensors, str(w_tmp), metadata={"kind": kind, "dataset": dataset})
+        c_tmp.write_text(json.dumps(full, indent=2) + "\n")
     return w_path, c_path
 
 
@@ -57,7 +62,7 @@ def read_card(dataset: str, kind: str, weights_dir=None) -> dict:
     if not c_path.exists():
         raise WeightsError(f"{c_path} is missing (the JSON card of {w_path.name}): {_train_hint(dataset, kind)}")
     try:
-        card = json.loads(c_path.read_text())
+        card = json.loads(read_regular(c_path, MAX_CARD_BYTES, "card"))
     except (ValueError, OSError, RecursionError) as e:
         reason = "nested too deeply" if isinstance(e, RecursionError) else e
         raise WeightsError(f"{c_path} is not valid JSON ({reason}): {_train_hint(dataset, kind)}") from None
@@ -72,6 +77,8 @@ def read_card(dataset: str, kind: str, weights_dir=None) -> dict:
         problems.append(f"dataset is {card.get('dataset')!r}, expected {dataset!r}")
     if not isinstance(card.get("config"), dict):
         problems.append("config is missing")
+    if "training" in card and not isinstance(card["training"], dict):
+        problems.append("training is not a JSON object")
     if problems:
         raise WeightsError(f"{c_path} is not the card of a {dataset} {kind} model ({'; '.join(problems)}): "
                            f"{_train_hint(dataset, kind)}")
@@ -86,6 +93,8 @@ def load(dataset: str, kind: str, device: str | torch.device = "cpu", weights_di
     w_path, c_path = paths(dataset, kind, weights_dir)
     if not w_path.exists():
         raise WeightsError(f"{w_path} is missing: {_train_hint(dataset, kind)}")
+    if not w_path.is_file():  # a FIFO or device would block or never end
+        raise WeightsError(f"{w_path} is not a regular file: {_train_hint(dataset, kind)}")
     card = read_card(dataset, kind, weights_dir)
     try:
         cfg = nets.CONFIGS[kind].from_dict(card["config"])
@@ -95,9 +104,16 @@ def load(dataset: str, kind: str, device: str | torch.device = "cpu", weights_di
                            f"{_train_hint(dataset, kind)}") from None
     try:
         tensors = load_file(str(w_path))
+        with safe_open(str(w_path), "pt") as f:
+            meta = f.metadata() or {}
     except (SafetensorError, OSError, ValueError, RuntimeError) as e:
         raise WeightsError(f"{w_path} is not a readable safetensors file ({e}); it may be truncated or a "
                            f"git-lfs pointer: {_train_hint(dataset, kind)}") from None
+    for key, want in (("dataset", dataset), ("kind", kind)):  # written by save(): a file copied over another
+        if key in meta and meta[key] != want:
+            raise WeightsError(f"{w_path} holds {meta['dataset'] if 'dataset' in meta else '?'} "
+                               f"{meta['kind'] if 'kind' in meta else '?'} weights, not {dataset} {kind} "
+                               f"(copied over it?): {_train_hint(dataset, kind)}")
     expected = model.state_dict()
     missing = [k for k in expected if k not in tensors]
     wrong = [f"{k} {tuple(tensors[k].shape)} != {tuple(v.shape)}" for k, v in expected.items()
@@ -107,14 +123,55 @@ def load(dataset: str, kind: str, device: str | torch.device = "cpu", weights_di
                            ([f"wrong shapes: {', '.join(wrong[:3])}"] if wrong else []))
         raise WeightsError(f"{w_path} does not match the architecture in {c_path.name} ({detail}): "
                            f"{_train_hint(dataset, kind)}")
+    wrong_dtype = [f"{k} {tensors[k].dtype}" for k, v in expected.items()
+                   if tensors[k].is_floating_point() != v.is_floating_point()
+                   or (not v.is_floating_point() and tensors[k].dtype != v.dtype)]
+    if wrong_dtype:
+        raise WeightsError(f"{w_path} holds tensors of the wrong type ({', '.join(wrong_dtype[:3])}; expected "
+                           f"floating point weights): {_train_hint(dataset, kind)}")
+    count = int(sum(p.numel() for p in model.parameters()))
+    if "parameters" in card and card["parameters"] != count:
+        raise WeightsError(f"{c_path} says {card['parameters']!r} parameters, the network it describes has {count} "
+                           f"(an edited card?): {_train_hint(dataset, kind)}")
     bad = [k for k in expected if tensors[k].is_floating_point() and not bool(torch.isfinite(tensors[k]).all())]
     if bad:
         raise WeightsError(f"{w_path} holds NaN or infinite values ({len(bad)} tensors, e.g. {bad[0]}): the training "
                            f"that wrote it diverged; {_train_hint(dataset, kind)}")
     model.load_state_dict({k: tensors[k].float() if tensors[k].is_floating_point() else tensors[k]
                            for k in expected})
-    model.to(device).eval()
+    model.eval()
+    try:
+        output_check(model, kind)
+    except RuntimeError as e:
+        raise WeightsError(f"{w_path}: {e}: {_train_hint(dataset, kind)}") from None
+    model.to(device)
     return model, card
+
+
+def output_check(model, kind: str) -> dict:
+    """One forward pass on a fixed input: the output must be finite and not constant (NaN or dead,
+    e.g. all-zero, weights pass a shape check; they draw black panels). RuntimeError if not."""
+    g = torch.Generator().manual_seed(0)
+    x = torch.rand(2, SIDE, SIDE, generator=g)
+    labels = torch.tensor([1, 7])
+    dev = next(model.parameters()).device
+    x, labels = x.to(dev), labels.to(dev)
+    with torch.no_grad():
+        if kind == "autoregressive":
+            known = (torch.rand(2, SIDE, SIDE, generator=g) < 0.5).to(dev)
+            out = model.head_outputs(x, known, labels)  # the raw outputs: a mixture's 256 levels vary even when dead
+        elif kind == "diffusion":
+            out = model(x * 2 - 1, torch.tensor([100, 900], device=dev), labels)
+        else:
+            out = model(x)
+    out = out.float()
+    if not torch.isfinite(out).all():
+        raise RuntimeError(f"the {kind} network's output is not finite (NaN or inf weights?)")
+    spread = float(out.std())
+    if not spread > 1e-6:
+        raise RuntimeError(f"the {kind} network's output is constant ({float(out.flatten()[0]):.3g} everywhere): "
+                           f"dead weights")
+    return {"output_std": round(spread, 4)}
 
 
 def fingerprint(net) -> str:

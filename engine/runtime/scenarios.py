@@ -160,6 +160,12 @@ def _apply(s: RunSettings, changes: dict) -> RunSettings:
     return replace(s, ar=replace(s.ar, **ar), diffusion=replace(s.diffusion, **df), **top)
 
 
+def override(s: RunSettings, changes: dict) -> RunSettings:
+    """A scenario's settings with options the user gave explicitly (`--seed 3` beside `--scenario`):
+    they win over the scenario's, and the result is validated (ValueError)."""
+    return _apply(s, changes).validate()
+
+
 def settings_for(sc: Scenario, variant: int = 0, bank=None) -> tuple[RunSettings, RunSettings, str]:
     """(left settings, right settings, variant label) for variant i (wrapping)."""
     left, right, label = sc.left, sc.right, ""

@@ -24,7 +24,10 @@ LIMITS = {
     "pixels_per_step": (1, PIXELS),
     "continuations": (2, 128),
     "n": (1, 100_000),              # images a command makes
-    "batch": (1, 10_000),
+    # peak memory measured for issue 30 (torch CPU, shipped nets, guidance on): sampling ~2.8 MB
+    # an image in a batch, training ~5 MB: these ceilings stay under ~6 GB on a 24 GB machine
+    "batch": (1, 2_000),            # images a sampling batch (sample, evaluate)
+    "train_batch": (1, 1_000),      # images a training batch
     "threads": (0, 256),           # 0: torch's default
     "lr": (1e-7, 1.0),
     "base": (8, 256),              # UNet width (a multiple of its 8 GroupNorm groups)
@@ -100,3 +103,30 @@ def check_writable(path, suffixes: tuple = ()) -> Path:
     except OSError as e:
         raise OSError(f"cannot write {path}: {e.strerror or e}") from None
     return path
+
+
+# One policy for every command line's output file: it is replaced, but only once the new file is
+# complete (engine.networks.files), so an interrupted or failed run leaves the earlier file whole.
+REPLACES = "an existing file is replaced once the new one is complete (a failed run keeps the old one)"
+
+
+def weights_dir(text: str) -> str:
+    """An argparse type for --weights-dir: an existing folder (a FIFO or a file there would make
+    the loader wait or fail later with a less clear message)."""
+    p = Path(text)
+    if not text or not p.is_dir():
+        what = "does not exist" if not p.exists() else "is not a folder"
+        raise argparse.ArgumentTypeError(f"--weights-dir {text!r} {what}")
+    return text
+
+
+def run(main) -> int:
+    """Run a command line's main(): SIGTERM unwinds like Ctrl+C (files being written are removed,
+    earlier files stay whole), and either ends with one line and exit code 130, not a traceback."""
+    from engine.networks.files import interrupt_on_sigterm
+    interrupt_on_sigterm()
+    try:
+        return main()
+    except KeyboardInterrupt:
+        print("interrupted: no file was left half-written", file=sys.stderr)
+        return 130

@@ -27,6 +27,7 @@ from engine.maths import metrics
 from engine.networks import weights
 from engine.networks.data import DATASETS, DataError, load_split
 from engine.networks.device import PRECISIONS
+from engine.networks.files import WriteError, write_npz_atomic, write_text_atomic
 from engine.networks.nets import NULL_LABEL
 from engine.maths.pixels import PIXELS, SIDE
 
@@ -89,8 +90,7 @@ def save_sample_set(folder, dataset: str, name: str, images, labels, nfe, second
     `provenance` (seed, batch, precision, weights fingerprint) lets `--resume` continue the set."""
     path = Path(folder) / f"{dataset}_{name}.npz"
     path.parent.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(path, images=images, labels=labels, nfe=nfe, seconds=seconds, **(provenance or {}))
-    return path
+    return write_npz_atomic(path, images=images, labels=labels, nfe=nfe, seconds=seconds, **(provenance or {}))
 
 
 def resumable_prefix(path: Path, provenance: dict, labels: np.ndarray, batch: int) -> tuple[dict | None, str]:
@@ -98,8 +98,16 @@ def resumable_prefix(path: Path, provenance: dict, labels: np.ndarray, batch: in
     settings would have drawn first: same seed, batch, precision and weights, same labels. Else None, and why."""
     if not path.exists():
         return None, f"no {path.name} yet"
-    with np.load(path) as f:
-        old = {k: f[k] for k in f.files}
+    try:
+        with np.load(path) as f:
+            old = {k: f[k] for k in f.files}
+        for k in ("images", "labels", "nfe", "seconds"):
+            if k not in old:
+                raise ValueError(f"it has no {k!r}")
+    except Exception as e:  # a truncated or foreign file: zipfile, numpy and pickle refusals
+        first = str(e).strip().splitlines()[0][:120] if str(e).strip() else type(e).__name__
+        raise ValueError(f"--resume: {path} is not a readable sample set ({first}): delete it to draw it again") \
+            from None
     for k, v in provenance.items():
         if k not in old or str(old[k]) != str(v):
             return None, f"{path.name} was drawn with {k}={old[k] if k in old else 'unknown'}, not {v}"
@@ -192,7 +200,7 @@ def write_cards(result: dict, weights_dir=None) -> None:
     ds = result["dataset"]
     for kind in ("classifier", "autoregressive", "diffusion"):
         _, c_path = weights.paths(ds, kind, weights_dir)
-        card = json.loads(c_path.read_text())
+        card = weights.read_card(ds, kind, weights_dir)
         ev = card.setdefault("eval", {})
         ev["frechet_real_vs_real"] = result["frechet_real_vs_real"]
         if kind == "classifier":
@@ -201,7 +209,7 @@ def write_cards(result: dict, weights_dir=None) -> None:
             ev["bits_per_dim"] = result["ar_bits_per_dim"]
         ev.setdefault("samples", {}).update(
             {k: v for k, v in result.get("samples", {}).items() if v["method"] == kind})  # merge runs
-        c_path.write_text(json.dumps(card, indent=2) + "\n")
+        write_text_atomic(c_path, json.dumps(card, indent=2) + "\n")
 
 
 def main(argv=None) -> int:
@@ -218,10 +226,11 @@ def main(argv=None) -> int:
     p.add_argument("--batch", type=cli.ranged("batch"), default=100)
     p.add_argument("--device", default="auto")
     p.add_argument("--data-dir")
-    p.add_argument("--weights-dir")
+    p.add_argument("--weights-dir", type=cli.weights_dir)
     p.add_argument("--precision", choices=PRECISIONS, default="fp32",
                    help="sampling precision; bf16 autocast is about 2x faster on CPUs with AVX-512 BF16")
-    p.add_argument("--samples-dir", help="also save each setting's samples as <dataset>_<setting>.npz here")
+    p.add_argument("--samples-dir", help="also save each setting's samples as <dataset>_<setting>.npz here "
+                   f"({cli.REPLACES})")
     p.add_argument("--resume", action="store_true",
                    help="continue each setting's sample set in --samples-dir where an earlier run with the same "
                         "seed, batch, precision and weights stopped (or a smaller --n ended)")
@@ -247,15 +256,25 @@ def main(argv=None) -> int:
                           args.draws, args.raster_subset, args.batch,
                           log=(lambda m: print(m, file=sys.stderr)) if args.json else print,
                           samples_dir=args.samples_dir, precision=args.precision, resume=args.resume)
+    except WriteError as e:  # a sample set could not be written (disk full, ...): nothing half-written is left
+        print(f"error: {e}", file=sys.stderr)
+        return 1
     except (DataError, weights.WeightsError, ValueError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
     if args.write_cards:
-        write_cards(result, args.weights_dir)
+        try:
+            write_cards(result, args.weights_dir)
+        except WriteError as e:
+            print(f"error: {e}", file=sys.stderr)
+            return 1
+        except weights.WeightsError as e:
+            print(f"error: {e}", file=sys.stderr)
+            return 2
     if args.json:
         print(json.dumps(result, indent=2))
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(cli.run(main))

@@ -23,7 +23,7 @@ from engine.maths import orders
 from engine.maths.pixels import PIXELS, SIDE
 from engine.networks import weights
 from engine.networks.data import DATASETS, DataError, load_split
-from engine.networks.files import write_text_atomic
+from engine.networks.files import WriteError, write_text_atomic
 from engine.tools import cli
 
 CURVE_ORDERS = ("random",)  # what planning uses (engine.networks.models.planned_steps); others on request
@@ -74,7 +74,11 @@ def store_earlier(p, args) -> int:
         print(f"error: {args.from_file} was not measured with the {args.dataset} AR weights in use "
               f"(dataset or fingerprint differ): measure again without --from", file=sys.stderr)
         return 2
-    weights.store_loss_curves(args.dataset, result, args.weights_dir)
+    try:
+        weights.store_loss_curves(args.dataset, result, args.weights_dir)
+    except WriteError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
     print(f"stored the curves of {args.from_file} in the {args.dataset} autoregressive card")
     return 0
 
@@ -126,13 +130,18 @@ def main(argv=None) -> int:
         bpd = curve.sum() / (PIXELS * np.log(2))  # in random order: the one-pixel-a-step bound (exchangeable pixels)
         what = "one pixel a step bound" if order == "random" else "curve summed (not a bound in this order)"
         print(f"{args.dataset} {order}: {what} {bpd:.3f} bits/dim ({time.time() - t0:.0f} s)", flush=True)
-    write_text_atomic(out, json.dumps(result) + "\n")
-    print(f"wrote {out}")
+    try:
+        write_text_atomic(out, json.dumps(result) + "\n")
+        print(f"wrote {out}")
+        if args.write_card:
+            weights.store_loss_curves(args.dataset, result, args.weights_dir)
+    except WriteError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
     if args.write_card:
-        weights.store_loss_curves(args.dataset, result, args.weights_dir)
         print(f"stored the curves in the {args.dataset} autoregressive card")
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(cli.run(main))

@@ -18,6 +18,7 @@ from engine.tools import cli
 from engine.networks import weights
 from engine.networks.data import DATASETS, parse_label
 from engine.networks.device import PRECISIONS, with_precision
+from engine.networks.files import WriteError, write_npz_atomic
 from engine.networks.models import planned_steps
 from engine.maths.orders import ORDERS
 from engine.maths import planning
@@ -92,8 +93,8 @@ def parse_args(argv=None):
     p.add_argument("--device", default="auto")
     p.add_argument("--precision", choices=PRECISIONS, default="fp32",
                    help="bf16: bfloat16 autocast, about 2x faster in batches on CPUs with AVX-512 BF16")
-    p.add_argument("--weights-dir")
-    p.add_argument("--out", required=True, help="output .npz")
+    p.add_argument("--weights-dir", type=cli.weights_dir)
+    p.add_argument("--out", required=True, help=f"output .npz ({cli.REPLACES})")
     args = p.parse_args(argv)
     given = {k for k in AR_ONLY + DIFFUSION_ONLY + ("mode", "temperature") if getattr(args, k) is not None}
     if args.method == "autoregressive" and {"steps", "pixels_per_step"} <= given:
@@ -134,7 +135,10 @@ def main(argv=None) -> int:
         models = load_models(args.dataset, args.device, args.weights_dir, kinds=kinds, bank=False)
         images, labels, nfe, seconds = generate(models, args.method, args.n, labels, args.seed, args.batch,
                                                 args.precision, guidance=args.guidance, **kw)
-        np.savez_compressed(args.out, images=images, labels=labels, nfe=nfe, seconds=np.float64(seconds))
+        write_npz_atomic(args.out, images=images, labels=labels, nfe=nfe, seconds=np.float64(seconds))
+    except WriteError as e:  # the work was done, the writing failed: nothing is left under --out
+        print(f"error: {e}", file=sys.stderr)
+        return 1
     except (ValueError, weights.WeightsError, OSError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
@@ -144,4 +148,4 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(cli.run(main))

@@ -26,6 +26,7 @@ from engine.maths import metrics, orders
 from engine.networks import nets, weights
 from engine.networks.data import DATASETS, DataError, load_split
 from engine.networks.device import resolve_device
+from engine.networks.files import WriteError, atomic_path, read_regular
 from engine.maths.parametrization import training_target
 from engine.maths.pixels import SIDE
 
@@ -42,7 +43,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--dataset", choices=DATASETS, required=True)
     p.add_argument("--model", choices=weights.KINDS, required=True)
     p.add_argument("--steps", type=cli.ranged("train_steps", "--steps"), help="optimizer steps (default per model)")
-    p.add_argument("--batch", type=cli.ranged("batch"))
+    p.add_argument("--batch", type=cli.ranged("train_batch", "--batch"))
     p.add_argument("--lr", type=cli.ranged("lr"))
     p.add_argument("--base", type=cli.ranged("base"), help="UNet width at full resolution (default 32; a multiple of 8)")
     p.add_argument("--blocks", type=cli.ranged("blocks"), help="UNet ResBlocks per level each way (default 1)")
@@ -51,7 +52,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--threads", type=cli.ranged("threads"), default=0, help="CPU threads for torch (0 = torch default)")
     p.add_argument("--data-dir", help="folder with the four IDX gzip files")
     p.add_argument("--run-dir", default="runs", help="where checkpoints and logs go")
-    p.add_argument("--out", help="weights folder for the finished model (default: the run folder; see --install)")
+    p.add_argument("--out", help="weights folder for the finished model (default: the run folder; see --install); "
+                        f"{cli.REPLACES}")
     p.add_argument("--install", action="store_true",
                    help="write the finished model into the app's weights/ folder (replacing the shipped one)")
     p.add_argument("--precision", choices=("fp32", "bf16"), default="fp32",
@@ -192,11 +194,12 @@ def save_checkpoint(args, model, ema, opt, step, seconds, history):
         for key in ("exp_avg", "exp_avg_sq"):
             tensors[f"opt.{names[p]}.{key}"] = st[key]
     tensors = {k: v.detach().cpu().contiguous() for k, v in tensors.items()}
-    save_file(tensors, str(ckpt.with_suffix(".tmp")))
-    ckpt.with_suffix(".tmp").replace(ckpt)
-    meta.write_text(json.dumps({"step": step, "seconds": seconds, "config": model.cfg.to_dict(),
-                                "args": {k: v for k, v in vars(args).items()},
-                                "history": history}, indent=1))
+    text = json.dumps({"step": step, "seconds": seconds, "config": model.cfg.to_dict(),
+                       "args": {k: v for k, v in vars(args).items()}, "history": history}, indent=1)
+    # both under temporary names first (files.WriteError on a full disk: the earlier pair stays whole)
+    with atomic_path(ckpt) as c_tmp, atomic_path(meta) as m_tmp:
+        save_file(tensors, str(c_tmp))
+        m_tmp.write_text(text)
 
 
 def load_checkpoint(args, model, ema, opt) -> tuple[int, float, list]:
@@ -205,23 +208,40 @@ def load_checkpoint(args, model, ema, opt) -> tuple[int, float, list]:
     ckpt, meta, _ = _checkpoint_paths(args)
     if args.fresh or not ckpt.exists():
         return 0, 0.0, []
-    info = json.loads(meta.read_text())
-    t = load_file(str(ckpt))
-    model.load_state_dict({k[6:]: v for k, v in t.items() if k.startswith("model.")})
-    ema.load_state_dict({k[4:]: v for k, v in t.items() if k.startswith("ema.")})
+    fix = f"delete {ckpt.parent} or add --fresh to start over"
+    try:
+        info = json.loads(read_regular(meta, 64 * 2**20, "checkpoint"))
+        step, seconds = int(info["step"]), float(info["seconds"])
+        history = info.get("history") or [{"command": _command_of(info["args"]), "to_step": step}]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as e:
+        why = f"missing {e}" if isinstance(e, KeyError) else e
+        raise CheckpointError(f"{meta} is unreadable or incomplete ({why}): {fix}") from None
+    try:
+        t = load_file(str(ckpt))
+        model.load_state_dict({k[6:]: v for k, v in t.items() if k.startswith("model.")})
+        ema.load_state_dict({k[4:]: v for k, v in t.items() if k.startswith("ema.")})
+    except Exception as e:  # safetensors' and torch's several errors for a truncated or foreign file
+        first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+        raise CheckpointError(f"{ckpt} is unreadable or of another network ({first[:160]}): {fix}") from None
     for n, p in model.named_parameters():
         if f"opt.{n}.exp_avg" in t:
-            opt.state[p] = {"step": torch.tensor(float(info["step"])),
+            opt.state[p] = {"step": torch.tensor(float(step)),
                             "exp_avg": t[f"opt.{n}.exp_avg"].to(p.device),
                             "exp_avg_sq": t[f"opt.{n}.exp_avg_sq"].to(p.device)}
-    history = info.get("history") or [{"command": _command_of(info["args"]), "to_step": int(info["step"])}]
-    return int(info["step"]), float(info["seconds"]), history
+    return step, seconds, history
+
+
+class CheckpointError(ValueError):
+    """A run folder's checkpoint cannot be resumed; the message names the file and the fix."""
 
 
 def init_from_weights(args, model, ema) -> tuple[int, float, list]:
     """Load the shipped EMA weights into model and EMA; returns (step, seconds, history) from their card."""
     shipped, card = weights.load(args.dataset, args.model, "cpu", args.out)
-    t = card["training"]
+    t = card.get("training")
+    if not isinstance(t, dict) or not isinstance(t.get("steps"), int):
+        raise ValueError(f"--init-from-weights: the {args.dataset} {args.model} card has no training.steps "
+                         f"to continue from")
     if args.steps <= t["steps"]:
         raise ValueError(f"--steps {args.steps} must exceed the shipped model's {t['steps']} steps")
     model.load_state_dict(shipped.state_dict())
@@ -259,7 +279,15 @@ def main(argv=None) -> int:
     autocast = torch.autocast(device_type=device.type, dtype=torch.bfloat16, enabled=args.precision == "bf16")
     ema = copy.deepcopy(model).eval()
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-4 if args.model == "classifier" else 0.0)
-    start, seconds, history = load_checkpoint(args, model, ema, opt)
+    try:
+        start, seconds, history = load_checkpoint(args, model, ema, opt)
+    except CheckpointError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    if start > args.steps:  # else the finished model would be step-`start` weights on a card saying --steps
+        print(f"error: the checkpoint in {_checkpoint_paths(args)[0].parent} is at step {start}, beyond --steps "
+              f"{args.steps}: give a larger --steps to continue it, or --fresh to start over", file=sys.stderr)
+        return 2
     warm_from = 0  # a checkpoint restores the Adam moments: no second warm-up
     if start == 0 and args.init_from:
         try:
@@ -327,8 +355,12 @@ def main(argv=None) -> int:
             print(msg, file=log, flush=True)
             losses = []
         if done % args.save_every == 0 or done == args.steps:
-            save_checkpoint(args, model, ema, opt, done, seconds + time.time() - t0,
-                            history + [{"command": cmd, "to_step": done}])
+            try:
+                save_checkpoint(args, model, ema, opt, done, seconds + time.time() - t0,
+                                history + [{"command": cmd, "to_step": done}])
+            except WriteError as e:
+                print(f"error: {e}: training stopped at step {done}; the earlier checkpoint is kept", file=sys.stderr)
+                return 1
     seconds += time.time() - t0
     card = {"data": {"dataset": args.dataset, "train_images": len(x_train), "test_images": len(x_test)},
             "training": {"command": cmd, "commands": history + [{"command": cmd, "to_step": args.steps}],
@@ -340,7 +372,11 @@ def main(argv=None) -> int:
     if args.model == "classifier":
         ema.eval()
         card["eval"]["test_accuracy"] = metrics.classifier_accuracy(ema, x_test, y_test)
-    w, c = weights.save(ema, args.dataset, card, output_dir(args))
+    try:
+        w, c = weights.save(ema, args.dataset, card, output_dir(args))
+    except WriteError as e:
+        print(f"error: {e} (the checkpoint in {_checkpoint_paths(args)[0].parent} is kept)", file=sys.stderr)
+        return 1
     print(f"wrote {w} and {c}" + (f"; test accuracy {card['eval']['test_accuracy']:.4f}"
                                    if args.model == "classifier" else ""), file=log, flush=True)
     print(f"wrote {w} ({w.stat().st_size / 1e6:.1f} MB) and {c}")
@@ -348,4 +384,4 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(cli.run(main))

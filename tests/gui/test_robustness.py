@@ -205,7 +205,8 @@ def test_exports_that_cannot_be_written_say_why_in_one_line(qtbot, win, tmp_path
     monkeypatch.setattr(export, "_write", broken_pipe)
     with pytest.raises(OSError) as e:
         win.export_run(str(tmp_path / "run.mp4"))
-    assert str(e.value) == f"could not write {tmp_path / 'run.mp4'}: Broken pipe"
+    assert str(e.value) == f"cannot write {tmp_path / 'run.mp4'}: Broken pipe"
+    assert not any(p.name.startswith((".run.mp4", "run.mp4")) for p in tmp_path.iterdir())  # nothing left
     assert win.export_png(str(tmp_path / "ok.png")) and (tmp_path / "ok.png").stat().st_size > 1000
 
 
