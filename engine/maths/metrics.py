@@ -128,7 +128,10 @@ def frame_metrics(frame, classifier: torch.nn.Module | None = None, item: int = 
     out = {"step": frame.step, "nfe": frame.nfe, "progress": (frame.step + 1) / max(1, frame.total_steps),
            "sharpness": sharpness(x0), "spectrum": radial_power_spectrum(x0, SPECTRUM_BANDS),
            "detail": high_frequency_share(x0[None]),
-           "uncertainty": float(frame.uncertainty[item].mean()) if frame.uncertainty is not None else float("nan")}
+           "uncertainty": float(frame.uncertainty[item].mean()) if frame.uncertainty is not None else float("nan"),
+           # autoregression: how many pixels this step fixed (a plan's shape: where the budget goes)
+           "pixels_fixed": float(len(frame.new_pixels.indices[item])) if getattr(frame, "new_pixels", None) is not None
+           else float("nan")}
     if classifier is not None:
         out["probs"] = classifier_probs(classifier, x0[None])[0]
     return out

@@ -95,3 +95,24 @@ def test_shipped_ar_distribution_reads_as_a_distribution(dataset):
     mid, smooth = p[:, 16:240], (p[:, 15:239] + p[:, 16:240] + p[:, 17:241]) / 3
     rough = float(((mid - smooth).abs().sum(1) / mid.sum(1).clamp(min=1e-9)).mean())
     assert len(p) > 1000 and rough <= 0.01
+
+
+@pytest.mark.parametrize("dataset", DATASETS)
+def test_shipped_ar_card_carries_its_loss_curve_and_plans_from_it(dataset):
+    """Planned parallel decoding reads the curve from the card (never measured at start-up): it was
+    measured with these very weights, falls as pixels become known, and its plans put few pixels in
+    the first steps and many in the last."""
+    from engine.maths import planning
+    from engine.networks.models import load_models, planned_steps
+    net, card = weights.load(dataset, "autoregressive")
+    entry = card["eval"]["loss_curve"]
+    assert entry["fingerprint"] == weights.fingerprint(net)
+    models = load_models(dataset, "cpu", kinds=("autoregressive",), bank=False)
+    curve = models.ar_loss_curves["random"]
+    assert curve.shape == (784,) and curve[:50].mean() > curve[-100:].mean()
+    for n in (100, 20):
+        plan = planned_steps(models, "random", n)
+        assert len(plan) == n and sum(plan) == 784
+        assert np.mean(plan[: n // 4]) < np.mean(plan[-n // 4:])
+        assert planning.bound_bits_per_dim(planning.smoothed(curve), plan) <= \
+            planning.bound_bits_per_dim(planning.smoothed(curve), planning.uniform(-(-784 // n), 784)) + 1e-9
