@@ -39,6 +39,8 @@ class Scenario:
     continuations_at: float | None = None  # pause at this fraction of the run and run K continuations
     sketch: bool = False                 # start from a partial drawing (top half of a held-out image)
     guidance_view: bool = False          # show each guided step with and without the prompt beside x0
+    plots: tuple = ()                    # the one or two plots that carry its point (a lecture layout shows
+                                         # these large; engine.maths.metrics names: distance, sharpness, ...)
 
 
 def _s(label=7, guidance=3.0, seed=0, dataset="mnist", **kw) -> RunSettings:
@@ -68,21 +70,23 @@ SCENARIOS = {s.name: s for s in [
              "One network evaluation, every pixel at once. Left: the mean of each pixel's distribution — a blurry "
              "average of every seven it could be. Right: every pixel sampled on its own — speckle, because the "
              "pixels do not agree with each other.",
-             "one-shot-mean", "one-shot-independent", _s(), _s()),
+             "one-shot-mean", "one-shot-independent", _s(), _s(), plots=("detail", "prob")),
     Scenario("pixel-by-pixel", "Autoregression, one pixel at a time",
              "Raster order, one pixel per network evaluation: watch the predicted distribution of each pixel and "
              "the value drawn from it. x0 sharpens as pixels are fixed.",
-             "autoregressive", "diffusion", _s(order="raster", pixels_per_step=1), _s(steps=100), speed="200 steps/s"),
+             "autoregressive", "diffusion", _s(order="raster", pixels_per_step=1), _s(steps=100), speed="200 steps/s",
+             plots=("uncertainty", "distance")),
     Scenario("greedy-vs-sampling", "Greedy vs sampling",
              "Left: always the most likely value — the same image for every seed, and a poor one: the likeliest "
              "value pixel by pixel is not the likeliest image. Right: sampling — a different seven for each seed.",
              "autoregressive", "autoregressive", _s(order="raster", pixels_per_step=4, greedy=True),
              _s(order="raster", pixels_per_step=4),
-             variants=tuple((f"seed {i}", {"left": {"seed": i}, "right": {"seed": i}}) for i in range(5))),
+             variants=tuple((f"seed {i}", {"left": {"seed": i}, "right": {"seed": i}}) for i in range(3)),
+             plots=("prob", "distance")),
     Scenario("too-many-pixels", "Many pixels per step",
              "Left: a square patch of pixels fixed in one network evaluation, without seeing each other — seams and "
              "broken strokes. Right: as many scattered pixels — much more consistent. How many: in brackets "
-             "(V: 64, 4, 1).",
+             "(V: 64, 4).",
              # seed 4: among seeds 0-11 the one whose single picture shows the claim at 16, 64 and 4 pixels a
              # step (classifier p(seven) patches 0.85 / 0.02 / 0.83, scattered 0.97 / 0.90 / 0.97); seed 0 drew a
              # clean patch seven and a scattered one with an extra stroke. Over 100 samples the claim holds for
@@ -90,18 +94,20 @@ SCENARIOS = {s.name: s for s in [
              "autoregressive", "autoregressive", _s(order="patches", pixels_per_step=16, seed=4),
              _s(order="random", pixels_per_step=16, seed=4),
              variants=tuple((f"{k} pixels/step", {"left": {"pixels_per_step": k}, "right": {"pixels_per_step": k}})
-                            for k in (16, 64, 4, 1))),
+                            for k in (16, 64, 4)),  # (1 a step: both the same order, ~70 s to two equal sevens)
+             plots=("prob", "sharpness")),
     Scenario("forward-processes", "What each method undoes",
              "Left: a real image losing its pixels, 8 a step — autoregression learns to put them back. Right: the "
              "same image drowning in noise — diffusion learns to remove it a little at a time. Both take the same "
              "98 steps, side by side.",
              # 784 pixels / 8 a step = 98 steps: the noising takes as many, so the two advance in step
              "forward-autoregressive", "forward-diffusion", _s(order="random", pixels_per_step=8), _s(steps=98),
-             speed="50 steps/s"),
+             speed="50 steps/s", plots=("distance", "detail")),
     Scenario("hundred-steps", "100 steps instead of 784",
              "The same budget of network evaluations for both: autoregression needs 784 (one per pixel), "
              "diffusion is done after 100 steps (200 with guidance).",
-             "autoregressive", "diffusion", _s(order="raster", pixels_per_step=1), _s(steps=100), speed="200 steps/s"),
+             "autoregressive", "diffusion", _s(order="raster", pixels_per_step=1), _s(steps=100), speed="200 steps/s",
+             plots=("distance", "prob")),
     Scenario("same-budget", "Autoregression on diffusion's budget",
              CAPTION_SAME_BUDGET,
              # the AR network is order-agnostic, so it can decode in any number of steps: ARDM's dynamic
@@ -113,18 +119,19 @@ SCENARIOS = {s.name: s for s in [
                        ("784 steps", {"left": {"planned_steps": 0, "pixels_per_step": 1}, "right": {"steps": 100}}),
                        ("planned 50", {"left": {"planned_steps": 50}, "right": {"steps": 50}}),
                        ("planned 20", {"left": {"planned_steps": 20}, "right": {"steps": 20}})),
-             speed="50 steps/s"),
+             speed="50 steps/s", plots=("pixels_fixed", "prob")),
     Scenario("one-big-step", "Why one big step fails",
              "Left: 100 small steps. Right: one big step predicts the mean — blurry (V: 2, 5, 10, 100 steps). Each "
              "step only has to remove a little noise, so a few dozen steps make a sharp image.",
              "diffusion", "diffusion", _s(steps=100), _s(steps=1),
-             variants=tuple((f"{n} step{'s' if n > 1 else ''}", {"right": {"steps": n}}) for n in (1, 2, 5, 10, 100))),
+             variants=tuple((f"{n} step{'s' if n > 1 else ''}", {"right": {"steps": n}}) for n in (1, 2, 5, 10, 100)),
+             plots=("detail", "sharpness")),
     Scenario("x0-is-a-mean", "x0 is a mean",
              "The run pauses part way and 16 continuations are run from that step. Their average should match x0, "
              "the predicted clean image (the label beside it says whether it does); their spread is what is still "
              "undecided.",
              "autoregressive", "diffusion", _s(order="random", pixels_per_step=16), _s(sampler="ddpm", steps=100),
-             continuations_at=0.3),
+             continuations_at=0.3, plots=("distance", "uncertainty")),
     Scenario("guidance", "Classifier-free guidance",
              "The model runs with and without the prompt; the difference is amplified by w. Press V: w = 0 (prompt "
              "ignored), 1 (plain conditional), 3, 7 (the prompt exaggerated).",
@@ -134,16 +141,17 @@ SCENARIOS = {s.name: s for s in [
              # conditional" (w = 1 misses 3 % of MNIST prompts: README); the claims table holds the trend.
              "autoregressive", "diffusion", _s(order="random", pixels_per_step=4, seed=9), _s(steps=50, seed=9),
              variants=tuple((f"w = {w:g}", {"left": {"guidance": w}, "right": {"guidance": w}})
-                            for w in (0.0, 1.0, 3.0, 7.0)), guidance_view=True),
+                            for w in (0.0, 1.0, 3.0, 7.0)), guidance_view=True, plots=("prob", "sharpness")),
     Scenario("coarse-to-fine", "Coarse to fine",
              "Diffusion settles the coarse shape first and the fine detail last (the x0 strip; the last plot: x0's "
              "power from coarse to fine, against real images); autoregression fills in space, not in frequency.",
-             "autoregressive", "diffusion", _s(order="raster", pixels_per_step=4), _s(steps=100), speed="50 steps/s"),
+             "autoregressive", "diffusion", _s(order="raster", pixels_per_step=4), _s(steps=100), speed="50 steps/s",
+             plots=("spectrum", "detail")),
     Scenario("complete-my-sketch", "Complete my sketch",
              "The top half of a real seven is given; both models complete the rest. Draw your own with the pen "
              "button and press Complete.",
              "autoregressive", "diffusion", _s(order="raster", pixels_per_step=4), _s(sampler="ddpm", steps=100),
-             sketch=True),
+             sketch=True, plots=("prob", "distance")),
 ]}
 
 

@@ -39,3 +39,16 @@ def test_sketch_scenario_gives_the_top_half():
 def test_unknown_scenario_is_a_clear_error():
     with pytest.raises(ValueError, match="unknown scenario 'nope'"):
         scenarios.get("nope")
+
+
+def test_every_scenario_names_one_or_two_plots_that_a_frame_measures():
+    """A lecture layout shows the plots that carry a scenario's point: each names one or two, by
+    the name of a measurement every frame's metrics carry."""
+    import numpy as np
+    from engine.maths import metrics
+    from engine.runtime.frames import Frame
+    img = np.zeros((1, 28, 28), np.float32)
+    measured = set(metrics.frame_metrics(Frame(method="diffusion", step=0, total_steps=1, nfe=1, state=img,
+                                               x0_mean=img)))
+    for sc in scenarios.SCENARIOS.values():
+        assert 1 <= len(sc.plots) <= 2 and set(sc.plots) <= measured | {"distance", "prob"}, sc.name
