@@ -1,7 +1,7 @@
 """What the app really loads, from source: `python packaging/trace_imports.py OUT.json [TIMEOUT_S]`.
 
 Runs main.main() once per headless path in a fresh subprocess (--list-scenarios, --self-test,
---render PNG of every slide of the default lesson, --render GIF and MP4 of a short run), and at
+--render of every slide of the default lesson (as the smoke test does it), --render GIF and MP4 of a short run), and at
 exit records sys.modules and the shared libraries mapped into the process (/proc/self/maps, Linux).
 Writes the union as JSON {"modules": [...], "libraries": [...]} and prints a short summary: the
 top-level packages imported and, for torch, which of its subpackages were. The spec's exclusions
@@ -15,6 +15,8 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+from smoke_test import PNG_RENDER_HANGS  # slides rendered as MP4: see smoke_test.py
 
 ROOT = Path(__file__).resolve().parent.parent
 CHILD = r"""
@@ -45,7 +47,8 @@ def slides() -> list[str]:
 def runs(tmp: Path) -> list[list[str]]:
     short = ["--pixels-per-step", "28", "--steps", "20"]
     return ([["--list-scenarios"], ["--self-test", str(tmp / "self-test")]]
-            + [["--render", str(tmp / f"{s}.png"), "--scenario", s] for s in slides()]
+            + [["--render", str(tmp / f"{s}.{'mp4' if s in PNG_RENDER_HANGS else 'png'}"), "--scenario", s]
+               for s in slides()]
             + [["--render", str(tmp / "run.gif")] + short, ["--render", str(tmp / "run.mp4")] + short])
 
 
