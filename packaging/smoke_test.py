@@ -45,7 +45,7 @@ PNG_RENDER_HANGS = {"x0-is-a-mean"}
 
 class Smoke:
     def __init__(self, app: Path, platform: str):
-        self.app, self.problems = app, []
+        self.app, self.problems, self._printed = app, [], set()
         self.out = Path(tempfile.mkdtemp(prefix="pn-smoke-"))
         self.env = dict(os.environ, QT_QPA_PLATFORM=platform, XDG_CONFIG_HOME=str(self.out / "config"))
 
@@ -57,9 +57,13 @@ class Smoke:
         return p
 
     def fail(self, what: str, p: subprocess.CompletedProcess | None = None) -> None:
-        tail = f"\n{(p.stdout + p.stderr)[-3000:]}" if p is not None else ""
-        print(f"  FAIL {what}{tail}", flush=True)
-        self.problems.append(what)
+        """Report a failure: the app's output once (its last lines), one line in the summary."""
+        tail = re.sub(r"PYI-\d+", "PYI", (p.stdout + p.stderr)[-1500:]) if p is not None else ""
+        if tail and tail in self._printed:
+            tail = "(the same output as above)"
+        self._printed.add(tail)
+        print(f"  FAIL {what}\n{tail}" if tail else f"  FAIL {what}", flush=True)
+        self.problems.append(what.splitlines()[0])
 
     def check_file(self, what: str, p, path: Path, check) -> None:
         if p.returncode != 0:
@@ -80,7 +84,8 @@ class Smoke:
             for c in result["checks"]:
                 print(f"  {'ok  ' if c['ok'] else 'FAIL'} {c['check']} ({c['seconds']} s)")
                 if not c["ok"]:
-                    self.problems.append(f"self-test check {c['check']}: {c['detail']}\n{c.get('traceback', '')}")
+                    print(f"       {c['detail']}\n{c.get('traceback', '')}")
+                    self.problems.append(f"self-test check {c['check']}: {c['detail']}")
             if not result["ok"]:
                 self.problems.append("result.json says not ok")
         except (OSError, ValueError, KeyError) as e:
@@ -89,7 +94,8 @@ class Smoke:
 
     def lesson_slides(self) -> list[str]:
         """The scenario of every slide of the bundled default lesson (the bundle's own copy)."""
-        found = sorted(self.app.resolve().parent.parent.rglob("default.lesson"))
+        base = self.app.parent.parent if self.app.parent.name == "MacOS" else self.app.parent  # .app/Contents or onedir
+        found = sorted(base.rglob("default.lesson"))
         if not found:
             self.fail(f"no default.lesson anywhere in the bundle around {self.app}")
             return []
