@@ -51,8 +51,12 @@ class Smoke:
 
     def run(self, *args: str, timeout: float = 900) -> subprocess.CompletedProcess:
         t0 = time.perf_counter()
-        p = subprocess.run([str(self.app), *args], env=self.env, cwd=self.out, capture_output=True, text=True,
-                           timeout=timeout)
+        try:
+            p = subprocess.run([str(self.app), *args], env=self.env, cwd=self.out, capture_output=True, text=True,
+                               timeout=timeout)
+        except subprocess.TimeoutExpired as e:  # a hang is a failure like any other, not a crash of the test
+            text = [x if isinstance(x, str) else (x or b"").decode(errors="replace") for x in (e.stdout, e.stderr)]
+            p = subprocess.CompletedProcess(e.cmd, f"none: killed after {timeout:.0f} s", *text)
         p.seconds = time.perf_counter() - t0
         return p
 
