@@ -3,7 +3,7 @@ signal, key and menu entry to the window's actions. Widgets hold widgets; MainWi
 from __future__ import annotations
 
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QSizePolicy, QSlider, QVBoxLayout, QWidget
 
@@ -11,7 +11,7 @@ from engine.runtime import lessons, scenarios
 
 from . import style
 from .messages import Messages
-from .controls import PACINGS, SPEEDS, Controls
+from .controls import Controls
 from .panels import MethodPanel
 from .plots import PlotsRow
 
@@ -24,7 +24,7 @@ def build(win) -> None:
     lay = QVBoxLayout(central)
     lay.setContentsMargins(4, 2, 4, 2)
     lay.setSpacing(4)
-    win.controls = Controls()
+    win.controls = Controls(win.session)
     lay.addWidget(win.controls)
     cap = QHBoxLayout()
     win.slide_label = QLabel("", objectName="slide")  # "3 / 11" while a lesson runs
@@ -70,14 +70,14 @@ def connect(win) -> None:
     c.draw.toggled.connect(win.set_drawing)
     c.complete.clicked.connect(win.complete_drawing)
     c.edited.connect(win._on_user_edit)
+    c.invalid_edit.connect(win.show_error)  # a prompt that is no class: said, the run keeps its own
     c.out_of_range.connect(win.show_error)  # never a silent change: the allowed range, the value kept
     win.panels["left"].state.drawn.connect(win.mirror_drawing)
     for name, panel in win.panels.items():  # click a grey level in the pixel's distribution: force it
         panel.level_clicked.connect(lambda level, n=name: win.force_level(n, level))
     c.cont.clicked.connect(win.run_continuations)
     # speed and pacing apply to the running run at once, without a restart
-    c.speed.currentTextChanged.connect(lambda t: win.worker and setattr(win.worker, "steps_per_second", SPEEDS[t]))
-    c.pacing.currentTextChanged.connect(lambda t: win.worker and setattr(win.worker, "pacing", PACINGS[t]))
+    win.session.subscribe(lambda what: what in ("pace", "scenario") and win.apply_pace())
     win.timeline.valueChanged.connect(win.scrub)
     ls = win.lesson
     for key, fn in [("Space", win.toggle_play), ("Right", lambda: ls.forward() if ls.active else win.step_once()),
@@ -160,22 +160,6 @@ class DroppedImages(QObject):
                     self.open(files[0])
                 return True
         return False
-
-
-def remembered(win, remember: bool, lecture: bool | None) -> bool:
-    """Restore the controls as the last launch left them (`remember`); the look to use: `lecture`,
-    or (None) the remembered one."""
-    win.settings_store = QSettings("PixelsAndNoise", "PixelsAndNoise")
-    if remember:
-        win.controls.load_state(dict(win.settings_store.value("controls", {}) or {}))
-    if lecture is None:
-        return remember and str(win.settings_store.value("lecture", False)).lower() == "true"
-    return lecture
-
-
-def remember(win) -> None:
-    win.settings_store.setValue("controls", win.controls.state_dict())
-    win.settings_store.setValue("lecture", win.lecture)
 
 
 def export_png_dialog(win) -> None:
