@@ -274,6 +274,11 @@ class Controls(QWidget):
             settings[name], modes[name] = lane.read(shared)
         return settings, modes
 
+    def state_dict(self) -> dict:
+        """What the window remembers (engine.runtime.remembered): the Session's settings and the device box."""
+        from engine.runtime.remembered import of_session
+        return of_session(self.session, self.device.currentText())
+
     def first_invalid(self) -> str | None:
         return next(iter(self.invalid.values()), None)
 
