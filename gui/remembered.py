@@ -25,6 +25,7 @@ def open_store() -> tuple[QSettings, list[str]]:
     p = path()
     notes = []
     store = QSettings(str(p), QSettings.IniFormat)
+    store.allKeys()  # Qt reads the file (and sets its status) on first use
     if store.status() != QSettings.NoError:
         bak = p.with_name(p.name + ".bak")
         try:
