@@ -28,7 +28,7 @@ def atomic_path(path: str | Path, suffix: str | None = None) -> Iterator[Path]:
         raise
 
 
-def write_atomic(path: str | Path, write: Callable[[Path], None]) -> Path:
+def write_atomic(path: str | Path, write: Callable[[Path], object]) -> Path:
     """`write(tmp)` writes the whole file at a temporary path; it then replaces `path`."""
     with atomic_path(path) as tmp:
         write(tmp)

@@ -45,6 +45,13 @@ class Field:
         return self.kind in (int, float) and self.lo is not None
 
 
+def bounds(f: Field) -> tuple[float, float]:
+    """The range of a number setting (ValueError for one with none)."""
+    if f.lo is None or f.hi is None:
+        raise ValueError(f"{f.name} has no range")
+    return f.lo, f.hi
+
+
 FIELDS: dict[str, Field] = {f.name: f for f in [
     Field("dataset", "run", str, "dataset", "Which trained models: handwritten digits (MNIST) or clothes "
           "(Fashion-MNIST).", choices=tuple(DATASETS)),
@@ -81,7 +88,8 @@ PER_PANEL = tuple(n for n, f in FIELDS.items() if f.group != "run")   # each pan
 CONTINUATIONS = (2, 128)  # K of "K continuations" (the window's box, the CLIs' --continuations)
 
 # name -> (lowest, highest): the command lines' ranges (engine.tools.cli.LIMITS takes these)
-LIMITS = {**{n: (f.lo, f.hi) for n, f in FIELDS.items() if f.ranged}, "continuations": CONTINUATIONS}
+LIMITS: dict[str, tuple[float, float]] = {**{n: bounds(f) for n, f in FIELDS.items() if f.ranged},
+                                          "continuations": CONTINUATIONS}
 
 
 def field(name: str) -> Field:
@@ -121,7 +129,8 @@ def parse(name: str, value, dataset: str = "mnist"):
             v = int(v) if not isinstance(value, int) else value
     except (ValueError, OverflowError):
         raise ValueError(f"{name} must be {'an integer' if f.kind is int else 'a number'}, got {value!r}") from None
-    if not math.isfinite(v) or not f.lo <= v <= f.hi:
+    lo, hi = bounds(f)
+    if not math.isfinite(v) or not lo <= v <= hi:
         raise ValueError(f"{name} must be {f.lo:g} to {f.hi:g}, got {value!r}")
     return round(v, f.decimals) if f.kind is float else v
 
@@ -159,7 +168,7 @@ def from_dict(d: dict, base) -> tuple[Any, list[str]]:
     """RunSettings `base` with every value of `d` that fits its setting; and a line for each one
     dropped (unknown names are left out silently: an older or newer file)."""
     s, dropped = base, []
-    dataset = d.get("dataset") if d.get("dataset") in DATASETS else base.dataset
+    dataset = str(d["dataset"]) if d.get("dataset") in DATASETS else base.dataset
     for name, value in d.items():
         if name not in FIELDS:
             continue

@@ -13,7 +13,7 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass, field, replace
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterator
 
 import numpy as np
 
@@ -37,7 +37,7 @@ class Lane:
     error: str | None = None      # why the lane stopped early ("ValueError: ...")
     it: Iterator | None = None    # its running generator (set by race; a carried-over lane keeps its own)
     busy_s: float = 0.0           # engine time spent on this lane
-    classifier: object = None     # for p(class | x0) in its metrics
+    classifier: Any = None        # for p(class | x0) in its metrics (a torch module, or None)
     metrics: list = field(default_factory=list)  # one dict a frame (engine.maths.metrics.frame_metrics)
     distances: list | None = None  # x0's distance to where the run ended, once it has ended
     reference_spectrum: np.ndarray | None = None  # real images' power by frequency band (metrics)
@@ -132,6 +132,7 @@ def race(lanes: list[Lane], pacing: str | Callable[[], str] = "same-nfe",
         if lane is None:
             return
         t0 = time.perf_counter()
+        assert lane.it is not None  # every live lane has its generator (made above or carried over)
         try:
             frame = next(lane.it)
         except StopIteration:

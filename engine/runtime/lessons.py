@@ -56,7 +56,7 @@ def _variant(sc: scenarios.Scenario, text: str, where: str) -> int:
 
 
 def parse(text: str, source: str = "<text>") -> Lesson:
-    title, slides, current = "", [], None
+    title, slides, current = "", [], None  # type: ignore[var-annotated]
 
     def close():
         if current is not None:

@@ -6,7 +6,7 @@ around `race` (pause, cancel, steps per second); the window shows the Session; `
 """
 from __future__ import annotations
 
-from typing import Callable
+from typing import Callable, Iterator
 
 import numpy as np
 
@@ -30,7 +30,7 @@ class Session:
     "settings" (a setting or a panel's mode), "scenario", "pace". The window's widgets write edits
     here and render from here; nothing reads a run's settings out of a widget. Qt-free."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.scenario: scenarios.Scenario | None = None
         self.variant = 0
         self.modes = dict(DEFAULT_MODES)
@@ -62,6 +62,8 @@ class Session:
         (ValueError: nothing changes). A shared setting (dataset, prompt, w, seed) applies to both
         panels; a panel's own to `panel` (None: both)."""
         if name == "mode":
+            if panel is None:
+                raise ValueError("a mode is a panel's: name the panel")
             self.set_mode(panel, value)
             return
         dataset = self.settings["left"].dataset
@@ -109,6 +111,8 @@ class Session:
 
     def scenario_caption(self, label: str = "", caption: str | None = None) -> str:
         sc = self.scenario
+        if sc is None:
+            return caption or ""
         more = f"   [{label} — V: next]" if label else ""
         return f"{sc.title}. {caption or sc.caption}{more}"
 
@@ -176,7 +180,7 @@ class Session:
         ref = None if models.bank is None else models.bank.spectrum
         for name, mode in modes.items():
             make, ls = MODES[mode].make, settings[name]
-            self.lanes[name] = Lane(name, lambda make=make, ls=ls: make(models, ls), classifier=models.classifier,
+            self.lanes[name] = Lane(name, _factory(make, models, ls), classifier=models.classifier,
                                     reference_spectrum=ref)
         self.continuations_pending = bool(self.scenario and self.scenario.continuations_at and given is None)
         return list(self.lanes.values())
@@ -238,6 +242,10 @@ class Session:
                 ln.done, ln.error, ln.distances = False, None, None
                 ln.version += 1
         return prepare
+
+
+def _factory(make: Callable, models, settings: RunSettings) -> Callable[[], Iterator]:
+    return lambda: make(models, settings)
 
 
 def _plain(s: RunSettings) -> RunSettings:

@@ -17,7 +17,7 @@ from engine.runtime import fields
 # name -> (lowest, highest) allowed value; ints where both bounds are ints. A run's settings
 # (seed, guidance, temperature, steps, eta, pixels_per_step, planned_steps) come from the one
 # settings table, engine.runtime.fields; the rest are the offline tools' own.
-LIMITS = {
+LIMITS: dict[str, tuple[float, float]] = {
     **fields.LIMITS,  # and "continuations"
     "n": (1, 100_000),              # images a command makes
     "batch": (1, 10_000),
