@@ -10,7 +10,8 @@ from __future__ import annotations
 from contextlib import contextmanager
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QCompleter, QFrame, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import (QCompleter, QFrame, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton,
+                               QVBoxLayout, QWidget)
 
 from engine.networks.data import CLASS_NAMES
 from engine.runtime import fields
@@ -29,6 +30,7 @@ PACING_LABEL = {v: k for k, v in PACINGS.items()}
 POINT_FIELDS = ("dataset", "mode")  # editing these changes what a scenario shows: it ends the scenario
 WIDGET_NAMES = {"label": "prompt", "pixels_per_step": "k"}  # the short attribute names scripts and tests use
 DEVICES = ("auto", "cpu", "cuda")
+PER_ROW = 3  # a panel's settings a row: more go on a second row (half a 1080-pixel window holds three)
 MODE_TIP = ("What this panel shows: autoregression, diffusion, the whole image predicted at once (its mean, or "
             "every pixel sampled independently), or a forward process (a real image erased or noised).")
 
@@ -48,23 +50,25 @@ class LaneControls(QGroupBox):
         self.labels = mode_labels()
         self.mode = fw.shrinkable(fw.combo(self.labels, MODE_TIP, MODES[mode].choice))
         self.widgets = {n: fw.make(fields.FIELDS[n]) for n in fields.PER_PANEL}
-        lay = QHBoxLayout(self)
-        lay.setContentsMargins(6, 1, 6, 3)
-        lay.setSpacing(4)
-        lay.addWidget(self.mode, 1)
+        rows = QVBoxLayout(self)
+        rows.setContentsMargins(6, 1, 6, 3)
+        rows.setSpacing(2)
+        self.rows = [QHBoxLayout(), QHBoxLayout()]
+        for r in self.rows:
+            r.setSpacing(4)
+            rows.addLayout(r)
         self._pairs = {}  # setting -> (label or None, widget)
         for name, w in self.widgets.items():
             f = fields.FIELDS[name]
             lbl = None if f.kind is bool or (f.choices and name == "sampler") else QLabel(f.label)
             if lbl is not None:
                 lbl.setToolTip(w.toolTip())
-                lay.addWidget(lbl)
-            lay.addWidget(w, 1 if f.choices else 0)
             self._pairs[name] = (lbl, w)
             fw.changed(w).connect(lambda _v, n=name: self.edited.emit(n, fw.value_of(fields.FIELDS[n], self.widgets[n])))
             if hasattr(w, "out_of_range"):
                 w.out_of_range.connect(self.out_of_range)
-        lay.addStretch(0)
+        self._placed: tuple = ()
+        self._place(tuple(self.widgets))
         self.mode.currentTextChanged.connect(lambda t: self.edited.emit("mode", self.labels.get(t, t)))
 
     def __getattr__(self, name):  # lane.order, lane.k, lane.steps, ...: the widget of that setting
@@ -77,6 +81,24 @@ class LaneControls(QGroupBox):
     def current_mode(self) -> str:
         return self.labels[self.mode.currentText()]
 
+    def _place(self, shown: tuple) -> None:
+        """The mode box, then the settings shown, PER_ROW a row (a second row only when needed)."""
+        if shown == self._placed:
+            return
+        self._placed = shown
+        for r in self.rows:
+            while r.count():
+                r.takeAt(0)
+        self.rows[0].addWidget(self.mode, 1)
+        hidden = [n for n in self.widgets if n not in shown]
+        for i, name in enumerate(list(shown) + hidden):
+            lbl, w = self._pairs[name]
+            row = self.rows[0 if i < PER_ROW or name in hidden else 1]
+            if lbl is not None:
+                row.addWidget(lbl)
+            row.addWidget(w, 1 if fields.FIELDS[name].choices else 0)
+        self.rows[1].addStretch(1)
+
     def render(self, s: RunSettings, mode: str, skip=None) -> None:
         """Show the panel's settings and mode; only the settings the mode uses (and whose rule says so)."""
         m = MODES[mode]
@@ -86,12 +108,16 @@ class LaneControls(QGroupBox):
             if w is not skip:
                 fw.show(fields.FIELDS[name], w, fields.get(s, name), s.dataset)
         self.setTitle(m.title)
+        shown = []
         for name, (lbl, w) in self._pairs.items():
             f = fields.FIELDS[name]
             on = name in m.fields and (f.visible is None or f.visible(s))
             w.setVisible(on)
             if lbl is not None:
                 lbl.setVisible(on)
+            if on:
+                shown.append(name)
+        self._place(tuple(shown))
 
     def read(self, shared: RunSettings) -> tuple[RunSettings, str]:
         """What the widgets show, as settings (a view's check: tests compare it with the Session)."""

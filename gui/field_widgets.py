@@ -30,8 +30,9 @@ def shrinkable(w: QComboBox) -> QComboBox:
 def make(f: Field) -> QWidget:
     """The widget of setting `f`: a drop-down of its choices or presets, a check box, a spin box with
     the table's range and decimals, or a line edit (the prompt)."""
-    if f.choices:
-        return shrinkable(combo(f.choices, f.tip))
+    if f.choices:  # long entries ("center-out") may shrink; short ones ("ddim") keep their width
+        c = combo(f.choices, f.tip)
+        return shrinkable(c) if max(len(str(x)) for x in f.choices) > 7 else c
     if f.presets:
         return combo(f.presets, f.tip)
     if f.kind is bool:
