@@ -125,6 +125,7 @@ def test_a_settings_file_that_cannot_be_read_is_moved_aside(qtbot, store):
         _close(qtbot, w)
 
 
+@pytest.mark.slow
 def test_reset_settings_forgets_them(tmp_path):
     env = {"XDG_CONFIG_HOME": str(tmp_path), "QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin"}
     conf = tmp_path / "PixelsAndNoise" / "PixelsAndNoise.conf"

@@ -56,6 +56,7 @@ def test_render_png_and_gif_record_and_run_guidance_225_and_replay_exactly(tmp_p
     assert a_gif.read_bytes() == b_gif.read_bytes()  # exactly that run, frame for frame
 
 
+@pytest.mark.slow
 def test_replay_of_a_file_with_no_record_is_one_line(tmp_path):
     from PIL import Image
     plain = tmp_path / "plain.png"
