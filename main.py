@@ -1,7 +1,8 @@
 """Pixels & Noise: `python main.py [--device auto|cpu|cuda] [--fullscreen] [--lecture] [--dataset D]`.
 
-Also `--scenario NAME`, `--lesson [FILE]` (scenarios stepped like slides), `--self-test OUTDIR` (offscreen check of every shipped weights file and the real worker) and
-`--render OUT.gif|.mp4|.png [run options]` (render a run headless).
+Also `--scenario NAME`, `--lesson [FILE]` (scenarios stepped like slides), `--self-test OUTDIR` (offscreen check of
+every shipped weights file and the real worker), `--render OUT.gif|.mp4|.png [run options]` (render a run headless),
+`--replay FILE` (re-run the run an export recorded) and `--reset-settings` (forget the remembered settings).
 """
 from __future__ import annotations
 
@@ -23,17 +24,13 @@ def parse_args(argv=None):
                    help="step through a lesson like slides (the default lesson, or FILE; see the README)")
     p.add_argument("--self-test", metavar="OUTDIR")
     p.add_argument("--render", metavar="OUT", help="render a run headless to .gif, .mp4 or .png")
-    r = p.add_argument_group("run options (with --render)")
-    r.add_argument("--label", help="class number or word, or none")
-    r.add_argument("--seed", type=cli.ranged("seed"), help="0 to %d" % cli.LIMITS["seed"][1])
-    r.add_argument("--guidance", type=cli.ranged("guidance"))
-    r.add_argument("--order")
-    r.add_argument("--pixels-per-step", type=cli.ranged("pixels_per_step"))
-    r.add_argument("--temperature", type=cli.ranged("temperature"))
-    r.add_argument("--greedy", action="store_true")
-    r.add_argument("--sampler", choices=("ddim", "ddpm"))
-    r.add_argument("--steps", type=cli.ranged("steps"))
-    r.add_argument("--eta", type=cli.ranged("eta"))
+    p.add_argument("--replay", metavar="FILE",
+                   help="re-run exactly the run an exported PNG (its text chunk) or GIF/MP4 (its .json sidecar) "
+                        "was made with; with --render, render it headless")
+    p.add_argument("--reset-settings", action="store_true",
+                   help="forget the remembered settings (the window starts with the defaults)")
+    r = p.add_argument_group("run options (with --render; every setting of engine/runtime/fields.py)")
+    cli.add_run_flags(r, skip=("dataset",))
     args = p.parse_args(argv)
     for flag in ("render", "self_test"):  # an empty name would fall through to the window
         if getattr(args, flag) is not None and not getattr(args, flag).strip():
@@ -44,32 +41,18 @@ def parse_args(argv=None):
 
 
 def run_settings_from_args(args):
-    """RunSettings from the command line (on top of a scenario's, if one is named)."""
-    from engine.networks.data import parse_label
-    from engine.runtime.runs import ARSettings, DiffusionSettings, RunSettings
-    base = RunSettings(dataset=args.dataset or "mnist", label=7)
-    ar, df = base.ar, base.diffusion
-    given = lambda v, default: default if v is None else v  # noqa: E731 (0 is a value, never "not given")
-    ar = ARSettings(given(args.order, ar.order), given(args.pixels_per_step, ar.pixels_per_step),
-                    given(args.temperature, ar.temperature), args.greedy or ar.greedy)
-    df = DiffusionSettings(given(args.sampler, df.sampler), given(args.steps, df.steps), given(args.eta, df.eta))
-    label = base.label if args.label is None else parse_label(args.label, base.dataset)
-    return base.with_changes(label=label, ar=ar, diffusion=df, seed=args.seed if args.seed is not None else base.seed,
-                             guidance=base.guidance if args.guidance is None else args.guidance).validate()
-
-
-RUN_OPTIONS = ("label", "seed", "guidance", "order", "pixels_per_step", "temperature", "sampler", "steps", "eta")
+    """RunSettings from the command line (every flag of the settings table that was given)."""
+    from engine.runtime.runs import RunSettings
+    return cli.settings_from_flags(args, RunSettings(dataset=args.dataset or "mnist", label=7))
 
 
 def explicit_options(args) -> dict:
-    """The run options given on the command line (they override a --scenario's settings)."""
-    from engine.networks.data import parse_label
-    given = {k: getattr(args, k) for k in RUN_OPTIONS if getattr(args, k) is not None}
-    if args.greedy:
-        given["greedy"] = True
-    if "label" in given:
-        given["label"] = parse_label(given["label"], args.dataset or "mnist")
-    return given
+    """The run options given on the command line, parsed by the settings table (they override a
+    --scenario's settings)."""
+    from engine.runtime import fields
+    dataset = args.dataset or "mnist"
+    return {f.name: fields.parse(f.name, getattr(args, f.name), dataset) for f in fields.FIELDS.values()
+            if f.cli and f.name != "dataset" and getattr(args, f.name, None) is not None}
 
 
 def main(argv=None) -> int:
@@ -90,6 +73,19 @@ def main(argv=None) -> int:
         except LessonError as e:  # every bad line, one line each
             print("\n".join(f"error: {line}" for line in e.problems), file=sys.stderr)
             return 2
+    if args.reset_settings:
+        from gui.remembered import forget
+        gone = forget()
+        print(f"forgot the remembered settings ({gone})" if gone else "no remembered settings to forget")
+        return 0
+    replay = None
+    if args.replay:
+        from engine.runtime import record
+        try:
+            replay = record.to_run(record.read(args.replay))
+        except (OSError, ValueError) as e:
+            print(f"error: --replay {args.replay}: {e}", file=sys.stderr)
+            return 2
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Pixels & Noise")
     if args.self_test:
@@ -109,15 +105,18 @@ def main(argv=None) -> int:
     from gui.main_window import MainWindow
     if args.render:
         from gui.render import render
-        return cli.run(lambda: render(app, args.render, settings, args.device, scenario=args.scenario,
+        return cli.run(lambda: render(app, args.render, settings, args.device, scenario=args.scenario, replay=replay,
                                       overrides=overrides))  # SIGTERM/Ctrl+C: one line, no half-written file
     win = MainWindow(device=args.device, lecture=True if args.lecture else None)
     if args.dataset:
-        win.controls.dataset.setCurrentText(args.dataset)
+        win.session.edit("dataset", args.dataset)
     win.fullscreen() if args.fullscreen else win.show()
     win.activateWindow()  # keys (a presenter remote's too) reach it at once, also where no window manager gives focus
     if lesson is not None:
         win.lesson.start(lesson)
+    elif replay is not None:
+        win.session.use_run(*replay)
+        win.restart()
     elif args.scenario:
         win.apply_scenario(args.scenario)
     else:

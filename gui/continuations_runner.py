@@ -9,7 +9,8 @@ from typing import Callable
 from engine.runtime.samplers.continuations import iter_continuations
 
 from .controls import CONT_TEXT
-from .worker import StreamTask, retire
+from .retired import retire
+from .stream_task import StreamTask
 
 # An AR continuation from early in a 1-pixel-a-step run has hundreds of steps (minutes on a CPU):
 # it fixes more pixels a step so that it takes at most this many (engine.continuations: each

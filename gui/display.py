@@ -38,10 +38,10 @@ class RunDisplay:
         self.timeline.setRange(0, 0)
         self.timeline.blockSignals(False)
 
-    def blank(self, counter: str) -> None:
+    def blank(self, counter: str, modes: dict | None = None) -> None:
         """No run on screen (ready, or drawing): empty panels and plots, `counter` in each panel."""
-        self.panels["left"].reset(None, "autoregressive")
-        self.panels["right"].reset(None, "diffusion")
+        for name, panel in self.panels.items():
+            panel.reset(None, (modes or {}).get(name))
         self.plots.clear()
         for p in self.panels.values():
             p.counter.setText(counter)

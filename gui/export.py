@@ -1,6 +1,10 @@
 """Write a run as GIF, MP4 or PNG: for every network evaluation, each lane's state and x0 side
 by side (nearest-neighbour scaled), left lane above the right one. Each lane's row is labelled,
-burnt into every frame: what it runs (method and settings), its step and NFE."""
+burnt into every frame: what it runs (method and settings), its step and NFE.
+
+Every export is reproducible: a PNG carries the run's exact settings (engine.runtime.record) as
+JSON in a text chunk under the key `pixels-and-noise`, a GIF or MP4 in a `.json` sidecar beside
+it; `main.py --replay FILE` re-runs that run."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -8,7 +12,8 @@ from pathlib import Path
 import imageio.v3 as iio
 import numpy as np
 
-from engine.networks.files import write_atomic
+from engine.networks.files import write_atomic, write_text_atomic
+from engine.runtime import record as records
 from engine.tools import cli
 from engine.runtime.modes import shows_real_image
 from engine.maths.pixels import SIDE
@@ -64,14 +69,31 @@ def check_writable(path: str | Path, suffixes=(".gif", ".mp4", ".png")) -> Path:
     return cli.check_writable(path, suffixes)
 
 
-def save_window_png(widget, path: str | Path) -> Path:
-    """The window as it looks now, as PNG (ValueError/OSError: why it cannot be written)."""
-    out = check_writable(path, (".png",))
+def png_with_record(rgb_or_image, path: Path, record: dict | None) -> None:
+    """Write a PNG (a uint8 array or a PIL image) carrying `record` in its text chunk, atomically."""
+    from PIL import Image
+    from PIL.PngImagePlugin import PngInfo
+    img = rgb_or_image if isinstance(rgb_or_image, Image.Image) else Image.fromarray(rgb_or_image)
+    info = PngInfo()
+    if record is not None:
+        info.add_text(records.KEY, records.dumps(record))
+    write_atomic(path, lambda tmp: img.save(tmp, format="PNG", pnginfo=info))
 
-    def write(tmp: Path):
-        if not widget.grab().save(str(tmp), "PNG"):  # Qt says only "no": a full disk, most likely
-            raise OSError(f"Qt could not write the PNG ({_free_space(tmp.parent)})")
-    return write_atomic(out, write)
+
+def save_window_png(widget, path: str | Path, record: dict | None = None) -> Path:
+    """The window as it looks now, as PNG with the run's `record` in it (ValueError/OSError: why it
+    cannot be written)."""
+    import io
+
+    from PIL import Image
+    from PySide6.QtCore import QBuffer, QIODevice
+    out = check_writable(path, (".png",))
+    buf = QBuffer()
+    buf.open(QIODevice.WriteOnly)
+    if not widget.grab().save(buf, "PNG"):
+        raise OSError(f"could not save {path}")
+    png_with_record(Image.open(io.BytesIO(bytes(buf.data())), formats=["PNG"]), out, record)
+    return out
 
 
 def _free_space(folder: Path) -> str:
@@ -83,11 +105,20 @@ def _free_space(folder: Path) -> str:
     return "the disk is full" if free < 1 << 20 else f"{free / 2**20:.0f} MB free on the disk"
 
 
-def write_run(lanes: dict, path: str | Path, fps: int = 20, names: dict | None = None) -> Path:
+def write_run(lanes: dict, path: str | Path, fps: int = 20, names: dict | None = None,
+              record: dict | None = None) -> Path:
+    """The run as GIF/MP4 (with `record` in a `.json` sidecar) or as its last picture in a PNG
+    (with `record` in its text chunk)."""
     path = check_writable(path)
     suffix = path.suffix.lower()
     pics = composite_frames(lanes, names=names)
-    return write_pictures(path, pics, fps)
+    if suffix == ".png":
+        png_with_record(pics[-1], path, record)
+    else:
+        write_pictures(path, pics, fps)
+        if record is not None:
+            write_text_atomic(records.sidecar(path), records.dumps(record))
+    return path
 
 
 def write_pictures(path: Path, pics: list, fps: int = 20) -> Path:

@@ -7,16 +7,17 @@ from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtWidgets import QMainWindow
 
 from engine.networks import images
+from engine.runtime import modes as mode_registry
 from engine.runtime import runs, scenarios
 from engine.networks.data import CLASS_NAMES
 from engine.runtime.interventions import force_pixel
 from engine.maths.pixels import SIDE
-from engine.runtime.session import Session
+from engine.runtime.session import DEFAULT_MODES, Session
 from engine.networks.weights import WeightsError
 
-from . import axis, export, memory, style, wiring
+from . import axis, export, memory, remembered, style, wiring
 from .continuations_runner import ContinuationsRunner
-from .controls import PACINGS, PAUSE, PLAY, POINT_FIELDS, SPEEDS
+from .controls import PAUSE, PLAY, POINT_FIELDS
 from .display import RunDisplay
 from .lesson import LessonPresenter
 from .loading import ModelLoader
@@ -24,7 +25,8 @@ from .run_threads import RunThreads
 from .worker import share_cpu_with_gui
 
 EDIT_DELAY_MS = 300
-MIN_WINDOW = (1080, 630)  # >= the window's minimum size hint at the smallest look (tests/gui check it)
+MIN_WINDOW = (1080, 650)  # >= the window's minimum size hint at the smallest look (tests/gui check it); 650: the
+# autoregressive panel's settings take two rows since planned steps joined them (every SIZES of tests/gui/test_fit.py fits)
 FIRST_SIZE = QSize(1600, 1000)  # a new window's size, bounded by its screen (first_size)
 CAPTION_LINES = 3  # every scenario caption fits in three lines at 1280 pixels (tests/gui check it)
 FORWARD_CAPTION, DEFAULT_CAPTION = scenarios.FORWARD_CAPTION, scenarios.FREE_PLAY_CAPTION
@@ -46,8 +48,7 @@ class MainWindow(QMainWindow):
         self.session = Session()  # what runs: scenario, each panel's mode and settings, the lanes (Qt-free)
         self.guidance_view = False  # G: the side columns show cond / uncond / what guidance adds
         self.setAttribute(Qt.WA_DeleteOnClose)  # a closed window is freed (its widgets hold lambdas that hold it)
-        wiring.build(self)
-        self.controls.write(self.session.settings, self.session.modes)  # free play's start (the engine's)
+        wiring.build(self)  # the controls show the Session (free play's start: the engine's)
         self.display = RunDisplay(self.panels, self.plots, self.timeline, self.timeline_label)
         self.continuations = ContinuationsRunner(self.panels, self.controls.cont, self.show_status, self.show_error,
                                                  self.threads.started)
@@ -59,12 +60,15 @@ class MainWindow(QMainWindow):
         wiring.connect(self)
         wiring.build_menus(self)
         self.drops = wiring.DroppedImages(self)  # a PNG/JPG dropped on the window opens (open_image)
-        lecture = wiring.remembered(self, remember, lecture)
+        self.settings_store = None
+        look, notes = remembered.load(self) if remember else (False, [])
+        self._say_dropped(notes)
+        lecture = look if lecture is None else lecture
         self.controls.device.setCurrentText(device) if device != "auto" else None
         self.loader = ModelLoader(self.controls, self.show_notice)
         self.loader.device()  # a device this machine lacks (asked for, or remembered): the CPU, with a notice
         self.set_lecture_mode(lecture)
-        self.display.blank("ready: press Space")
+        self.display.blank("ready: press Space", self.session.modes)
         self.timer = QTimer(self, interval=25)  # up to 40 Hz; paints only when a new frame arrived (latest-wins)
         self.timer.timeout.connect(self._tick)
         self.timer.start()
@@ -89,9 +93,6 @@ class MainWindow(QMainWindow):
         except (ValueError, WeightsError) as e:
             self.show_error(str(e))
             return False
-        self.controls.write(self.session.settings, self.session.modes)
-        with self.controls.quietly():
-            self.controls.speed.setCurrentText(sc.speed)
         self.set_guidance_view(sc.guidance_view)
         self.caption.setText(self.session.scenario_caption(label, caption))
         return self.restart(paused=paused) if start else True
@@ -110,11 +111,7 @@ class MainWindow(QMainWindow):
         if self.worker is not None:
             self._edit_timer.start()
         else:
-            try:
-                self.controls.read()
-                self.show_error("")
-            except ValueError as e:
-                self.show_error(str(e))
+            self.show_error(self.controls.first_invalid() or "")
 
     def end_scenario(self):
         self.session.end_scenario()
@@ -154,23 +151,26 @@ class MainWindow(QMainWindow):
         return self.loader(dataset)
 
     # -- runs ----------------------------------------------------------------------------
-    def apply_settings(self, settings: runs.RunSettings, caption: str | None = None, left: str = "autoregressive",
-                       right: str = "diffusion", start: bool = True):
-        """Show a preset (both panels share `settings`): write it into the controls, set the caption,
-        start the run."""
-        self.session.use_preset(settings, left, right)
-        self.controls.write(self.session.settings, self.session.modes)
+    def apply_settings(self, settings: runs.RunSettings, caption: str | None = None, left: str | None = None,
+                       right: str | None = None, start: bool = True):
+        """Show a preset (both panels share `settings`; the panels' modes default to the engine's):
+        into the Session (the controls show it), set the caption, start the run."""
+        self.session.use_preset(settings, left or DEFAULT_MODES["left"], right or DEFAULT_MODES["right"])
         self.caption.setText(caption or DEFAULT_CAPTION)
         if start:
             self.restart()
 
     def restart(self, known=None, values=None, paused: bool = False) -> bool:
-        """Stop any run and start a new one with the controls' settings (and the given pixels:
-        `known`/`values`, or the drawing or sketch given before). False on bad input."""
-        self._edit_timer.stop()  # the controls are read now: a pending edit is applied
+        """Stop any run and start a new one with the Session's settings (and the given pixels:
+        `known`/`values`, or the drawing or sketch given before). False on bad input (a control
+        holding text that is no value says so: the run would not be what it shows)."""
+        self._edit_timer.stop()  # every edit is in the Session already: a pending restart is this one
+        bad = self.controls.first_invalid()
+        if bad:
+            self.show_error(bad)
+            return False
         try:
-            settings, modes = self.controls.read()
-            settings, given = self.session.prepared(settings, known, values)
+            settings, given = self.session.prepared(None, known, values)
             models = self.models(settings["left"].dataset)
         except (ValueError, WeightsError) as e:
             self.show_error(str(e))
@@ -180,6 +180,7 @@ class MainWindow(QMainWindow):
         self.messages.clear_pace()
         with self.controls.quietly():
             self.controls.draw.setChecked(False)
+        modes = dict(self.session.modes)
         lanes = self.session.start(models, settings, modes, given)  # the last run's frames are let go
         memory.trim()
         s = settings["left"]
@@ -197,12 +198,23 @@ class MainWindow(QMainWindow):
         return self.threads.worker
 
     def start_worker(self, lanes: list, paused: bool = False, after=None, prepare=None) -> None:
-        """A worker racing `lanes` with the controls' pacing and speed (gui.run_threads)."""
+        """A worker racing `lanes` with the Session's pacing and speed (gui.run_threads)."""
         self.display.painted_version = -1
-        self.threads.start(lanes, PACINGS[self.controls.pacing.currentText()], SPEEDS[self.controls.speed.currentText()],
-                           paused, after, prepare, on_failed=lambda lane, msg: self.show_error(f"{lane} panel: {msg}"),
+        self.threads.start(lanes, self.session.pacing, self.session.steps_per_second(), paused, after, prepare, on_failed=lambda lane, msg: self.show_error(f"{lane} panel: {msg}"),
                            on_finished=lambda: self.controls.play.setText(PLAY))
         self.controls.play.setText(PAUSE if not paused else PLAY)
+
+    def apply_pace(self) -> None:
+        """The Session's pacing and speed, for the run under way at once (no restart)."""
+        if self.worker is not None:
+            self.worker.pacing, self.worker.steps_per_second = self.session.pacing, self.session.steps_per_second()
+
+    def _say_dropped(self, notes: list) -> None:
+        """Remembered values that did not fit: one line beside the timeline (all of them in `notices`)."""
+        if notes:
+            self.messages.notices.extend(notes[:-1])
+            more = f" (and {len(notes) - 1} more)" if len(notes) > 1 else ""
+            self.show_notice(notes[-1] + more)
 
     def stop_run(self, keep_last: bool = False):
         """Stop the run and its continuations without waiting for them (the GUI thread never waits
@@ -236,9 +248,7 @@ class MainWindow(QMainWindow):
 
     def new_seed(self):
         """Another sample with the same settings (a scenario stays on, with the new seed)."""
-        seed = int(np.random.default_rng().integers(0, 100000))
-        with self.controls.quietly():
-            self.controls.seed.setValue(seed)
+        self.session.edit("seed", int(np.random.default_rng().integers(0, 100000)))
         self.restart()
 
     def is_playing(self) -> bool:
@@ -257,7 +267,7 @@ class MainWindow(QMainWindow):
         if on:
             self.stop_run()
             self.session.given = None  # a fresh drawing replaces any pixels given before
-            self.display.blank("drawing")  # no stale run beside the drawing
+            self.display.blank("drawing", self.session.modes)  # no stale run beside the drawing
             canvas.clear_drawing()
         canvas.enable_drawing(on)
         self.caption.setText("Draw: left button ink, right button background; grey pixels are left for the models. "
@@ -286,13 +296,15 @@ class MainWindow(QMainWindow):
         if self.worker is None or lane not in self.session.lanes:
             return False
         shown = self.current_frames().get(lane)
-        if shown is None or shown.new_pixels is None or shown.method != "autoregressive":
-            self.show_error("click the distribution of an autoregressive step to force its pixel")
+        m = None if shown is None else mode_registry.of_method(shown.method)
+        if shown is None or shown.new_pixels is None or m is None or not m.forces_pixels:
+            kinds = " or ".join(x.title for x in mode_registry.MODES.values() if x.forces_pixels)
+            self.show_error(f"click the distribution of an {kinds} step to force its pixel")
             return False
         pixel = int(shown.new_pixels.indices[0][0])
         old = self.worker
         self.stop_run(keep_last=True)  # the other lane carries on: the frame of its step under way is kept
-        models = self.models(self.controls.dataset.currentText())
+        models = self.models(self.session.run_settings(lane).dataset)  # the run on screen, not an edit since
         carry = self.session.carry_forced(lane, shown, force_pixel(models, shown, pixel, level))
         self.display.follow = True
         self.plots.clear(ax=self.display.axis)
@@ -316,9 +328,10 @@ class MainWindow(QMainWindow):
 
     def run_continuations(self):
         """K continuations from the step on screen (the button cancels ones running)."""
-        frames = {n: f for n, f in self.current_frames().items() if f.method in ("autoregressive", "diffusion")}
+        frames = {n: f for n, f in self.current_frames().items() if _continues(f.method)}
         if not frames:
-            self.show_error("K continuations need an autoregressive or diffusion run on screen")
+            kinds = " or ".join(m.title for m in mode_registry.MODES.values() if m.continuations)
+            self.show_error(f"K continuations need an {kinds} run on screen")
             return
         if self.worker is not None:
             self.worker.pause()
@@ -327,8 +340,8 @@ class MainWindow(QMainWindow):
             self.continuations.cancel()
             return
         at = {n: axis.position(f, self.display.axis) for n, f in frames.items()}
-        self.continuations.start(self.models(self.controls.dataset.currentText()), frames,
-                                 self.controls.cont_k.value(), self.controls.seed.value(), at)
+        run = self.session.run_settings(next(iter(frames)))  # the run on screen, not an edit since
+        self.continuations.start(self.models(run.dataset), frames, self.session.continuations_k, run.seed, at)
 
     def open_image(self, path: str) -> bool:
         """Your own picture (PNG/JPG, opened or dropped on the window), as 28x28 grey: panels that
@@ -349,7 +362,7 @@ class MainWindow(QMainWindow):
     def export_png(self, path: str) -> bool:
         """Save the window as PNG; a path that cannot be written is an error banner (one line)."""
         try:
-            out = export.save_window_png(self, path)
+            out = export.save_window_png(self, path, self.session.record() if self.session.lanes else None)
         except (OSError, ValueError) as e:
             self.show_error(str(e))
             return False
@@ -361,7 +374,8 @@ class MainWindow(QMainWindow):
         if self.worker is None:
             raise ValueError("nothing to export: run something first")
         _, snap = self._snapshot()
-        out = export.write_run({n: fr for n, (fr, _, _) in snap.items()}, path, names=self.plots.lane_names)
+        out = export.write_run({n: fr for n, (fr, _, _) in snap.items()}, path, names=self.plots.lane_names,
+                               record=self.session.record())
         self.show_status(f"saved to {out.resolve()}", 8000)
 
     # -- painting (GUI thread, from the timer) -------------------------------------------
@@ -377,7 +391,7 @@ class MainWindow(QMainWindow):
         if self.session.continuations_due(snap["left"][0] if "left" in snap else []):  # a scenario's, once
             self.display.follow = True
             self.run_continuations()
-        self.messages.report_pace(SPEEDS[self.controls.speed.currentText()], self.worker.achieved_rate())
+        self.messages.report_pace(self.session.steps_per_second(), self.worker.achieved_rate())
         self.display.paint(version, snap, self.session.is_finished(), force)
 
     def running_threads(self) -> list:
@@ -402,7 +416,11 @@ class MainWindow(QMainWindow):
         self.timer.stop()
         self._edit_timer.stop()
         self.stop_run()  # and any continuations, between their steps; nothing waits for them
-        if self.remember:
-            wiring.remember(self)
+        if self.remember and self.settings_store is not None:
+            remembered.save(self)
         super().closeEvent(ev)
 
+
+def _continues(method: str) -> bool:
+    m = mode_registry.of_method(method)
+    return m is not None and m.continuations

@@ -8,7 +8,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QSizePolicy, QStackedWidget, QVBoxLayout, QWidget
 
-from engine.runtime.modes import shows_real_image
+from engine.runtime.modes import DISTRIBUTION, MODES, SCHEDULE, of_method, shows_real_image
 from engine.maths.pixels import PIXELS, SIDE
 from engine.maths.schedule import NoiseSchedule
 
@@ -48,18 +48,21 @@ def p_height(p: np.ndarray) -> np.ndarray:
     return np.clip(np.log10(np.maximum(p, P_FLOOR)) / -np.log10(P_FLOOR) + 1.0, 0.0, 1.0)
 
 
+def _mode(name: str):
+    """The mode a mode name or a Frame.method names (its display rules), or None."""
+    return MODES.get(name) or of_method(name)
+
+
 def x0_title(method: str) -> str:
-    return "x0: the real image" if shows_real_image(method) else "x0: predicted clean image"
+    m = _mode(method)
+    return "x0: the real image" if (m.forward if m is not None else shows_real_image(method)) else \
+        "x0: predicted clean image"
 
 
 def side_title(method: str) -> str:
-    """The title of the small image beside x0 for a mode or Frame.method (the two share names
-    except one-shot, which falls to the last line either way)."""
-    if method == "autoregressive":
-        return "order: blue first"
-    if method in ("diffusion", "forward-diffusion"):
-        return "the noise ε added" if shows_real_image(method) else "predicted noise ε̂"
-    return "pixels still present" if shows_real_image(method) else "per-pixel std"
+    """The title of the small image beside x0 for a mode or Frame.method: the mode says it."""
+    m = _mode(method)
+    return m.side_title if m is not None else "per-pixel std"
 
 
 MIN_PLOT_W, MIN_PLOT_H = 150, 100  # the pixel's distribution and the schedule never collapse to a line
@@ -200,10 +203,11 @@ class MethodPanel(QWidget):
         if mode:
             self.extra.title.setText(side_title(mode))
             self.x0.title.setText(x0_title(mode))
-        if mode in ("diffusion", "forward-diffusion"):
+        plot = _mode(mode).side_plot if mode and _mode(mode) is not None else None
+        if plot == SCHEDULE:
             self.sched_dot.setData([999], [0.0])
             self.bottom.setCurrentWidget(self.sched)
-        elif mode == "autoregressive":
+        elif plot == DISTRIBUTION:
             self.hist_bars.setData([], [])
             self.hist_line.setValue(-1000)  # off the axis until a pixel is drawn
             self.bottom.setCurrentWidget(self.hist)
@@ -309,11 +313,10 @@ class MethodPanel(QWidget):
 
 
 def continuations_verdict(c, at_nfe=None) -> str:
-    """What K continuations show, claiming only what the numbers do: their mean matches x0 when it
-    is within twice the sampling error of a mean of K (RMS over pixels of std / sqrt(K))."""
-    k = len(c.samples)
-    se = float(np.sqrt(np.mean(np.asarray(c.std, np.float64) ** 2) / k))
-    verdict = ("their mean matches x0\n(within sampling error)" if c.error <= 2 * se + 1e-6 else
+    """What K continuations show, claiming only what the numbers do (Continuations.matches_x0: within
+    twice the sampling error of a mean of K)."""
+    k, se = len(c.samples), c.sampling_error  # the statistics are the engine's (Continuations)
+    verdict = ("their mean matches x0\n(within sampling error)" if c.matches_x0() else
                "their mean differs from x0\nby more than sampling error")
     return f"K = {k} from NFE {at_nfe}\nRMS(mean − x0) = {c.error:.3f}, ±{se:.3f}\n{verdict}"
 
@@ -326,13 +329,6 @@ def _with_unset(img: np.ndarray, known: np.ndarray) -> np.ndarray:
 
 
 def _explain(f) -> str:
-    if f.method == "one-shot":
-        return ("The whole image predicted in ONE network evaluation. "
-                + ("Showing the mean of every pixel's distribution: a blurry average of all possible images."
-                   if f.settings.mode == "mean" else
-                   "Every pixel sampled on its own: the pixels do not agree, so it is speckle."))
-    if f.method == "forward-autoregressive":
-        return "A real image losing its pixels: what autoregression learns to undo, pixel by pixel."
-    if f.method == "forward-diffusion":
-        return "A real image being noised: what diffusion learns to undo, a little per step."
-    return ""
+    """What a frame with no distribution or schedule shows, in the words of its mode."""
+    m = of_method(f.method)
+    return m.explain(f) if m is not None and m.explain is not None else ""

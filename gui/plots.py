@@ -13,7 +13,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
-from engine.runtime.modes import shows_real_image
+from engine.runtime.modes import MODES, shows_real_image
+from engine.runtime.session import DEFAULT_MODES
 from engine.maths.pixels import SIDE
 
 from . import axis, style
@@ -103,7 +104,7 @@ class PlotsRow(QWidget):
             self.strips[lane] = c
             strips.addWidget(c)
         outer.addLayout(strips, 1)
-        self.set_lane_names({"left": "autoregressive", "right": "diffusion"})
+        self.set_lane_names({n: MODES[m].title for n, m in DEFAULT_MODES.items()})
         self.set_lecture(False)
         self.clear()
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import weakref
 
-from .worker import RunWorker, Successor, reap, retire
+from .retired import Successor, reap, retire
+from .run_worker import RunWorker
 
 
 class RunThreads:
@@ -46,9 +47,10 @@ class RunThreads:
         self.successor.poll()
 
     def snapshot(self, lanes: dict):
-        """(version, {lane: (frames, metrics, distances)}) copied under the worker's lock."""
-        with self.worker.lock:
-            return self.worker.version, {n: (ln.frames[:], ln.metrics[:], ln.distances) for n, ln in lanes.items()}
+        """(version, {lane: (frames, metrics, distances)}), each lane copied under its own lock; the
+        version changes whenever any lane does (the painter's latest-frame-wins test)."""
+        version = sum(ln.version for ln in lanes.values())
+        return version, {n: ln.snapshot() for n, ln in lanes.items()}
 
     def running(self) -> list:
         return [t for t in list(self.started) if t.isRunning()]

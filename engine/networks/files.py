@@ -97,7 +97,7 @@ def _sync(p: Path) -> None:
         os.close(fd)
 
 
-def write_atomic(path: str | Path, write: Callable[[Path], None]) -> Path:
+def write_atomic(path: str | Path, write: Callable[[Path], object]) -> Path:
     """`write(tmp)` writes the whole file at a temporary path; it then replaces `path`."""
     with atomic_path(path) as tmp:
         write(tmp)

@@ -46,7 +46,7 @@ def load_28x28(path, invert: bool | None = None) -> np.ndarray:
     side = max(h, w)
     square = np.full((side, side), float(np.median(border(grey))), np.float32)  # pad with the background
     square[(side - h) // 2:(side - h) // 2 + h, (side - w) // 2:(side - w) // 2 + w] = grey
-    small = Image.fromarray((square * 255).astype(np.uint8)).resize((SIDE, SIDE), Image.LANCZOS)
+    small = Image.fromarray((square * 255).astype(np.uint8)).resize((SIDE, SIDE), Image.Resampling.LANCZOS)
     return np.clip(np.asarray(small, np.float32) / 255, 0, 1)
 
 

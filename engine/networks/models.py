@@ -14,6 +14,7 @@ from engine.networks.bank import Bank, load_bank
 from engine.networks.device import resolve_device
 
 ALL_KINDS = ("autoregressive", "diffusion", "classifier")
+GENERATORS = ALL_KINDS[:2]  # the networks that generate (a render without plots needs no classifier)
 
 
 @dataclass

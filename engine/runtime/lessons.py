@@ -83,7 +83,7 @@ def _value(raw: str) -> str:
 
 
 def parse(text: str, source: str = "<text>") -> Lesson:
-    title, slides, current, problems = "", [], None, []
+    title, slides, current, problems = "", [], None, []  # type: ignore[var-annotated]
 
     def close():
         if current is not None and current["scenario"] is not None:

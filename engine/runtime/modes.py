@@ -10,39 +10,82 @@ from dataclasses import dataclass
 from typing import Callable
 
 from engine.runtime import runs
-from engine.runtime.frames import FORWARD_AR, FORWARD_DIFFUSION
+from engine.runtime.frames import FORWARD_AR, FORWARD_DIFFUSION, ONE_SHOT
 from engine.runtime.runs import RunSettings
 
-AR_FIELDS = ("order", "pixels_per_step", "temperature", "greedy")
+AR_FIELDS = ("order", "pixels_per_step", "planned_steps", "temperature", "greedy")
 DIFFUSION_FIELDS = ("sampler", "steps", "eta")
+
+# what the plot under a panel's side image shows (gui/panels.py draws each)
+DISTRIBUTION, SCHEDULE, TEXT = "distribution", "schedule", "text"
 
 
 @dataclass(frozen=True)
 class Mode:
+    """A generator a panel can run, with how the window shows it: the window reads these rules and
+    never branches on a mode's name."""
     name: str
     title: str                           # what the panel, its controls, the legend and its strip are called
-    fields: tuple                        # the per-panel settings it uses (AR_FIELDS / DIFFUSION_FIELDS names)
+    fields: tuple                        # the per-panel settings it uses (names in engine/runtime/fields.py)
     forward: bool                        # a real image degraded (no network): plots measure the image, count steps
     make: Callable                       # (models, RunSettings) -> iterator of Frames
     choice: str = ""                     # what a panel's "show" box says for it (default: the name)
+    method: str = ""                     # the Frame.method its frames carry (default: the name)
+    side_title: str = "per-pixel std"    # the small image beside x0
+    side_plot: str = TEXT                # under it: a pixel's distribution, the noise schedule or an explanation
+    explain: Callable | None = None      # (Frame) -> the explanation shown when side_plot is TEXT
+    continuations: bool = False          # K continuations from a step of it mean something (x0 is their mean)
+    forces_pixels: bool = False          # a click on its pixel's distribution forces that pixel
 
     def __post_init__(self):
         if not self.choice:
             object.__setattr__(self, "choice", self.name)
+        if not self.method:
+            object.__setattr__(self, "method", self.name)
 
 
-MODES = {m.name: m for m in [
-    Mode("autoregressive", "autoregressive", AR_FIELDS, False, runs.ar_frames),
-    Mode("diffusion", "diffusion", DIFFUSION_FIELDS, False, runs.diffusion_frames),
+def _one_shot_text(f) -> str:
+    return ("The whole image predicted in ONE network evaluation. "
+            + ("Showing the mean of every pixel's distribution: a blurry average of all possible images."
+               if f.settings.mode == "mean" else
+               "Every pixel sampled on its own: the pixels do not agree, so it is speckle."))
+
+
+MODES: dict[str, Mode] = {m.name: m for m in [
+    Mode("autoregressive", "autoregressive", AR_FIELDS, False, runs.ar_frames, side_title="order: blue first",
+         side_plot=DISTRIBUTION, continuations=True, forces_pixels=True),
+    Mode("diffusion", "diffusion", DIFFUSION_FIELDS, False, runs.diffusion_frames, side_title="predicted noise ε̂",
+         side_plot=SCHEDULE, continuations=True),
     Mode("one-shot-mean", "one shot: the mean", ("temperature",), False,
-         lambda models, s: runs.one_shot_frames(models, s, "mean"), "one-shot mean"),
+         lambda models, s: runs.one_shot_frames(models, s, "mean"), "one-shot mean", method=ONE_SHOT,
+         explain=_one_shot_text),
     Mode("one-shot-independent", "one shot: independent pixels", ("temperature",), False,
-         lambda models, s: runs.one_shot_frames(models, s, "independent"), "one-shot independent"),
+         lambda models, s: runs.one_shot_frames(models, s, "independent"), "one-shot independent", method=ONE_SHOT,
+         explain=_one_shot_text),
     Mode("forward-autoregressive", "erasing (forward)", ("order", "pixels_per_step"), True,
-         lambda models, s: runs.forward_frames(models, s, "autoregressive"), "erase a real image"),
+         lambda models, s: runs.forward_frames(models, s, "autoregressive"), "erase a real image",
+         method=FORWARD_AR, side_title="pixels still present",
+         explain=lambda f: "A real image losing its pixels: what autoregression learns to undo, pixel by pixel."),
     Mode("forward-diffusion", "noising (forward)", ("steps",), True,
-         lambda models, s: runs.forward_frames(models, s, "diffusion", s.seed), "noise a real image"),
+         lambda models, s: runs.forward_frames(models, s, "diffusion", s.seed), "noise a real image",
+         method=FORWARD_DIFFUSION, side_title="the noise ε added", side_plot=SCHEDULE,
+         explain=lambda f: "A real image being noised: what diffusion learns to undo, a little per step."),
 ]}
+
+
+def register(m: Mode) -> Mode:
+    """Add a mode to the registry (a new generator: its sampler file, a factory, this entry)."""
+    MODES[m.name] = m
+    return m
+
+
+def unregister(name: str) -> None:
+    MODES.pop(name, None)
+
+
+def of_method(method: str) -> Mode | None:
+    """The first registered mode whose frames carry `method` (Frame.method); None for an unknown one."""
+    return next((m for m in MODES.values() if m.method == method), None)
 
 
 def mode(name: str) -> Mode:
@@ -72,10 +115,11 @@ def describe(mode_name: str, s: RunSettings) -> str:
     return ", ".join(parts)
 
 
-FORWARD_METHODS = (FORWARD_AR, FORWARD_DIFFUSION)  # Frame.method of the forward processes
+FORWARD_METHODS = (FORWARD_AR, FORWARD_DIFFUSION)  # Frame.method of the shipped forward processes
 
 
 def shows_real_image(method: str) -> bool:
     """Frames of this method (Frame.method) degrade a real image: their x0 is that image, the
     same at every step, so plots and labels measure and name the state instead."""
-    return method in FORWARD_METHODS
+    m = of_method(method)
+    return m.forward if m is not None else method in FORWARD_METHODS

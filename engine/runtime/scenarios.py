@@ -1,8 +1,8 @@
-"""What a panel can show (its *mode*) and the named lecture scenarios.
+"""The named lecture scenarios.
 
-A mode (engine/runtime/modes.py) is one generator a panel runs. A scenario is a run configuration for
-both panels plus a caption of one to three sentences; some have variants the lecturer steps
-through (key V), e.g. 1, 2, 5, 10, 100 steps.
+A scenario is a run configuration for both panels (each panel's mode, from the registry in
+engine/runtime/modes.py, and its settings) plus a caption of one to three sentences; some have
+variants the lecturer steps through (key V), e.g. 1, 2, 5, 10, 100 steps.
 
 Qt-free: the GUI applies them (`--scenario NAME`, the Scenarios menu, a lesson) and `--render`
 renders them.

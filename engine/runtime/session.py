@@ -1,174 +1,99 @@
 """What runs, with no Qt: a `Session` holds the scenario (and variant), each panel's mode and
-settings, the pixels given to both models, your own picture and the lanes of the current run
-(one a panel: a generator factory, its frames and their metrics). `race(lanes, pacing)` pulls one
-frame at a time from the lane whose turn it is and yields `(lane, frame)`. The window's worker
-thread is a thin shell around it (pause, cancel, steps per second); the window shows the Session;
-`--render` and scripts use both with no window.
-
-Pacing (which lane steps next):
-  same-nfe   the lane with the fewest network evaluations so far; ties (two forward processes,
-             NFE 0 throughout) take turns, so the counters race honestly; a forward process beside
-             a network run goes by the share of its run done (its NFE stays 0);
-  same-time  the lane that has spent the least engine time;
-  fastest    round-robin: each lane one step in turn, as fast as each goes.
+settings, the pixels given to both models, your own picture, the pace and the lanes of the current
+run (engine.runtime.lanes: one a panel, raced by `race`). The window's worker thread is a thin shell
+around `race` (pause, cancel, steps per second); the window shows the Session; `--render`,
+`--replay` and scripts use both with no window.
 """
 from __future__ import annotations
 
-import time
-from dataclasses import dataclass, field, replace
 from typing import Callable, Iterator
 
 import numpy as np
 
-from engine.maths import metrics
-from engine.runtime import scenarios
-from engine.runtime.modes import MODES, describe, shows_real_image
 from engine.maths.pixels import SIDE
+from engine.runtime import fields, scenarios
+from engine.runtime.lanes import PACINGS, Lane, continued, pick, race, run_to_end  # noqa: F401 (their home is lanes)
+from engine.runtime.modes import MODES, describe
 from engine.runtime.runs import RunSettings
 
-PACINGS = ("same-nfe", "same-time", "fastest")
-
-
-@dataclass
-class Lane:
-    """One panel's run: a generator factory and everything it has produced."""
-    name: str
-    make: Callable[[], Iterator]  # () -> iterator of Frames
-    frames: list = field(default_factory=list)
-    done: bool = False
-    error: str | None = None      # why the lane stopped early ("ValueError: ...")
-    it: Iterator | None = None    # its running generator (set by race; a carried-over lane keeps its own)
-    busy_s: float = 0.0           # engine time spent on this lane
-    classifier: object = None     # for p(class | x0) in its metrics
-    metrics: list = field(default_factory=list)  # one dict a frame (engine.maths.metrics.frame_metrics)
-    distances: list | None = None  # x0's distance to where the run ended, once it has ended
-    reference_spectrum: np.ndarray | None = None  # real images' power by frequency band (metrics)
-
-    def measure(self, frame) -> dict:
-        """The metrics the plots show for one frame: of x0 for a generating run, of the degraded
-        image itself for a forward process (its x0 is the real image, the same at every step)."""
-        measured = replace(frame, x0_mean=frame.state) if shows_real_image(frame.method) else frame
-        m = metrics.frame_metrics(measured, self.classifier)
-        if self.reference_spectrum is not None:  # 1 in every band: as detailed as real images
-            m["spectrum_vs_real"] = m["spectrum"] / np.maximum(self.reference_spectrum, 1e-12)
-        return m
-
-    def final_distances(self) -> list:
-        """x0's distance to the final image at each step (a forward process: how far the image has
-        drifted from the real one)."""
-        if self.frames and shows_real_image(self.frames[-1].method):
-            return [metrics.distance(f.state[0], f.x0_mean[0]) for f in self.frames]
-        return list(metrics.distances_to_final(self.frames)) if self.frames else []
-
-
-def pick(lanes: list[Lane], pacing: str = "same-nfe") -> Lane | None:
-    """The lane whose turn it is (None: every lane is done)."""
-    live = [ln for ln in lanes if not ln.done]
-    if not live:
-        return None
-    if pacing == "same-nfe":
-        if any(_uses_no_network(ln) for ln in live) and not all(_uses_no_network(ln) for ln in live):
-            # a forward process (NFE 0 for ever) beside a network run: NFE cannot pace them, the
-            # share of the run done can (erasing 784 pixels held a diffusion panel at step 1 until
-            # it was done)
-            return min(live, key=lambda ln: (_progress(ln), len(ln.frames)))
-        return min(live, key=lambda ln: (ln.frames[-1].nfe if ln.frames else 0, len(ln.frames)))
-    if pacing == "same-time":
-        return min(live, key=lambda ln: ln.busy_s)
-    if pacing == "fastest":
-        return min(live, key=lambda ln: len(ln.frames))
-    raise ValueError(f"unknown pacing {pacing!r}: use one of {', '.join(PACINGS)}")
-
-
-def _uses_no_network(lane: Lane) -> bool:
-    return bool(lane.frames) and lane.frames[-1].nfe == 0 and shows_real_image(lane.frames[-1].method)
-
-
-def _progress(lane: Lane) -> float:
-    return (lane.frames[-1].step + 1) / max(1, lane.frames[-1].total_steps) if lane.frames else 0.0
-
-
-def _append(lane: Lane, frame) -> bool:
-    lane.frames.append(frame)
-    return True
-
-
-def race(lanes: list[Lane], pacing: str | Callable[[], str] = "same-nfe",
-         record: Callable[[Lane, object], bool] = _append,
-         on_error: Callable[[Lane, str], None] | None = None,
-         on_done: Callable[[Lane], None] | None = None) -> Iterator[tuple[Lane, object]]:
-    """Yield (lane, frame), one network step at a time, until every lane is done.
-
-    `pacing`: a name or a callable returning one (it may change while the race runs).
-    `record(lane, frame)` keeps the frame (default: appends to lane.frames) and returns False to
-    stop the race, dropping the frame (a cancelled run). A lane that fails is marked done with
-    its error (`on_error`), the others race on; `on_done(lane)` runs when a lane reaches its end.
-    Stopping iteration between items stops the race between two network steps."""
-    for ln in lanes:
-        if ln.it is not None or ln.done:  # carried over from an earlier race (a forced pixel)
-            continue
-        try:
-            ln.it = iter(ln.make())
-        except Exception as e:  # bad settings: report (the message alone), keep the other lanes going
-            _fail(ln, str(e), on_error)
-    while True:
-        lane = pick(lanes, pacing() if callable(pacing) else pacing)
-        if lane is None:
-            return
-        t0 = time.perf_counter()
-        try:
-            frame = next(lane.it)
-        except StopIteration:
-            _end(lane, on_done)
-            continue
-        except Exception as e:
-            _fail(lane, f"{type(e).__name__}: {e}", on_error)
-            continue
-        lane.busy_s += time.perf_counter() - t0  # "same wall-clock" counts the network step only
-        if not record(lane, frame):
-            return
-        if frame.is_last:
-            _end(lane, on_done)
-        yield lane, frame
-
-
-def _end(lane: Lane, on_done) -> None:
-    if not lane.done:
-        lane.done = True
-        if on_done is not None:
-            on_done(lane)
-
-
-def _fail(lane: Lane, msg: str, on_error) -> None:
-    """A failed lane is done, with its error; it has no end to report (`on_done` is for lanes that ended)."""
-    lane.done, lane.error = True, msg
-    if on_error is not None:
-        on_error(lane, msg)
-
-
-def run_to_end(lanes: list[Lane], pacing: str = "same-nfe") -> list[Lane]:
-    """Race the lanes to their ends with no window (`--render`, scripts); returns them."""
-    for _ in race(lanes, pacing):
-        pass
-    return lanes
+DEFAULT_MODES = {"left": "autoregressive", "right": "diffusion"}  # what a new window shows
+SPEEDS = {"max": 0.0, "200 steps/s": 200.0, "50 steps/s": 50.0, "10 steps/s": 10.0, "2 steps/s": 2.0}
 
 
 class Session:
-    """The run state of the window (or of a script): which scenario, what each panel runs with
-    which settings, the pixels both models are given, and the lanes of the current run.
+    """The model of the window (or of a script): which scenario, what each panel runs with which
+    settings (exactly as given: `edit` parses a value once, through engine.runtime.fields), the
+    pixels both models are given and your picture (once each), the pace, and the lanes of the
+    current run with the settings they run (`running`).
 
-    The window writes `settings`/`modes` into its controls and reads them back; `start` builds the
-    lanes its worker races. Nothing here knows about Qt."""
+    Plain-Python listeners (`subscribe`) hear of every change: `listener(what)` with what in
+    "settings" (a setting or a panel's mode), "scenario", "pace". The window's widgets write edits
+    here and render from here; nothing reads a run's settings out of a widget. Qt-free."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.scenario: scenarios.Scenario | None = None
         self.variant = 0
-        self.modes = {"left": "autoregressive", "right": "diffusion"}
+        self.modes = dict(DEFAULT_MODES)
         self.settings: dict[str, RunSettings] = {"left": scenarios.FREE_PLAY, "right": scenarios.FREE_PLAY}
         self.given: tuple | None = None      # (known, values): pixels given to both models (a drawing, a sketch)
         self.user_image: np.ndarray | None = None  # your own picture (28x28): what the forward processes degrade
         self.lanes: dict[str, Lane] = {}
+        self.running: dict[str, RunSettings] = {}  # what the lanes run (prepared: with the given pixels)
+        self.running_modes: dict[str, str] = {}
         self.continuations_pending = False   # a scenario's automatic continuations, not yet run
+        self.continuations_k = 16            # K of "K continuations"
+        self.pacing = "same-nfe"             # which lane steps next (PACINGS)
+        self.speed = "50 steps/s"            # steps per second, both panels together (SPEEDS)
+        self._listeners: list[Callable[[str], None]] = []
+
+    # -- listeners ---------------------------------------------------------------------------
+    def subscribe(self, listener: Callable[[str], None]) -> Callable[[], None]:
+        """Call `listener(what)` after every change; returns the call that unsubscribes it."""
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener) if listener in self._listeners else None
+
+    def notify(self, what: str) -> None:
+        for listener in list(self._listeners):
+            listener(what)
+
+    # -- edits (from a widget, a lesson, a script) -------------------------------------------
+    def edit(self, name: str, value, panel: str | None = None) -> None:
+        """Set one setting (engine.runtime.fields name) to `value`, parsed and checked once
+        (ValueError: nothing changes). A shared setting (dataset, prompt, w, seed) applies to both
+        panels; a panel's own to `panel` (None: both)."""
+        if name == "mode":
+            if panel is None:
+                raise ValueError("a mode is a panel's: name the panel")
+            self.set_mode(panel, value)
+            return
+        dataset = self.settings["left"].dataset
+        v = fields.parse(name, value, dataset)
+        panels = list(self.settings) if panel is None or name in fields.SHARED else [panel]
+        new = dict(self.settings)
+        for n in panels:
+            new[n] = fields.with_value(new[n], name, v)
+        self.settings = new
+        self.notify("settings")
+
+    def set_mode(self, panel: str, mode: str) -> None:
+        if mode not in MODES:
+            raise ValueError(f"unknown mode {mode!r}: use one of {', '.join(MODES)}")
+        self.modes = {**self.modes, panel: mode}
+        self.notify("settings")
+
+    def set_pace(self, pacing: str | None = None, speed: str | None = None) -> None:
+        if pacing is not None:
+            if pacing not in PACINGS:
+                raise ValueError(f"unknown pacing {pacing!r}: use one of {', '.join(PACINGS)}")
+            self.pacing = pacing
+        if speed is not None:
+            if speed not in SPEEDS:
+                raise ValueError(f"unknown speed {speed!r}: use one of {', '.join(SPEEDS)}")
+            self.speed = speed
+        self.notify("pace")
+
+    def steps_per_second(self) -> float:
+        return SPEEDS[self.speed]
 
     # -- what to run -------------------------------------------------------------------------
     def load_scenario(self, name: str, variant: int = 0, bank=None) -> str:
@@ -178,23 +103,49 @@ class Session:
         left, right, label = scenarios.settings_for(sc, variant, bank)
         self.scenario, self.variant = sc, variant % max(1, len(sc.variants))
         self.given = None if left.known is None else (left.known, left.values)
-        self.settings, self.modes = {"left": left, "right": right}, {"left": sc.left_mode, "right": sc.right_mode}
+        self.settings = {"left": _plain(left), "right": _plain(right)}
+        self.modes = {"left": sc.left_mode, "right": sc.right_mode}
+        self.speed = sc.speed
+        self.notify("scenario")
         return label
+
+    def override(self, changes: dict) -> None:
+        """Options given explicitly beside a scenario (`--seed 3 --scenario …`) win over its settings
+        (ValueError for a value that does not fit)."""
+        if changes:
+            self.settings = {n: scenarios.override(s, changes) for n, s in self.settings.items()}
+            self.notify("settings")
 
     def scenario_caption(self, label: str = "", caption: str | None = None) -> str:
         sc = self.scenario
+        if sc is None:
+            return caption or ""
         more = f"   [{label} — V: next]" if label else ""
         return f"{sc.title}. {caption or sc.caption}{more}"
 
     def use_preset(self, settings: RunSettings, left: str = "autoregressive", right: str = "diffusion") -> None:
         """Both panels share `settings` (no scenario)."""
         self.end_scenario()
-        self.settings, self.modes = {"left": settings, "right": settings}, {"left": left, "right": right}
+        self.settings, self.modes = {"left": _plain(settings), "right": _plain(settings)}, {"left": left, "right": right}
         self.given = None if settings.known is None else (settings.known, settings.values)
+        if settings.image is not None:
+            self.user_image = settings.image
+        self.notify("settings")
+
+    def use_run(self, settings: dict, modes: dict) -> None:
+        """Each panel's settings and mode as a recorded run had them (an export's `--replay`)."""
+        self.end_scenario()
+        left = settings["left"]
+        self.settings = {n: _plain(s) for n, s in settings.items()}
+        self.modes = dict(modes)
+        self.given = None if left.known is None else (left.known, left.values)
+        self.user_image = left.image
+        self.notify("settings")
 
     def end_scenario(self) -> None:
         self.scenario, self.given = None, None
         self.continuations_pending = False  # a scenario's automatic continuations leave with it
+        self.notify("scenario")
 
     def use_image(self, image: np.ndarray) -> str:
         """Your own picture: forward panels degrade it, generating panels complete its top half.
@@ -216,32 +167,43 @@ class Session:
         self.user_image = None
         self.end_scenario()
 
-    def prepared(self, settings: dict, known=None, values=None) -> tuple[dict, tuple | None]:
-        """The panels' settings with the given pixels (`known`/`values`, or those given before) and
-        your picture applied, validated (ValueError); and the pixels given."""
+    def prepared(self, settings: dict | None = None, known=None, values=None) -> tuple[dict, tuple | None]:
+        """The panels' settings (default: the session's) with the given pixels (`known`/`values`,
+        or those given before) and your picture applied, validated (ValueError); and the pixels given."""
+        settings = self.settings if settings is None else settings
         given = self.given if known is None else (np.asarray(known, bool), np.asarray(values, np.float32))
         if given is not None:
-            settings = {n: s.with_changes(known=given[0], values=given[1]).validate() for n, s in settings.items()}
+            settings = {n: s.with_changes(known=given[0], values=given[1]) for n, s in settings.items()}
         if self.user_image is not None:
             settings = {n: s.with_changes(image=self.user_image) for n, s in settings.items()}
-        return settings, given
+        return {n: s.validate() for n, s in settings.items()}, given
 
     def start(self, models, settings: dict, modes: dict, given=None) -> list[Lane]:
-        """New lanes for `settings` and `modes` (from `prepared`): what the worker races."""
-        self.settings, self.modes, self.given = dict(settings), dict(modes), given
+        """New lanes for `settings` and `modes` (from `prepared`, validated there): what the worker races."""
+        self.settings = {n: _plain(s) for n, s in settings.items()}
+        self.modes, self.given = dict(modes), given
+        self.running, self.running_modes = dict(settings), dict(modes)
         self.lanes = {}
         ref = None if models.bank is None else models.bank.spectrum
         for name, mode in modes.items():
             make, ls = MODES[mode].make, settings[name]
-            self.lanes[name] = Lane(name, lambda make=make, ls=ls: make(models, ls), classifier=models.classifier,
+            self.lanes[name] = Lane(name, _factory(make, models, ls), classifier=models.classifier,
                                     reference_spectrum=ref)
         self.continuations_pending = bool(self.scenario and self.scenario.continuations_at and given is None)
         return list(self.lanes.values())
 
+    def start_run(self, models, known=None, values=None) -> list[Lane]:
+        """`start` with the session's own settings and modes (and the pixels given)."""
+        settings, given = self.prepared(None, known, values)
+        return self.start(models, settings, self.modes, given)
+
     # -- what runs ---------------------------------------------------------------------------
     def lane_labels(self) -> dict:
-        """What each panel runs, e.g. 'diffusion, DDIM 1 step' (legend, strips, exports)."""
-        return {n: describe(m, self.settings[n]) for n, m in self.modes.items() if n in self.settings}
+        """What each panel runs, e.g. 'diffusion, DDIM 1 step' (legend, strips, exports): the run
+        under way, or before any the settings to run."""
+        settings, modes = (self.running, self.running_modes) if self.lanes and self.running else \
+            (self.settings, self.modes)
+        return {n: describe(m, settings[n]) for n, m in modes.items() if n in settings}
 
     def titles(self) -> dict:
         return {n: MODES[m].title for n, m in self.modes.items()}
@@ -249,8 +211,18 @@ class Session:
     def forward_panels(self) -> dict:
         return {n: MODES[m].forward for n, m in self.modes.items()}
 
+    def run_settings(self, panel: str = "left") -> RunSettings:
+        """The settings the lane of `panel` runs (the edited ones while no run exists)."""
+        return self.running.get(panel) or self.settings[panel]
+
+    def record(self) -> dict:
+        """The run under way as plain JSON: both panels' modes and every setting, the given pixels and
+        your picture (engine.runtime.record reads it back)."""
+        from engine.runtime import record
+        return record.of_session(self)
+
     def is_finished(self) -> bool:
-        return bool(self.lanes) and all(ln.done for ln in self.lanes.values())
+        return bool(self.lanes) and all(ln.is_done() for ln in self.lanes.values())
 
     def continuations_due(self, left_frames: list) -> bool:
         """True once (and then never again) when the scenario's automatic continuations are due:
@@ -271,15 +243,19 @@ class Session:
         i = next(j for j, f in enumerate(ln.frames) if f is shown)
 
         def prepare():
-            del ln.frames[i + 1:], ln.metrics[i + 1:]
-            ln.it = continued(frames_after, shown)
-            ln.done, ln.error, ln.distances = False, None, None
+            with ln.lock:
+                del ln.frames[i + 1:], ln.metrics[i + 1:]
+                ln.it = continued(frames_after, shown)
+                ln.done, ln.error, ln.distances = False, None, None
+                ln.version += 1
         return prepare
 
 
-def continued(frames, after):
-    """Frames of a run continued after frame `after`, numbered on from it (steps, NFE, seconds),
-    so the timeline and plots run on from the step where the pixel was forced."""
-    for f in frames:
-        yield replace(f, step=after.step + 1 + f.step, total_steps=after.step + 1 + f.total_steps,
-                      nfe=after.nfe + f.nfe, elapsed_s=after.elapsed_s + f.elapsed_s)
+def _factory(make: Callable, models, settings: RunSettings) -> Callable[[], Iterator]:
+    return lambda: make(models, settings)
+
+
+def _plain(s: RunSettings) -> RunSettings:
+    """Settings without pixels: the session holds the given pixels and your picture once, apart."""
+    return s if s.known is None and s.values is None and s.image is None else \
+        s.with_changes(known=None, values=None, image=None)

@@ -1,5 +1,5 @@
 """The command lines' edge: one parser whose every error is one `error:` line and exit code 2,
-the allowed range of each number (the window's spin boxes use the same `LIMITS`), and checks that
+the allowed range of each number (a run's settings from engine.runtime.fields, as the window's), and checks that
 an output can be written before any work starts.
 
 Validate once, here, at the edge: a bad value never reaches a sampler or the trainer."""
@@ -12,17 +12,13 @@ import sys
 import tempfile
 from pathlib import Path
 
-from engine.maths.pixels import PIXELS
+from engine.runtime import fields
 
-# name -> (lowest, highest) allowed value; ints where both bounds are ints
-LIMITS = {
-    "seed": (0, 2**31 - 1),
-    "guidance": (0.0, 20.0),
-    "temperature": (0.05, 3.0),
-    "steps": (1, 1000),            # diffusion sampling steps over the T = 1000 schedule
-    "eta": (0.0, 1.0),
-    "pixels_per_step": (1, PIXELS),
-    "continuations": (2, 128),
+# name -> (lowest, highest) allowed value; ints where both bounds are ints. A run's settings
+# (seed, guidance, temperature, steps, eta, pixels_per_step, planned_steps) come from the one
+# settings table, engine.runtime.fields; the rest are the offline tools' own.
+LIMITS: dict[str, tuple[float, float]] = {
+    **fields.LIMITS,  # and "continuations"
     "n": (1, 100_000),              # images a command makes
     # peak memory measured for issue 30 (torch CPU, shipped nets, guidance on): sampling ~2.8 MB
     # an image in a batch, training ~5 MB: these ceilings stay under ~6 GB on a 24 GB machine
@@ -130,3 +126,36 @@ def run(main) -> int:
     except KeyboardInterrupt:
         print("interrupted: no file was left half-written", file=sys.stderr)
         return 130
+
+
+def _num(x) -> str:
+    return str(x) if isinstance(x, int) else f"{x:g}"
+
+
+def add_run_flags(group, skip: tuple = ()) -> None:
+    """One flag a setting of a run (engine.runtime.fields.FIELDS, `skip` left out): a number is checked
+    against its range at parse time, a choice against its choices, a bool is a switch."""
+    for f in fields.FIELDS.values():
+        if not f.cli or f.name in skip:
+            continue
+        if f.kind is bool:
+            group.add_argument(f.flag, action="store_true", default=None, help=f.tip)
+        elif f.ranged:
+            group.add_argument(f.flag, type=ranged(f.name), help=f"{f.tip} ({_num(f.lo)} to {_num(f.hi)})".replace("%", "%%"))
+        elif f.choices:
+            group.add_argument(f.flag, choices=f.choices, help=f.tip.replace("%", "%%"))
+        else:
+            group.add_argument(f.flag, help=f.tip.replace("%", "%%"))
+
+
+def settings_from_flags(args, base):
+    """RunSettings `base` with every run flag given on the command line (None: not given; 0 is a value).
+    ValueError with one line for a value that does not fit (a prompt of another dataset)."""
+    s = base
+    if getattr(args, "dataset", None) is not None:
+        s = fields.with_value(s, "dataset", fields.parse("dataset", args.dataset))
+    for f in fields.FIELDS.values():
+        v = getattr(args, f.name, None)
+        if v is not None and f.name != "dataset":
+            s = fields.with_value(s, f.name, fields.parse(f.name, v, s.dataset))
+    return s.validate()

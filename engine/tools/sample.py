@@ -66,6 +66,8 @@ def generate(models, method: str, n: int, labels=None, seed: int = 0, batch: int
         last = None
         for last in gen:
             pass
+        if last is None:
+            raise ValueError(f"the {method} sampler yielded no frame")
         images[i:i + m] = np.clip(np.round(last.state * 255), 0, 255).astype(np.uint8)
         nfe[i:i + m] = last.nfe
     return images, labels, nfe, time.perf_counter() - t0

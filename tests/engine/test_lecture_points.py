@@ -12,6 +12,8 @@ from engine.runtime.samplers.diffusion import sample_diffusion
 from engine.networks.models import load_models
 from engine.runtime.samplers.one_shot import sample_one_shot
 
+pytestmark = pytest.mark.slow  # whole runs of the shipped networks: `pytest -m "not slow"` leaves them out
+
 DATASETS = ("mnist", "fashion")
 LABELS = np.arange(10)
 

@@ -48,6 +48,7 @@ def test_convex_falling_curve_decodes_few_pixels_first_many_last():
     assert planning.bound_bits_per_dim(curve, sizes) < planning.bound_bits_per_dim(curve, planning.uniform(8, 784))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("steps", [1, 10, 100, 783, 784])
 def test_plan_decodes_every_pixel_once_in_exactly_n_steps(steps):
     curve = np.linspace(1.0, 0.2, 784)
@@ -65,6 +66,7 @@ def test_plan_decodes_every_pixel_once_in_exactly_n_steps(steps):
         assert frames[-1].known.all() and frames[-1].settings.plan == sizes
 
 
+@pytest.mark.slow
 def test_planned_784_steps_is_the_one_pixel_run_frame_for_frame():
     net = tiny("autoregressive")
     models = ModelSet("mnist", "cpu", ar=net, ar_loss_curves={"random": np.linspace(1, 0.2, 784)})
@@ -104,6 +106,7 @@ def test_settings_refuse_bad_planned_steps_and_cards_without_a_curve():
         planned_steps(models, "random", 10)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("args, message", [
     (["--steps", "0"], "steps must be"),
     (["--steps", "785"], "planned steps must be 1..784"),

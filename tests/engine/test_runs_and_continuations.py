@@ -160,6 +160,7 @@ def test_erasing_uses_exactly_the_panels_order_and_pixels_per_step():
         runs.forward_frames(MODELS, FAST.with_changes(ar=runs.ARSettings(order="confidence")), "autoregressive")
 
 
+@pytest.mark.slow
 def test_capped_ar_continuations_take_more_pixels_a_step_and_keep_the_frame():
     frames = list(sample_autoregressive(AR, n=1, order="raster", pixels_per_step=1, seed=3, labels=2))
     f = frames[199]  # 584 pixels left, one a step

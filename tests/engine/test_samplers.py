@@ -218,6 +218,7 @@ def test_guided_ar_frames_show_the_expected_image_with_and_without_the_prompt():
     assert np.allclose(parts.uncond[~uncond.known], uncond.x0_mean[~uncond.known], atol=1e-5)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("order,k", [("raster", 1), ("random", 16), ("patches", 16), ("confidence", 64)])
 def test_ar_batch_sampling_without_x0_gives_the_same_samples(order, k):
     """x0=False predicts only the pixels fixed each step: the same images, no x0 to show."""

@@ -7,6 +7,8 @@ from engine.maths import metrics
 from engine.networks import weights
 from engine.networks.bank import load_bank
 
+pytestmark = pytest.mark.slow  # whole runs of the shipped networks: `pytest -m "not slow"` leaves them out
+
 DATASETS = ("mnist", "fashion")
 MAX_FILE_BYTES = 8 * 1024 * 1024
 # Floors per dataset: classifier accuracy on the 100 bank images, diffusion agreement on 10

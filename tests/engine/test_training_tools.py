@@ -8,6 +8,8 @@ import torch
 from benchmarks.contact_sheets import grid, saved_sheet
 from engine.tools.train import learning_rate, parse_args
 
+pytestmark = pytest.mark.slow  # whole runs of the shipped networks: `pytest -m "not slow"` leaves them out
+
 
 def _args(*extra):
     return parse_args(["--dataset", "mnist", "--model", "autoregressive", "--steps", "1000", *extra])

@@ -123,6 +123,7 @@ def test_sample_cli_writes_npz(tmp_path, method, extra, nfe, capsys):
     assert z["labels"].tolist() == [0, 1, 2] and z["nfe"].tolist() == [nfe] * 3 and float(z["seconds"]) > 0
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("args", [
     ["--method", "diffusion", "--steps", "0"],
     ["--method", "diffusion", "--order", "raster"],
@@ -145,12 +146,14 @@ def test_sample_cli_bad_flags_exit_2_with_one_line(tmp_path, args):
     assert len(lines) == 1 and lines[0].startswith("error:"), r.stderr
 
 
+@pytest.mark.slow
 def test_sample_cli_missing_weights_is_one_line(tmp_path):
     r = subprocess.run([sys.executable, "-m", "engine.tools.sample", "--method", "diffusion", "--weights-dir", str(tmp_path),
                         "--out", str(tmp_path / "s.npz")], cwd=ROOT, capture_output=True, text=True)
     assert r.returncode == 2 and r.stderr.count("\n") == 1 and "is missing" in r.stderr
 
 
+@pytest.mark.slow
 def test_each_command_loads_only_what_it_needs(tmp_path):
     from engine.networks.models import load_models
     save_tiny_set(tmp_path)
@@ -177,6 +180,7 @@ def test_engine_imports_no_qt():
     assert r.returncode == 0, r.stdout + r.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", BAD_WEIGHTS)
 def test_every_cli_names_a_bad_weights_file_in_one_line_and_writes_nothing(tmp_path, kind):
     """The shipped weights with the MNIST diffusion file broken (each kind): the commands that load

@@ -1,5 +1,6 @@
 """The controls do what they show: the restart button, titles from what each panel runs, a
 scenario's settings in the controls, edits that apply at once, an error banner that goes away."""
+import pytest
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
@@ -20,6 +21,7 @@ def test_restart_button_click_starts_a_new_run(qtbot, win):
     win.stop_run()
 
 
+@pytest.mark.slow
 def test_titles_and_controls_follow_what_each_panel_runs(qtbot, win):
     assert win.apply_scenario("one-big-step")  # both panels run diffusion: 100 steps and 1 step
     wait_done(qtbot, win)
@@ -130,14 +132,14 @@ def test_the_error_banner_never_widens_the_window(qtbot, win):
 
 
 def test_the_continuations_label_claims_only_what_its_numbers_show():
-    from types import SimpleNamespace
-
     import numpy as np
 
+    from engine.runtime.samplers.continuations import Continuations
     from gui.panels import continuations_verdict
     std = np.full((28, 28), 0.2, np.float32)  # sampling error of a mean of 16: 0.2 / 4 = 0.05
-    close = SimpleNamespace(samples=np.zeros((16, 28, 28)), std=std, error=0.06)
-    far = SimpleNamespace(samples=np.zeros((16, 28, 28)), std=std, error=0.15)
+    img = np.zeros((28, 28), np.float32)
+    close = Continuations(samples=np.zeros((16, 28, 28)), mean=img, std=std, x0_mean=img, error=0.06)
+    far = Continuations(samples=np.zeros((16, 28, 28)), mean=img, std=std, x0_mean=img, error=0.15)
     assert "matches x0" in continuations_verdict(close, 6) and "±0.050" in continuations_verdict(close, 6)
     assert "differs from x0" in continuations_verdict(far, 6) and "matches" not in continuations_verdict(far, 6)
 

@@ -86,6 +86,7 @@ def test_a_small_screen_uses_smaller_fonts_than_a_large_one(qtbot, win):
     assert small < large == win.caption.font().pixelSize()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("lecture", ["normal", "lecture"])
 def test_a_4k_projector_with_2x_scaling_shows_the_1080p_layout_at_double_resolution(lecture):
     """3840x2160 with HiDPI scaling 2: Qt lays the window out at 1920x1080 logical pixels and

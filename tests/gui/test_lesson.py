@@ -46,6 +46,7 @@ def test_a_malformed_lesson_is_one_clear_error(tmp_path, text, message):
     assert str(path) in str(e.value) and "\n" not in str(e.value)
 
 
+@pytest.mark.slow
 def test_main_with_a_malformed_lesson_exits_2_with_one_line(tmp_path):
     bad = tmp_path / "bad.lesson"
     bad.write_text("slide: no-such-scenario\n")

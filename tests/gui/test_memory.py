@@ -5,6 +5,8 @@ import pytest
 
 from gui import memory
 
+pytestmark = pytest.mark.slow  # whole runs of the shipped networks: `pytest -m "not slow"` leaves them out
+
 glibc_only = pytest.mark.skipif(memory._LIBC is None, reason="glibc's malloc only (Linux)")
 
 

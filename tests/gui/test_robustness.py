@@ -116,6 +116,7 @@ def test_a_cancelled_worker_drops_the_step_it_was_in():
         assert len(w.lanes[0].frames) == expected
 
 
+@pytest.mark.slow
 def test_closed_windows_and_their_runs_are_released(qtbot):
     refs, runs = [], []
     for i in range(3):
@@ -174,6 +175,7 @@ def test_leaving_x0_is_a_mean_mid_run_by_a_new_seed_keeps_painting(qtbot, win):
     assert win.timeline.value() == win.timeline.maximum()  # the picture follows the run to its end
 
 
+@pytest.mark.slow
 def test_render_into_a_missing_folder_fails_before_the_work(tmp_path):
     import subprocess
     import sys
@@ -228,6 +230,7 @@ def test_out_of_range_input_is_said_and_never_changes_the_value_silently(qtbot, 
     assert "kept" in win.messages.last_error
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("bad", [["--seed", "99999999999999999999"], ["--seed", "-1"], ["--steps", "0"]])
 def test_render_bad_run_options_exit_2_with_one_line_and_write_nothing(tmp_path, bad):
     import subprocess
@@ -255,6 +258,7 @@ def test_render_writes_a_gif_without_a_window(qapp, tmp_path, monkeypatch):
     assert len(pics) >= 5 and pics[0].shape[0] > 400  # frames along the run, both lanes stacked
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", BAD_WEIGHTS)
 def test_a_bad_weights_file_is_one_clear_message_and_the_other_dataset_runs(qtbot, monkeypatch, tmp_path, kind):
     from engine.networks import weights

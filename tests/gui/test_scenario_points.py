@@ -11,6 +11,8 @@ from engine.maths import metrics
 from engine.runtime import scenarios
 from engine.networks.models import load_models
 
+pytestmark = pytest.mark.slow  # whole runs of the shipped networks: `pytest -m "not slow"` leaves them out
+
 
 @pytest.fixture(scope="module")
 def models():

@@ -5,6 +5,9 @@ import gc
 from gui import worker
 
 from .stress import Recorder, cycles, make_window
+import pytest
+
+pytestmark = pytest.mark.slow  # whole runs of the shipped networks: `pytest -m "not slow"` leaves them out
 
 
 def test_random_actions_raise_nothing_free_their_windows_and_leave_no_thread(qapp, qtbot):

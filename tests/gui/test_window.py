@@ -210,6 +210,7 @@ def test_main_bad_arguments_exit_2():
     assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1
 
 
+@pytest.mark.slow
 def test_self_test_writes_result_and_png(tmp_path):
     """Also with --device cuda: on a machine without CUDA it runs on the CPU and says so."""
     import torch
@@ -225,6 +226,7 @@ def test_self_test_writes_result_and_png(tmp_path):
         assert "CPU" in r.stderr and "no CUDA" in r.stderr
 
 
+@pytest.mark.slow
 def test_self_test_into_a_file_or_unwritable_folder_is_one_error_line(tmp_path):
     (tmp_path / "file").write_text("x")
     r = subprocess.run([sys.executable, "main.py", "--self-test", str(tmp_path / "file")], cwd=ROOT,
@@ -252,6 +254,7 @@ def test_self_test_rejects_nan_and_constant_models():
             model_output_check(model, kind)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["blurry-mess", "one-big-step"])
 def test_scenarios_apply_and_run(qtbot, win, name):
     assert win.apply_scenario(name)
@@ -339,6 +342,7 @@ def test_frequency_plot_shows_diffusion_settling_coarse_first(qtbot, win):
     assert "frequency" in win.plots.widgets["spectrum"].getPlotItem().titleLabel.text
 
 
+@pytest.mark.slow
 def test_k_continuations_early_in_a_pixel_by_pixel_run_are_capped_and_say_so(qtbot, win):
     """From step 3 of a raster run, 781 pixels are left: the continuations fix 13 a step (64 steps),
     not one (781 steps, minutes on a CPU), and the status line says so. (Single steps alternate

@@ -26,6 +26,15 @@ class Continuations:
     error: float         # RMSE between mean and x0_mean
     pixels_per_step: int | None = None  # AR: pixels a step the continuations used (more than the run's when capped)
 
+    @property
+    def sampling_error(self) -> float:
+        """The sampling error of a mean of K: RMS over pixels of std / sqrt(K)."""
+        return float(np.sqrt(np.mean(np.asarray(self.std, np.float64) ** 2) / len(self.samples)))
+
+    def matches_x0(self) -> bool:
+        """Their mean matches x0 when it is within twice the sampling error (the claim the window makes)."""
+        return self.error <= 2 * self.sampling_error + 1e-6
+
 
 @dataclass(frozen=True)
 class Progress:

@@ -1,0 +1,72 @@
+"""The window's widgets, laid out top to bottom, and their look (lecture setting, window size)."""
+from __future__ import annotations
+
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QSlider, QVBoxLayout, QWidget
+
+from engine.runtime import scenarios
+
+from . import style
+from .controls import Controls
+from .messages import Messages
+from .panels import MethodPanel
+from .plots import PlotsRow
+
+
+def build(win) -> None:
+    """Controls, caption row (slide number + caption), error banner, the two panels, the plots and
+    the timeline row (with short status messages), top to bottom."""
+    central = QWidget()
+    win.setCentralWidget(central)
+    lay = QVBoxLayout(central)
+    lay.setContentsMargins(4, 2, 4, 2)
+    lay.setSpacing(4)
+    win.controls = Controls(win.session)
+    lay.addWidget(win.controls)
+    cap = QHBoxLayout()
+    win.slide_label = QLabel("", objectName="slide")  # "3 / 11" while a lesson runs
+    win.slide_label.hide()
+    cap.addWidget(win.slide_label)
+    win.caption = QLabel(scenarios.FREE_PLAY_CAPTION, objectName="caption", wordWrap=True)
+    win.caption.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)  # wraps to the window, never widens it
+    cap.addWidget(win.caption, 1)
+    win.caption.setMaximumHeight(10**6)  # capped to three lines of its font in _restyle
+    lay.addLayout(cap)
+    win.messages = Messages(win)
+    win.banner, win.status = win.messages.banner, win.messages.status
+    win.notices = win.messages.notices
+    lay.addWidget(win.banner)
+    row = QHBoxLayout()
+    win.panels = {"left": MethodPanel("AUTOREGRESSIVE", style.AR_COLOR, win.controls.ar_group),
+                   "right": MethodPanel("DIFFUSION", style.DIFF_COLOR, win.controls.diffusion_group)}
+    row.addWidget(win.panels["left"], 1)
+    row.addWidget(win.panels["right"], 1)
+    lay.addLayout(row, 5)
+    win.plots = PlotsRow({"left": style.AR_COLOR, "right": style.DIFF_COLOR})
+    lay.addWidget(win.plots, 3)
+    tl = QHBoxLayout()
+    win.timeline = QSlider(Qt.Horizontal, maximum=0)
+    win.timeline.setMinimumWidth(300)
+    win.timeline.setToolTip("Timeline: scrub back to any step of the run just made (network evaluations).")
+    win.timeline_label = QLabel("NFE 0", objectName="counter")
+    tl.addWidget(QLabel("timeline"))
+    tl.addWidget(win.timeline, 3)
+    tl.addWidget(win.timeline_label)
+    tl.addWidget(win.status, 2)  # room for a pace note or continuations' progress at 1280 px
+    lay.addLayout(tl)
+
+
+def restyle(win, caption_lines: int) -> None:
+    """The look for the window's lecture setting and size (fonts shrink on a 1280x720 screen); the
+    caption keeps at most `caption_lines` lines of its font."""
+    on = win.lecture
+    win.size_level = style.size_level(win.width(), win.height())
+    win.setStyleSheet(style.stylesheet(on, win.size_level))
+    win.caption.ensurePolished()
+    win.caption.setMaximumHeight(caption_lines * win.caption.fontMetrics().lineSpacing() + 12)
+    win.plots.set_lecture(on, win.size_level)
+    for p in win.panels.values():
+        p.set_lecture(on, win.size_level)
+    for view in win.findChildren(pg.GraphicsView):  # image canvases (plots did theirs)
+        view.setBackground(style.background(on))
