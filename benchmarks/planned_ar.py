@@ -15,6 +15,7 @@ and docs/planned_ar_<dataset>.png:
    2,000 held-out images, the project's evaluation;
 3. speed: a planned run's sampler time against N bare network forwards, batch 1 (1 NFE a step).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -64,7 +65,7 @@ def raster_bound(table: np.ndarray, sizes) -> float:
     at the start of its step."""
     total, t = 0.0, 0
     for s in sizes:
-        total += table[t, t:t + s].sum()
+        total += table[t, t : t + s].sum()
         t += s
     return float(total / (PIXELS * math.log(2)))
 
@@ -74,26 +75,36 @@ def bounds(models, raster_table, steps_list) -> list[dict]:
     curve = planning.smoothed(models.ar_loss_curves["random"])  # what the plans are made from
     for n in steps_list:
         plan_r = planned_steps(models, "random", n)
-        row = {"steps": n, "random_planned": planning.bound_bits_per_dim(curve, plan_r),
-               "random_uniform": planning.bound_bits_per_dim(curve, even(n)),
-               "plan_random_first_last": [plan_r[0], plan_r[-1]]}
+        row = {
+            "steps": n,
+            "random_planned": planning.bound_bits_per_dim(curve, plan_r),
+            "random_uniform": planning.bound_bits_per_dim(curve, even(n)),
+            "plan_random_first_last": [plan_r[0], plan_r[-1]],
+        }
         if raster_table is not None:
             plan_s = planned_steps(models, "raster", n)
-            row.update(raster_planned=raster_bound(raster_table, plan_s), raster_uniform=raster_bound(raster_table, even(n)),
-                       plan_raster_first_last=[plan_s[0], plan_s[-1]])
+            row.update(
+                raster_planned=raster_bound(raster_table, plan_s),
+                raster_uniform=raster_bound(raster_table, even(n)),
+                plan_raster_first_last=[plan_s[0], plan_s[-1]],
+            )
         rows.append(row)
     return rows
 
 
 def quality(models, method: str, n: int, test_feats, batch: int, **kw) -> dict:
     labels = np.arange(n) % 10
-    images, labels, nfe, seconds = generate(models, method, n=n, labels=labels, seed=0, batch=batch,
-                                            guidance=GUIDANCE, **kw)
+    images, labels, nfe, seconds = generate(
+        models, method, n=n, labels=labels, seed=0, batch=batch, guidance=GUIDANCE, **kw
+    )
     probs = metrics.classifier_probs(models.classifier, images.astype(np.float32) / 255)
     feats = metrics.classifier_features(models.classifier, images)
-    return {"agreement": float((probs.argmax(1) == labels).mean()),
-            "frechet": float(metrics.frechet_distance(feats, test_feats)),
-            "nfe": float(nfe.mean()), "seconds_per_image": float(seconds / n)}
+    return {
+        "agreement": float((probs.argmax(1) == labels).mean()),
+        "frechet": float(metrics.frechet_distance(feats, test_feats)),
+        "nfe": float(nfe.mean()),
+        "seconds_per_image": float(seconds / n),
+    }
 
 
 @torch.inference_mode()
@@ -119,6 +130,7 @@ def speed(models, steps: int, repeats: int = 3) -> dict:
 
 def plot(result: dict, path: Path) -> None:
     from benchmarks.plot_png import line_plot
+
     q = result["quality"]
     series = {f"{name}": [(r["nfe"], r["frechet"]) for r in rows] for name, rows in q.items() if rows}
     line_plot(series, path, xlabel="network evaluations per image (log)", ylabel="Frechet distance (log)")
@@ -140,46 +152,88 @@ def main(argv=None) -> int:
     t_start = time.time()
     models = load_models(args.dataset, "cpu", bank=False)
     if "random" not in models.ar_loss_curves:
-        raise SystemExit(f"the {args.dataset} AR card has no loss curve: python -m engine.tools.loss_curve "
-                         f"--dataset {args.dataset} --write-card")
+        raise SystemExit(
+            f"the {args.dataset} AR card has no loss curve: python -m engine.tools.loss_curve "
+            f"--dataset {args.dataset} --write-card"
+        )
     x_test, y_test = load_split(args.dataset, "test", args.data_dir)
     steps_list = [int(s) for s in args.steps.split(",")]
     table = None if args.skip_raster_bound else raster_cost_table(models.ar, x_test, y_test.astype(np.int64))
     result = {"dataset": args.dataset, "n": args.n, "guidance": GUIDANCE, "bounds": bounds(models, table, steps_list)}
     print(f"\n{args.dataset}: likelihood bound (bits/dim) of N steps, planned (ARDM) vs uniform\n")
-    print_table(("N steps", "random: planned", "random: uniform", "raster: planned", "raster: uniform",
-                 "plan (random): first / last step"),
-                [(r["steps"], f"{r['random_planned']:.3f}", f"{r['random_uniform']:.3f}",
-                  f"{r.get('raster_planned', float('nan')):.3f}", f"{r.get('raster_uniform', float('nan')):.3f}",
-                  f"{r['plan_random_first_last'][0]} / {r['plan_random_first_last'][1]} px") for r in result["bounds"]])
+    print_table(
+        (
+            "N steps",
+            "random: planned",
+            "random: uniform",
+            "raster: planned",
+            "raster: uniform",
+            "plan (random): first / last step",
+        ),
+        [
+            (
+                r["steps"],
+                f"{r['random_planned']:.3f}",
+                f"{r['random_uniform']:.3f}",
+                f"{r.get('raster_planned', float('nan')):.3f}",
+                f"{r.get('raster_uniform', float('nan')):.3f}",
+                f"{r['plan_random_first_last'][0]} / {r['plan_random_first_last'][1]} px",
+            )
+            for r in result["bounds"]
+        ],
+    )
 
     test_feats = metrics.classifier_features(models.classifier, x_test[:2000])
     rng = np.random.default_rng(0)
     x_train, _ = load_split(args.dataset, "train", args.data_dir)
-    ref = metrics.frechet_distance(metrics.classifier_features(
-        models.classifier, x_train[rng.choice(len(x_train), args.n, replace=False)]), test_feats)
+    ref = metrics.frechet_distance(
+        metrics.classifier_features(models.classifier, x_train[rng.choice(len(x_train), args.n, replace=False)]),
+        test_feats,
+    )
     result["frechet_real_vs_real"] = float(ref)
     q: dict = {}
     for n_steps in [int(s) for s in args.quality_steps.split(",")]:
         q.setdefault("diffusion DDIM", []).append(
-            {"steps": n_steps, **quality(models, "diffusion", args.n, test_feats, args.batch, sampler="ddim",
-                                          steps=n_steps)})
+            {
+                "steps": n_steps,
+                **quality(models, "diffusion", args.n, test_feats, args.batch, sampler="ddim", steps=n_steps),
+            }
+        )
         for order in args.orders.split(","):
             for sched, plan in (("planned", planned_steps(models, order, n_steps)), ("uniform", even(n_steps))):
                 q.setdefault(f"AR {order}, {sched}", []).append(
-                    {"steps": n_steps, **quality(models, "autoregressive", args.n, test_feats, args.batch,
-                                                 order=order, plan=plan)})
+                    {
+                        "steps": n_steps,
+                        **quality(models, "autoregressive", args.n, test_feats, args.batch, order=order, plan=plan),
+                    }
+                )
                 print(f"  {order} {sched} N={n_steps}: {q[f'AR {order}, {sched}'][-1]}", flush=True)
     result["quality"] = q
-    print(f"\n{args.dataset}: sample quality at equal network evaluations (n = {args.n}, guidance {GUIDANCE}; "
-          f"real-vs-real Fréchet at this n: {ref:.1f})\n")
-    print_table(("setting", "steps", "NFE", "agreement", "Fréchet", "s / image"),
-                [(name, r["steps"], f"{r['nfe']:.0f}", f"{r['agreement']:.3f}", f"{r['frechet']:.1f}",
-                  f"{r['seconds_per_image']:.3f}") for name, rows in q.items() for r in rows])
+    print(
+        f"\n{args.dataset}: sample quality at equal network evaluations (n = {args.n}, guidance {GUIDANCE}; "
+        f"real-vs-real Fréchet at this n: {ref:.1f})\n"
+    )
+    print_table(
+        ("setting", "steps", "NFE", "agreement", "Fréchet", "s / image"),
+        [
+            (
+                name,
+                r["steps"],
+                f"{r['nfe']:.0f}",
+                f"{r['agreement']:.3f}",
+                f"{r['frechet']:.1f}",
+                f"{r['seconds_per_image']:.3f}",
+            )
+            for name, rows in q.items()
+            for r in rows
+        ],
+    )
     result["speed"] = [speed(models, s) for s in (100, 50)]
     print("\nspeed, batch 1, 1 NFE a step: planned run vs the same number of bare forwards\n")
-    print_table(("N steps", "sampler run", "bare forwards", "ratio"),
-                [(s["steps"], f"{s['run_s']:.2f} s", f"{s['bare_s']:.2f} s", f"{s['ratio']:.2f}") for s in result["speed"]])
+    print_table(
+        ("N steps", "sampler run", "bare forwards", "ratio"),
+        [(s["steps"], f"{s['run_s']:.2f} s", f"{s['bare_s']:.2f} s", f"{s['ratio']:.2f}") for s in result["speed"]],
+    )
     result["seconds"] = time.time() - t_start
     write_text_atomic(DOCS / f"planned_ar_{args.dataset}.json", json.dumps(result, indent=1) + "\n")
     plot(result, DOCS / f"planned_ar_{args.dataset}.png")

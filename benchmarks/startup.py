@@ -16,6 +16,7 @@ read them recently); the table gives it and the median of all runs. `--cold` (ro
 page cache before every run (`echo 3 > /proc/sys/vm/drop_caches`), i.e. first launch after a reboot. Prints a table, plus the
 bundle size. Settings the app remembers go to a throw-away XDG_CONFIG_HOME.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -47,8 +48,13 @@ def self_test(cmd: list[str], tmp: Path, timeout: float) -> tuple[float, float |
     """(wall seconds, the app's own self-test seconds, ok)."""
     out = Path(tempfile.mkdtemp(dir=tmp))
     t0 = time.perf_counter()
-    p = subprocess.run(cmd + ["--self-test", str(out)], env=_env(tmp, QT_QPA_PLATFORM="offscreen"),
-                       cwd=tmp, capture_output=True, timeout=timeout)
+    p = subprocess.run(
+        cmd + ["--self-test", str(out)],
+        env=_env(tmp, QT_QPA_PLATFORM="offscreen"),
+        cwd=tmp,
+        capture_output=True,
+        timeout=timeout,
+    )
     wall = time.perf_counter() - t0
     try:
         r = json.loads((out / "result.json").read_text())
@@ -62,8 +68,13 @@ def first_image(cmd: list[str], tmp: Path, timeout: float) -> tuple[float, bool]
     """(wall seconds from process start to the PNG written and the process ended, ok)."""
     out = Path(tempfile.mkdtemp(dir=tmp)) / "first.png"
     t0 = time.perf_counter()
-    p = subprocess.run(cmd + ["--render", str(out)] + FIRST_IMAGE, env=_env(tmp, QT_QPA_PLATFORM="offscreen"),
-                       cwd=tmp, capture_output=True, timeout=timeout)
+    p = subprocess.run(
+        cmd + ["--render", str(out)] + FIRST_IMAGE,
+        env=_env(tmp, QT_QPA_PLATFORM="offscreen"),
+        cwd=tmp,
+        capture_output=True,
+        timeout=timeout,
+    )
     wall = time.perf_counter() - t0
     ok = p.returncode == 0 and out.is_file() and out.stat().st_size > 1000
     if not ok:
@@ -83,12 +94,14 @@ class Xvfb:
             if not Path(f"/tmp/.X11-unix/X{n}").exists() and not Path(f"/tmp/.X{n}-lock").exists():
                 self.display = f":{n}"
                 break
-        self.proc = subprocess.Popen(["Xvfb", self.display, "-screen", "0", "1920x1080x24", "-nolisten", "tcp"],
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.proc = subprocess.Popen(
+            ["Xvfb", self.display, "-screen", "0", "1920x1080x24", "-nolisten", "tcp"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         deadline = time.time() + 15
         while time.time() < deadline:
-            if subprocess.run(["xwininfo", "-root", "-display", self.display],
-                              capture_output=True).returncode == 0:
+            if subprocess.run(["xwininfo", "-root", "-display", self.display], capture_output=True).returncode == 0:
                 return self
             time.sleep(0.1)
         raise RuntimeError("Xvfb did not start")
@@ -189,32 +202,46 @@ def main(argv=None) -> int:
                         if a.cold:
                             drop_caches()
                         r["ttw"].append(time_to_window(cmd, tmp, xv.display, a.timeout))
-                    print(f"  {name}: first image {fi:.1f} s ({'ok' if ok1 else 'FAILED'}), self-test {w:.1f} s "
-                          f"({'ok' if ok else 'FAILED'})" + (f", window after {r['ttw'][-1]:.1f} s" if xv and r["ttw"][-1] else ""),
-                          flush=True)
+                    print(
+                        f"  {name}: first image {fi:.1f} s ({'ok' if ok1 else 'FAILED'}), self-test {w:.1f} s "
+                        f"({'ok' if ok else 'FAILED'})"
+                        + (f", window after {r['ttw'][-1]:.1f} s" if xv and r["ttw"][-1] else ""),
+                        flush=True,
+                    )
         finally:
             if xv:
                 xv.__exit__(None, None, None)
     rows = [(name, r["first"], r["walls"], r["inner"], r["ttw"], all(r["oks"])) for name, r in res.items()]
 
     load = f"load average {os.getloadavg()[0]:.1f}" if hasattr(os, "getloadavg") else "load not known"
-    print(f"\nstart-up, {a.repeat} runs each ({'page cache emptied before each' if a.cold else 'the first is the coldest'}): "
-          f"first run, median; {load} on {os.cpu_count()} CPUs")
-    print("| variant | first image (first, median) | --self-test wall (first, median) | self-test inside the app "
-          "| time-to-window (xcb on Xvfb) | ok |")
+    print(
+        f"\nstart-up, {a.repeat} runs each ({'page cache emptied before each' if a.cold else 'the first is the coldest'}): "
+        f"first run, median; {load} on {os.cpu_count()} CPUs"
+    )
+    print(
+        "| variant | first image (first, median) | --self-test wall (first, median) | self-test inside the app "
+        "| time-to-window (xcb on Xvfb) | ok |"
+    )
     print("|---|---|---|---|---|---|")
     for name, first, walls, inner, ttw, ok in rows:
-        print(f"| {name} | {_fmt(first)} | {_fmt(walls)} | {_fmt(inner)} | {_fmt(ttw) if ttw else 'not measured'} | "
-              f"{'yes' if ok else 'NO'} |")
+        print(
+            f"| {name} | {_fmt(first)} | {_fmt(walls)} | {_fmt(inner)} | {_fmt(ttw) if ttw else 'not measured'} | "
+            f"{'yes' if ok else 'NO'} |"
+        )
     med = {name: statistics.median([x for x in first if x is not None] or [float("nan")]) for name, first, *_ in rows}
     if {"source", "frozen"} <= med.keys():
         ratio = med["frozen"] / med["source"]
-        print(f"\nfirst image, frozen / source (medians): {ratio:.2f} "
-              f"({'within' if ratio <= LIMIT else 'OVER'} the bound of {LIMIT})")
+        print(
+            f"\nfirst image, frozen / source (medians): {ratio:.2f} "
+            f"({'within' if ratio <= LIMIT else 'OVER'} the bound of {LIMIT})"
+        )
     if "frozen" in variants:
         bundle = a.frozen.parent
-        du = subprocess.run(["du", "-sh", str(bundle)], capture_output=True, text=True).stdout.split() \
-            if shutil.which("du") else []
+        du = (
+            subprocess.run(["du", "-sh", str(bundle)], capture_output=True, text=True).stdout.split()
+            if shutil.which("du")
+            else []
+        )
         print(f"\nbundle {bundle}: {du[0] if du else '?'} on disk ({dir_size(bundle) / 2**20:.0f} MiB of files)")
     return 0 if all(r[-1] for r in rows) else 1
 

@@ -5,6 +5,7 @@ burnt into every frame: what it runs (method and settings), its step and NFE.
 Every export is reproducible: a PNG carries the run's exact settings (engine.runtime.record) as
 JSON in a text chunk under the key `pixels-and-noise`, a GIF or MP4 in a `.json` sidecar beside
 it; `main.py --replay FILE` re-runs that run."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -12,11 +13,11 @@ from pathlib import Path
 import imageio.v3 as iio
 import numpy as np
 
+from engine.maths.pixels import SIDE
 from engine.networks.files import write_atomic, write_text_atomic
 from engine.runtime import record as records
-from engine.tools import cli
 from engine.runtime.modes import shows_real_image
-from engine.maths.pixels import SIDE
+from engine.tools import cli
 
 from . import axis
 
@@ -32,13 +33,18 @@ def _tile(frame) -> np.ndarray:
 def _label(width: int, name: str, frame) -> np.ndarray:
     """(LABEL_H, width) grey text on black: the lane's name, then its step, NFE and what is shown."""
     from PIL import Image, ImageDraw, ImageFont
+
     img = Image.new("L", (width, LABEL_H), 0)
     draw = ImageDraw.Draw(img)
     font = ImageFont.load_default(size=LABEL_PX)
     draw.text((4, 2), name, fill=255, font=font)
     x0 = "the real image" if shows_real_image(frame.method) else "x0 (predicted clean image)"
-    draw.text((4, 2 + LABEL_H // 2), f"step {frame.step + 1}/{frame.total_steps}   NFE {frame.nfe}   "
-              f"left: state, right: {x0}", fill=200, font=font)
+    draw.text(
+        (4, 2 + LABEL_H // 2),
+        f"step {frame.step + 1}/{frame.total_steps}   NFE {frame.nfe}   left: state, right: {x0}",
+        fill=200,
+        font=font,
+    )
     return np.asarray(img, np.float32) / 255
 
 
@@ -73,6 +79,7 @@ def png_with_record(rgb_or_image, path: Path, record: dict | None) -> None:
     """Write a PNG (a uint8 array or a PIL image) carrying `record` in its text chunk, atomically."""
     from PIL import Image
     from PIL.PngImagePlugin import PngInfo
+
     img = rgb_or_image if isinstance(rgb_or_image, Image.Image) else Image.fromarray(rgb_or_image)
     info = PngInfo()
     if record is not None:
@@ -87,6 +94,7 @@ def save_window_png(widget, path: str | Path, record: dict | None = None) -> Pat
 
     from PIL import Image
     from PySide6.QtCore import QBuffer, QIODevice
+
     out = check_writable(path, (".png",))
     buf = QBuffer()
     buf.open(QIODevice.WriteOnly)
@@ -98,6 +106,7 @@ def save_window_png(widget, path: str | Path, record: dict | None = None) -> Pat
 
 def _free_space(folder: Path) -> str:
     import shutil
+
     try:
         free = shutil.disk_usage(folder).free
     except OSError:
@@ -105,8 +114,9 @@ def _free_space(folder: Path) -> str:
     return "the disk is full" if free < 1 << 20 else f"{free / 2**20:.0f} MB free on the disk"
 
 
-def write_run(lanes: dict, path: str | Path, fps: int = 20, names: dict | None = None,
-              record: dict | None = None) -> Path:
+def write_run(
+    lanes: dict, path: str | Path, fps: int = 20, names: dict | None = None, record: dict | None = None
+) -> Path:
     """The run as GIF/MP4 (with `record` in a `.json` sidecar) or as its last picture in a PNG
     (with `record` in its text chunk)."""
     path = check_writable(path)
@@ -130,6 +140,7 @@ def write_pictures(path: Path, pics: list, fps: int = 20) -> Path:
     def write(tmp: Path):
         _write(tmp, suffix, pics, fps)
         check_complete(tmp, suffix)
+
     return write_atomic(path, write)
 
 
@@ -137,9 +148,11 @@ def check_complete(path: Path, suffix: str) -> None:
     """OSError unless the file ends as its format ends. A writer that loses its output (ffmpeg on a
     full disk exits without telling imageio) would otherwise leave a truncated file, silently."""
     data = Path(path).read_bytes()
-    ok = {".gif": lambda d: d[:3] == b"GIF" and d.endswith(b"\x3b"),
-          ".png": lambda d: d[:8] == b"\x89PNG\r\n\x1a\n" and d[-8:-4] == b"IEND",
-          ".mp4": _mp4_complete}[suffix](data)
+    ok = {
+        ".gif": lambda d: d[:3] == b"GIF" and d.endswith(b"\x3b"),
+        ".png": lambda d: d[:8] == b"\x89PNG\r\n\x1a\n" and d[-8:-4] == b"IEND",
+        ".mp4": _mp4_complete,
+    }[suffix](data)
     if not ok:
         raise OSError(f"the written {suffix[1:].upper()} is incomplete ({_free_space(Path(path).parent)})")
 
@@ -148,9 +161,9 @@ def _mp4_complete(d: bytes) -> bool:
     """Top-level MP4 boxes that tile the file exactly, with the movie header (moov) and data (mdat)."""
     seen, i = set(), 0
     while i + 8 <= len(d):
-        size, kind = int.from_bytes(d[i:i + 4], "big"), d[i + 4:i + 8]
+        size, kind = int.from_bytes(d[i : i + 4], "big"), d[i + 4 : i + 8]
         if size == 1 and i + 16 <= len(d):
-            size = int.from_bytes(d[i + 8:i + 16], "big")
+            size = int.from_bytes(d[i + 8 : i + 16], "big")
         if size < 8:
             return False
         seen.add(kind)
@@ -161,13 +174,15 @@ def _mp4_complete(d: bytes) -> bool:
 def _write(path: Path, suffix: str, pics: list, fps: int) -> None:
     if suffix == ".gif":  # encoded in memory, then written: a full disk is one OSError, not a writer
         # object that fails again when it is collected ("Exception ignored in ..." on stderr)
-        path.write_bytes(iio.imwrite("<bytes>", pics + [pics[-1]] * fps, extension=".gif",
-                                     duration=1000 // fps, loop=0))
+        path.write_bytes(
+            iio.imwrite("<bytes>", pics + [pics[-1]] * fps, extension=".gif", duration=1000 // fps, loop=0)
+        )
     elif suffix == ".mp4":
         h, w = pics[0].shape[:2]
         pics = [np.pad(p, ((0, h % 2), (0, w % 2), (0, 0))) for p in pics]
-        iio.imwrite(path, pics + [pics[-1]] * fps, fps=fps, codec="libx264", plugin="pyav") if _has_pyav() else \
-            _write_mp4_ffmpeg(path, pics + [pics[-1]] * fps, fps)
+        iio.imwrite(
+            path, pics + [pics[-1]] * fps, fps=fps, codec="libx264", plugin="pyav"
+        ) if _has_pyav() else _write_mp4_ffmpeg(path, pics + [pics[-1]] * fps, fps)
     else:
         path.write_bytes(iio.imwrite("<bytes>", pics[-1], extension=".png"))
 
@@ -175,6 +190,7 @@ def _write(path: Path, suffix: str, pics: list, fps: int) -> None:
 def _has_pyav() -> bool:
     try:
         import av  # noqa: F401
+
         return True
     except ImportError:
         return False
@@ -182,6 +198,7 @@ def _has_pyav() -> bool:
 
 def _write_mp4_ffmpeg(path: Path, pics: list, fps: int) -> None:
     import imageio.v2 as iio2
+
     with iio2.get_writer(str(path), fps=fps, codec="libx264", macro_block_size=1) as w:
         for p in pics:
             w.append_data(p)

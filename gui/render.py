@@ -3,6 +3,7 @@
 take its picture). The run comes from the command line's settings, a scenario (options given beside
 it win over its settings) or an exported run (`--replay`); every export records exactly what ran
 (engine.runtime.record)."""
+
 from __future__ import annotations
 
 import sys
@@ -11,11 +12,19 @@ import time
 from engine.networks.weights import WeightsError
 
 
-def render(app, out: str, settings=None, device: str = "auto", scenario: str | None = None,
-           replay: tuple | None = None, overrides: dict | None = None) -> int:
+def render(
+    app,
+    out: str,
+    settings=None,
+    device: str = "auto",
+    scenario: str | None = None,
+    replay: tuple | None = None,
+    overrides: dict | None = None,
+) -> int:
     """`replay`: ({lane: RunSettings}, {lane: mode}) of a recorded run (engine.runtime.record.to_run);
     `overrides`: run options given beside `scenario` ({'seed': 3, 'steps': 5})."""
     from .export import check_writable
+
     try:
         check_writable(out)  # before the work: a missing or read-only folder fails at once
     except (OSError, ValueError) as e:
@@ -24,6 +33,7 @@ def render(app, out: str, settings=None, device: str = "auto", scenario: str | N
     if not out.lower().endswith(".png"):
         return render_run(out, settings, device, scenario, replay, overrides)
     from .main_window import MainWindow
+
     win = MainWindow(device=device, remember=False)
     win.resize(1920, 1080)
     win.show()
@@ -72,13 +82,19 @@ def render(app, out: str, settings=None, device: str = "auto", scenario: str | N
 
 def _paused_for_continuations(win) -> bool:
     """The run stopped itself at a scenario's step for its continuations, and they are computed."""
-    return (win.worker is not None and win.worker.is_paused() and not win.session.continuations_pending
-            and win.continuations.task is not None and not win.continuations.running())
+    return (
+        win.worker is not None
+        and win.worker.is_paused()
+        and not win.session.continuations_pending
+        and win.continuations.task is not None
+        and not win.continuations.running()
+    )
 
 
 def what_ran(session) -> dict:
     """Each lane's label burnt into an export: its mode and settings, the dataset, the prompt, seed and w."""
     from engine.networks.data import CLASS_NAMES
+
     out = {}
     for n, label in session.lane_labels().items():
         s = session.run_settings(n)
@@ -87,8 +103,14 @@ def what_ran(session) -> dict:
     return out
 
 
-def render_run(out: str, settings=None, device: str = "auto", scenario: str | None = None,
-               replay: tuple | None = None, overrides: dict | None = None) -> int:
+def render_run(
+    out: str,
+    settings=None,
+    device: str = "auto",
+    scenario: str | None = None,
+    replay: tuple | None = None,
+    overrides: dict | None = None,
+) -> int:
     """A run written as GIF/MP4 (and its record beside it) with no window: a Session's lanes raced
     to their ends (engine.runtime.session)."""
     from engine.networks.device import resolve_device
@@ -97,6 +119,7 @@ def render_run(out: str, settings=None, device: str = "auto", scenario: str | No
     from engine.runtime.session import Session, run_to_end
 
     from .export import write_run
+
     try:
         resolve_device(device)
     except ValueError as e:
@@ -104,8 +127,13 @@ def render_run(out: str, settings=None, device: str = "auto", scenario: str | No
         device = "cpu"
     session = Session()
     try:
-        dataset = (scenarios.get(scenario).left.dataset if scenario else
-                   replay[0]["left"].dataset if replay is not None else settings.dataset)
+        dataset = (
+            scenarios.get(scenario).left.dataset
+            if scenario
+            else replay[0]["left"].dataset
+            if replay is not None
+            else settings.dataset
+        )
         models = load_models(dataset, device, kinds=GENERATORS, optional=("bank",))
         if scenario:
             session.load_scenario(scenario, 0, models.bank)  # its sketch is given to both panels (as in the window)

@@ -4,6 +4,7 @@ A 16x16 pixel grid turning from noise (top left) into a clean ring (bottom right
 app shows, diffusion removing noise. Deterministic (fixed seed); needs Pillow (an app dependency).
 PyInstaller uses icon.ico on Windows and converts icon.png to .icns on macOS (with Pillow).
 """
+
 from __future__ import annotations
 
 import math
@@ -24,7 +25,7 @@ def draw() -> Image.Image:
     for gy in range(N):
         for gx in range(N):
             r = math.hypot(gx - 7.5, gy - 7.5)
-            clean = 1.0 if 3.2 <= r <= 6.2 else 0.0                      # the ring
+            clean = 1.0 if 3.2 <= r <= 6.2 else 0.0  # the ring
             t = min(1.0, max(0.0, (gx + gy) / (2 * (N - 1)) * 1.4 - 0.2))  # how denoised this cell is
             v = t * clean + (1 - t) * rng.random()
             shade = (int(20 + 215 * v), int(30 + 190 * v), int(60 + 170 * v), 255)

@@ -1,5 +1,6 @@
 """Checks of the files the frozen app writes (stdlib only): PNG, GIF and MP4 are parsed, not just
 sniffed, so a truncated or empty file fails. Used by packaging/smoke_test.py."""
+
 from __future__ import annotations
 
 import struct
@@ -14,9 +15,9 @@ def read_png(path: Path) -> tuple[int, int, list[bytes], int]:
         raise ValueError("not a PNG (bad signature)")
     pos, idat, ihdr = 8, [], None
     while pos < len(data):
-        (n,) = struct.unpack(">I", data[pos:pos + 4])
-        kind, body = data[pos + 4:pos + 8], data[pos + 8:pos + 8 + n]
-        (crc,) = struct.unpack(">I", data[pos + 8 + n:pos + 12 + n])
+        (n,) = struct.unpack(">I", data[pos : pos + 4])
+        kind, body = data[pos + 4 : pos + 8], data[pos + 8 : pos + 8 + n]
+        (crc,) = struct.unpack(">I", data[pos + 8 + n : pos + 12 + n])
         if zlib.crc32(kind + body) != crc:
             raise ValueError(f"bad CRC in chunk {kind!r}")
         if kind == b"IHDR":
@@ -38,7 +39,7 @@ def read_png(path: Path) -> tuple[int, int, list[bytes], int]:
         raise ValueError("PNG pixel data has the wrong length")
     rows, prev = [], bytearray(stride)
     for y in range(h):
-        f, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+        f, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1 : (y + 1) * (stride + 1)])
         for i in range(stride):
             a = line[i - bpp] if i >= bpp else 0
             b, c = prev[i], prev[i - bpp] if i >= bpp else 0
@@ -66,7 +67,7 @@ def check_png(path: Path) -> str:
     counts: dict[bytes, int] = {}
     for y in range(0, h, 7):
         for x in range(0, w, 7):
-            px = rows[y][x * bpp:(x + 1) * bpp]
+            px = rows[y][x * bpp : (x + 1) * bpp]
             counts[px] = counts.get(px, 0) + 1
     total = sum(counts.values())
     top = max(counts.values()) / total
@@ -94,6 +95,7 @@ def _check_gif(d: bytes) -> str:
         while d[p] != 0:
             p += d[p] + 1
         return p + 1
+
     while True:
         kind = d[pos]
         if kind == 0x3B:
@@ -116,10 +118,10 @@ def _check_gif(d: bytes) -> str:
 
 def _boxes(d: bytes, pos: int, end: int):
     while pos + 8 <= end:
-        size, kind = struct.unpack(">I4s", d[pos:pos + 8])
+        size, kind = struct.unpack(">I4s", d[pos : pos + 8])
         head = 8
         if size == 1:
-            (size,) = struct.unpack(">Q", d[pos + 8:pos + 16])
+            (size,) = struct.unpack(">Q", d[pos + 8 : pos + 16])
             head = 16
         elif size == 0:
             size = end - pos
@@ -144,7 +146,7 @@ def check_mp4(path: Path) -> str:
     i = moov.find(b"stsz")
     if i < 0:
         raise ValueError("MP4 has no sample size table (stsz)")
-    sample_size, count = struct.unpack(">II", moov[i + 8:i + 16])
+    sample_size, count = struct.unpack(">II", moov[i + 8 : i + 16])
     a, b = top[b"mdat"]
     if count < 2 or b - a < 1000:
         raise ValueError(f"MP4 has {count} samples, {b - a} bytes of media data")

@@ -4,6 +4,7 @@ Groups the files under the bundle's `_internal/` by package (the first path part
 libraries by library family, e.g. libQt6*, libpython*), prints a Markdown table biggest first in MB
 (10^6 bytes, like `du --si`), then the total of all files (apparent size; `du -sh` counts blocks).
 """
+
 from __future__ import annotations
 
 import re
@@ -19,7 +20,9 @@ def group(rel: Path) -> str:
     if len(parts) > 1:
         return parts[0] + "/"
     name = parts[0]
-    m = re.match(r"(lib[A-Za-z]+?)(?:6[A-Z]|[-_.\d])", name)  # libQt6Core.so.6 -> libQt6*, libicudata.so.73 -> libicudata*
+    m = re.match(
+        r"(lib[A-Za-z]+?)(?:6[A-Z]|[-_.\d])", name
+    )  # libQt6Core.so.6 -> libQt6*, libicudata.so.73 -> libicudata*
     return (m.group(1) + ("6*" if name.startswith(m.group(1) + "6") else "*")) if m else name
 
 

@@ -18,6 +18,7 @@ QT_QPA_PLATFORM=P (default offscreen; the workflow passes windows / cocoa there)
    walked to its trailer, an H.264 MP4 with >= 2 samples and its media data.
 `--quick` does step 1 only. Exit 0 only if every check holds.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -52,8 +53,9 @@ class Smoke:
     def run(self, *args: str, timeout: float = 900) -> subprocess.CompletedProcess:
         t0 = time.perf_counter()
         try:
-            p = subprocess.run([str(self.app), *args], env=self.env, cwd=self.out, capture_output=True, text=True,
-                               timeout=timeout)
+            p = subprocess.run(
+                [str(self.app), *args], env=self.env, cwd=self.out, capture_output=True, text=True, timeout=timeout
+            )
         except subprocess.TimeoutExpired as e:  # a hang is a failure like any other, not a crash of the test
             text = [x if isinstance(x, str) else (x or b"").decode(errors="replace") for x in (e.stdout, e.stderr)]
             p = subprocess.CompletedProcess(e.cmd, f"none: killed after {timeout:.0f} s", *text)
@@ -84,7 +86,9 @@ class Smoke:
             self.fail(f"--self-test: exit code {p.returncode}", p)
         try:
             result = json.loads((out / "result.json").read_text())
-            print(f"result.json: ok={result['ok']}, {len(result['checks'])} checks, {result['seconds']} s inside the app")
+            print(
+                f"result.json: ok={result['ok']}, {len(result['checks'])} checks, {result['seconds']} s inside the app"
+            )
             for c in result["checks"]:
                 print(f"  {'ok  ' if c['ok'] else 'FAIL'} {c['check']} ({c['seconds']} s)")
                 if not c["ok"]:
@@ -120,10 +124,17 @@ class Smoke:
         else:
             print(f"  ok   --list-scenarios: {len(names)} scenarios, every slide among them", flush=True)
         for i, name in enumerate(slides, 1):
-            f, check = (f"slide-{i:02d}-{name}.mp4", check_mp4) if name in PNG_RENDER_HANGS else \
-                       (f"slide-{i:02d}-{name}.png", check_png)
-            self.check_file(f"slide {i} {f}", self.run("--render", str(self.out / f), "--scenario", name, timeout=600),
-                            self.out / f, check)
+            f, check = (
+                (f"slide-{i:02d}-{name}.mp4", check_mp4)
+                if name in PNG_RENDER_HANGS
+                else (f"slide-{i:02d}-{name}.png", check_png)
+            )
+            self.check_file(
+                f"slide {i} {f}",
+                self.run("--render", str(self.out / f), "--scenario", name, timeout=600),
+                self.out / f,
+                check,
+            )
         log = self.out / "lesson.log"
         with open(log, "w") as f:
             proc = subprocess.Popen([str(self.app), "--lesson"], env=self.env, cwd=self.out, stdout=f, stderr=f)
@@ -139,7 +150,9 @@ class Smoke:
                     proc.wait()
         text = log.read_text(errors="replace")
         if code is not None or "Traceback" in text or "error:" in text:
-            self.fail(f"--lesson: {'exit code %s' % code if code is not None else 'error while running'}\n{text[-3000:]}")
+            self.fail(
+                f"--lesson: {'exit code %s' % code if code is not None else 'error while running'}\n{text[-3000:]}"
+            )
         else:
             print(f"  ok   --lesson ran {LESSON_SECONDS} s with no error", flush=True)
 
@@ -168,8 +181,10 @@ def main(argv: list[str]) -> int:
     if s.problems:
         print("FAIL:\n  " + "\n  ".join(s.problems))
         return 1
-    print(f"PASS: frozen app ok ({'self-test' if a.quick else 'self-test, full lesson, GIF/MP4/PNG'}) "
-          f"in {wall:.0f} s, QT_QPA_PLATFORM={a.qt_platform} ({a.app}); output in {s.out}")
+    print(
+        f"PASS: frozen app ok ({'self-test' if a.quick else 'self-test, full lesson, GIF/MP4/PNG'}) "
+        f"in {wall:.0f} s, QT_QPA_PLATFORM={a.qt_platform} ({a.app}); output in {s.out}"
+    )
     return 0
 
 

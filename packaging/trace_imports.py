@@ -7,6 +7,7 @@ Writes the union as JSON {"modules": [...], "libraries": [...]} and prints a sho
 top-level packages imported and, for torch, which of its subpackages were. The spec's exclusions
 (packaging/pixels_and_noise.spec) were chosen from this list.
 """
+
 from __future__ import annotations
 
 import json
@@ -41,15 +42,20 @@ sys.exit(main.main({argv!r}))
 def slides() -> list[str]:
     sys.path.insert(0, str(ROOT))
     from engine.lessons import load
+
     return [s.scenario for s in load(None).slides]
 
 
 def runs(tmp: Path) -> list[list[str]]:
     short = ["--pixels-per-step", "28", "--steps", "20"]
-    return ([["--list-scenarios"], ["--self-test", str(tmp / "self-test")]]
-            + [["--render", str(tmp / f"{s}.{'mp4' if s in PNG_RENDER_HANGS else 'png'}"), "--scenario", s]
-               for s in slides()]
-            + [["--render", str(tmp / "run.gif")] + short, ["--render", str(tmp / "run.mp4")] + short])
+    return (
+        [["--list-scenarios"], ["--self-test", str(tmp / "self-test")]]
+        + [
+            ["--render", str(tmp / f"{s}.{'mp4' if s in PNG_RENDER_HANGS else 'png'}"), "--scenario", s]
+            for s in slides()
+        ]
+        + [["--render", str(tmp / "run.gif")] + short, ["--render", str(tmp / "run.mp4")] + short]
+    )
 
 
 def main(argv: list[str]) -> int:
@@ -62,13 +68,22 @@ def main(argv: list[str]) -> int:
         for i, args in enumerate(runs(tmp)):
             dump = tmp / f"dump{i}.json"
             try:
-                p = subprocess.run([sys.executable, "-c", CHILD.format(root=str(ROOT), out=str(dump), argv=args)],
-                                   env=env, cwd=tmp, capture_output=True, text=True, timeout=timeout)
+                p = subprocess.run(
+                    [sys.executable, "-c", CHILD.format(root=str(ROOT), out=str(dump), argv=args)],
+                    env=env,
+                    cwd=tmp,
+                    capture_output=True,
+                    text=True,
+                    timeout=timeout,
+                )
                 code, err = p.returncode, p.stderr
             except subprocess.TimeoutExpired:
                 code, err = f"timeout after {timeout:.0f} s", ""
-            print(f"{'ok  ' if code == 0 else 'FAIL'} {' '.join(args[:1] + args[2:])}"
-                  + ("" if code == 0 else f": {code}"), flush=True)
+            print(
+                f"{'ok  ' if code == 0 else 'FAIL'} {' '.join(args[:1] + args[2:])}"
+                + ("" if code == 0 else f": {code}"),
+                flush=True,
+            )
             if code != 0:
                 print(err[-2000:])
                 failed.append(" ".join(args))

@@ -6,6 +6,7 @@ file is removed and the earlier file of that name, if any, is untouched.
 A failure while writing is one `WriteError` (an OSError) whose message names the file and the
 reason ("cannot write run.gif: the disk is full"); the command lines print it and exit 1.
 Ctrl+C and, once `interrupt_on_sigterm()` ran, SIGTERM unwind through the same cleanup."""
+
 from __future__ import annotations
 
 import errno
@@ -13,9 +14,9 @@ import os
 import signal
 import tempfile
 import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator
 
 REASONS = {
     errno.ENOSPC: "the disk is full",
@@ -61,8 +62,11 @@ def atomic_path(path: str | Path, suffix: str | None = None) -> Iterator[Path]:
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.",  # hidden, and ends in the real suffix
-                                   suffix=".part" + (suffix if suffix is not None else path.suffix), dir=folder)
+        fd, tmp = tempfile.mkstemp(
+            prefix=f".{path.name}.",  # hidden, and ends in the real suffix
+            suffix=".part" + (suffix if suffix is not None else path.suffix),
+            dir=folder,
+        )
     except OSError as e:
         raise WriteError(f"cannot write {path}: {reason(e)}") from None
     tmp_path = Path(tmp)
@@ -116,16 +120,19 @@ def write_npz_atomic(path: str | Path, compressed: bool = True, **arrays) -> Pat
     """numpy's savez into exactly `path` (numpy appends `.npz` to a name that lacks it in lower
     case, so it writes through an open file instead)."""
     import numpy as np
+
     save = np.savez_compressed if compressed else np.savez
 
     def write(tmp: Path):
         with open(tmp, "wb") as f:
             save(f, **arrays)
+
     return write_atomic(path, write)
 
 
 def write_safetensors_atomic(path: str | Path, tensors: dict, metadata: dict | None = None) -> Path:
     from safetensors.torch import save_file
+
     return write_atomic(path, lambda tmp: save_file(tensors, str(tmp), metadata=metadata))
 
 
@@ -138,6 +145,7 @@ def interrupt_on_sigterm() -> None:
 
     def handler(signum, frame):
         raise KeyboardInterrupt(f"signal {signum}")
+
     signal.signal(signal.SIGTERM, handler)
 
 
@@ -146,14 +154,24 @@ def read_regular(path: str | Path, max_bytes: int, what: str = "file", binary: b
     would block the reader for ever and /dev/zero never ends, so both are refused from `stat`
     before anything is opened; the read itself stops after max_bytes + 1 (a file that grew)."""
     import stat as st
+
     path = Path(path)
     try:
         info = os.stat(path)
     except OSError as e:
-        raise OSError(f"cannot read {what} {path}: {reason(e) if e.errno != errno.ENOENT else 'no such file'}") from None
+        raise OSError(
+            f"cannot read {what} {path}: {reason(e) if e.errno != errno.ENOENT else 'no such file'}"
+        ) from None
     if not st.S_ISREG(info.st_mode):
-        kind = "a folder" if st.S_ISDIR(info.st_mode) else "a pipe" if st.S_ISFIFO(info.st_mode) else \
-            "a device" if st.S_ISCHR(info.st_mode) or st.S_ISBLK(info.st_mode) else "not a regular file"
+        kind = (
+            "a folder"
+            if st.S_ISDIR(info.st_mode)
+            else "a pipe"
+            if st.S_ISFIFO(info.st_mode)
+            else "a device"
+            if st.S_ISCHR(info.st_mode) or st.S_ISBLK(info.st_mode)
+            else "not a regular file"
+        )
         raise OSError(f"cannot read {what} {path}: it is {kind}, not a file")
     too_big = f"cannot read {what} {path}: larger than {max_bytes / 2**20:g} MB"
     if info.st_size > max_bytes:

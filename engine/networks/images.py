@@ -6,6 +6,7 @@ content, and a PostScript file named `.png` would be handed to Ghostscript (an e
 with a long record of code-execution bugs). The size is read from the header and checked before
 any pixel is decoded. Every failure is one ValueError naming the file: the window shows it as
 its red banner."""
+
 from __future__ import annotations
 
 import warnings
@@ -16,8 +17,8 @@ import numpy as np
 from engine.maths.pixels import SIDE
 
 MAX_BYTES = 50 * 1024 * 1024  # refuse absurd files before decoding them
-MAX_PIXELS = 50_000_000       # width × height from the header (a 12000×12000 PNG needs ~2 GB decoded)
-WORK_SIDE = 1024              # a large picture is shrunk to this side before the grey maths
+MAX_PIXELS = 50_000_000  # width × height from the header (a 12000×12000 PNG needs ~2 GB decoded)
+WORK_SIDE = 1024  # a large picture is shrunk to this side before the grey maths
 FORMATS = ("PNG", "JPEG", "BMP", "GIF", "WEBP")  # Pillow's plugins that decode in-process
 
 
@@ -42,10 +43,11 @@ def load_28x28(path, invert: bool | None = None) -> np.ndarray:
     if invert if invert is not None else border(grey).mean() > 0.5:
         grey = 1 - grey
     from PIL import Image
+
     h, w = grey.shape
     side = max(h, w)
     square = np.full((side, side), float(np.median(border(grey))), np.float32)  # pad with the background
-    square[(side - h) // 2:(side - h) // 2 + h, (side - w) // 2:(side - w) // 2 + w] = grey
+    square[(side - h) // 2 : (side - h) // 2 + h, (side - w) // 2 : (side - w) // 2 + w] = grey
     small = Image.fromarray((square * 255).astype(np.uint8)).resize((SIDE, SIDE), Image.Resampling.LANCZOS)
     return np.clip(np.asarray(small, np.float32) / 255, 0, 1)
 
@@ -53,6 +55,7 @@ def load_28x28(path, invert: bool | None = None) -> np.ndarray:
 def _decode_grey(path: Path) -> np.ndarray:
     """float32 (h, w) in [0, 1], decoded only by FORMATS, alpha composited on white."""
     from PIL import Image, UnidentifiedImageError
+
     names = ", ".join(f.replace("JPEG", "JPG").replace("WEBP", "WebP") for f in FORMATS)
     try:
         with warnings.catch_warnings():
@@ -61,8 +64,9 @@ def _decode_grey(path: Path) -> np.ndarray:
         with im:
             w, h = im.size  # from the header: nothing is decoded yet
             if w * h > MAX_PIXELS:
-                raise PictureError(f"{path}: {w}×{h} pixels is more than {MAX_PIXELS // 10**6} million; "
-                                   "use a smaller picture")
+                raise PictureError(
+                    f"{path}: {w}×{h} pixels is more than {MAX_PIXELS // 10**6} million; use a smaller picture"
+                )
             if w < 1 or h < 1:
                 raise PictureError(f"{path}: the picture is empty ({w}×{h})")
             im.seek(0)  # an animated GIF/WebP: its first frame

@@ -17,20 +17,21 @@ Qt-free: the window steps through it (gui/lesson.py). Mistakes raise one LessonE
 every bad line with its number (`problems`); its str() is the first, plus how many more. No
 message quotes a line's whole text: a wrong file (an essay, a binary) is not put on the projector.
 """
+
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
-import re
 
 from engine.networks.files import read_regular
 from engine.runtime import scenarios
 
 DEFAULT = Path(__file__).with_name("default.lesson")
 KEYS = ("title", "slide", "variant", "caption")
-MAX_BYTES = 1 * 2**20      # a lesson of a hundred slides is a few kB
-MAX_TEXT = 200             # characters of a title or caption (a projector line holds far fewer)
-MAX_PROBLEMS = 20          # bad lines listed; a file that is no lesson at all stops there
+MAX_BYTES = 1 * 2**20  # a lesson of a hundred slides is a few kB
+MAX_TEXT = 200  # characters of a title or caption (a projector line holds far fewer)
+MAX_PROBLEMS = 20  # bad lines listed; a file that is no lesson at all stops there
 COMMENT = re.compile(r"\s#|\s{2,}|\t")  # where an inline comment starts
 
 
@@ -51,16 +52,16 @@ def _shown(text: str, limit: int = 40) -> str:
 
 @dataclass(frozen=True)
 class Slide:
-    scenario: str                 # a name in scenarios.SCENARIOS
-    variant: int = 0              # index into the scenario's variants (0 when it has none)
-    caption: str | None = None    # the lecturer's caption, or None for the scenario's own
-    line: int = 0                 # where the slide starts in its file (for messages)
+    scenario: str  # a name in scenarios.SCENARIOS
+    variant: int = 0  # index into the scenario's variants (0 when it has none)
+    caption: str | None = None  # the lecturer's caption, or None for the scenario's own
+    line: int = 0  # where the slide starts in its file (for messages)
 
 
 @dataclass(frozen=True)
 class Lesson:
     title: str
-    slides: tuple                 # of Slide, at least one
+    slides: tuple  # of Slide, at least one
     source: str = "<text>"
 
 
@@ -73,13 +74,15 @@ def _variant(sc: scenarios.Scenario, text: str, where: str) -> int:
             return i
     if text.isascii() and text.isdecimal() and 1 <= int(text) <= len(labels):  # not '²' or '①': int() refuses them
         return int(text) - 1
-    raise LessonError(f"{where}: {sc.name!r} has no variant {_shown(text)}: use one of "
-                      f"{', '.join(repr(v) for v in labels)} or a number 1..{len(labels)}")
+    raise LessonError(
+        f"{where}: {sc.name!r} has no variant {_shown(text)}: use one of "
+        f"{', '.join(repr(v) for v in labels)} or a number 1..{len(labels)}"
+    )
 
 
 def _value(raw: str) -> str:
     m = COMMENT.search(raw)
-    return (raw[:m.start()] if m else raw).strip()
+    return (raw[: m.start()] if m else raw).strip()
 
 
 def parse(text: str, source: str = "<text>") -> Lesson:
@@ -102,13 +105,18 @@ def parse(text: str, source: str = "<text>") -> Lesson:
         key, value = key.strip().lower(), _value(value)
         try:
             if not sep or key not in KEYS:
-                got = f"unknown key {_shown(key, 20)}" if sep and re.fullmatch(r"[\w-]{1,20}", key) else \
-                    "a line that is not 'key: value'"
+                got = (
+                    f"unknown key {_shown(key, 20)}"
+                    if sep and re.fullmatch(r"[\w-]{1,20}", key)
+                    else "a line that is not 'key: value'"
+                )
                 raise LessonError(f"{where}: expected 'slide: SCENARIO' (or variant:, caption:, title:), got {got}")
             if not value:
                 raise LessonError(f"{where}: '{key}:' needs a value")
             if key in ("title", "caption") and len(value) > MAX_TEXT:
-                raise LessonError(f"{where}: this {key} has {len(value)} characters: at most {MAX_TEXT} fit on a screen")
+                raise LessonError(
+                    f"{where}: this {key} has {len(value)} characters: at most {MAX_TEXT} fit on a screen"
+                )
             if key == "title":
                 if slides or current is not None:
                     raise LessonError(f"{where}: 'title:' goes before the first slide")
@@ -117,8 +125,9 @@ def parse(text: str, source: str = "<text>") -> Lesson:
                 close()
                 current = {"scenario": None}  # a bad slide's variant: and caption: lines say nothing more
                 if value not in scenarios.SCENARIOS:
-                    raise LessonError(f"{where}: unknown scenario {_shown(value)}: use one of "
-                                      f"{', '.join(scenarios.SCENARIOS)}")
+                    raise LessonError(
+                        f"{where}: unknown scenario {_shown(value)}: use one of {', '.join(scenarios.SCENARIOS)}"
+                    )
                 current = {"scenario": value, "line": n}
             else:
                 if current is None:
@@ -127,8 +136,9 @@ def parse(text: str, source: str = "<text>") -> Lesson:
                     continue
                 if key in current:
                     raise LessonError(f"{where}: this slide already has a '{key}:'")
-                current[key] = _variant(scenarios.SCENARIOS[current["scenario"]], value, where) if key == "variant" \
-                    else value
+                current[key] = (
+                    _variant(scenarios.SCENARIOS[current["scenario"]], value, where) if key == "variant" else value
+                )
         except LessonError as e:
             problems.extend(e.problems)
     close()
@@ -147,7 +157,8 @@ def load(path: str | Path | None = None) -> Lesson:
     except OSError as e:
         raise LessonError(str(e)) from None
     except UnicodeDecodeError as e:
-        text_line = e.object[:e.start].count(b"\n") + 1
-        raise LessonError(f"cannot read lesson file {path}: line {text_line} is not UTF-8 text "
-                          f"(save it as UTF-8)") from None
+        text_line = e.object[: e.start].count(b"\n") + 1
+        raise LessonError(
+            f"cannot read lesson file {path}: line {text_line} is not UTF-8 text (save it as UTF-8)"
+        ) from None
     return parse(text, str(path))

@@ -8,6 +8,7 @@ evaluation of a batch of held-out images per t: D evaluations in all. `--write-c
 curves in the model's card (`eval.loss_curve`), where the sampler reads them; run it again when
 the weights change. Nothing is measured at start-up.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -30,8 +31,9 @@ CURVE_ORDERS = ("random",)  # what planning uses (engine.networks.models.planned
 
 
 @torch.inference_mode()
-def measure_curve(net, images: np.ndarray, labels: np.ndarray, order: str = "random", batch: int = 200,
-                  seed: int = 0, log=None) -> np.ndarray:
+def measure_curve(
+    net, images: np.ndarray, labels: np.ndarray, order: str = "random", batch: int = 200, seed: int = 0, log=None
+) -> np.ndarray:
     """(PIXELS,) float: nats per unknown pixel with t known, t = 0 .. PIXELS-1, measured on the
     same `batch` held-out images at every t (a fresh random order per image and t). The same
     images throughout: images differ far more from each other (ink, class) than one image does
@@ -69,10 +71,16 @@ def store_earlier(p, args) -> int:
     except (OSError, ValueError, weights.WeightsError) as e:
         print(f"error: {args.from_file}: {e}", file=sys.stderr)
         return 2
-    if not isinstance(result, dict) or result.get("dataset") != args.dataset or \
-            result.get("fingerprint") != weights.fingerprint(net):
-        print(f"error: {args.from_file} was not measured with the {args.dataset} AR weights in use "
-              f"(dataset or fingerprint differ): measure again without --from", file=sys.stderr)
+    if (
+        not isinstance(result, dict)
+        or result.get("dataset") != args.dataset
+        or result.get("fingerprint") != weights.fingerprint(net)
+    ):
+        print(
+            f"error: {args.from_file} was not measured with the {args.dataset} AR weights in use "
+            f"(dataset or fingerprint differ): measure again without --from",
+            file=sys.stderr,
+        )
         return 2
     try:
         weights.store_loss_curves(args.dataset, result, args.weights_dir)
@@ -94,8 +102,12 @@ def main(argv=None) -> int:
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--out", help="JSON file for the curves (default: runs/loss_curve_<dataset>.json)")
     p.add_argument("--write-card", action="store_true", help="store the curves in the AR model's card")
-    p.add_argument("--from", dest="from_file", metavar="JSON",
-                   help="with --write-card: store an earlier measurement (its weights fingerprint must match)")
+    p.add_argument(
+        "--from",
+        dest="from_file",
+        metavar="JSON",
+        help="with --write-card: store an earlier measurement (its weights fingerprint must match)",
+    )
     args = p.parse_args(argv)
     if args.from_file:
         return store_earlier(p, args)
@@ -119,13 +131,20 @@ def main(argv=None) -> int:
     except (DataError, weights.WeightsError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
-    result = {"dataset": args.dataset, "estimator": "nats per unknown pixel with t known, label given",
-              "images": int(min(len(x), args.batch)), "batch": args.batch, "seed": args.seed,
-              "fingerprint": weights.fingerprint(net), "curves": {}}
+    result = {
+        "dataset": args.dataset,
+        "estimator": "nats per unknown pixel with t known, label given",
+        "images": int(min(len(x), args.batch)),
+        "batch": args.batch,
+        "seed": args.seed,
+        "fingerprint": weights.fingerprint(net),
+        "curves": {},
+    }
     for order in chosen:
         t0 = time.time()
-        curve = measure_curve(net, x, y.astype(np.int64), order, args.batch, args.seed,
-                              log=lambda m: print(m, flush=True))
+        curve = measure_curve(
+            net, x, y.astype(np.int64), order, args.batch, args.seed, log=lambda m: print(m, flush=True)
+        )
         result["curves"][order] = [round(float(v), 5) for v in curve]
         bpd = curve.sum() / (PIXELS * np.log(2))  # in random order: the one-pixel-a-step bound (exchangeable pixels)
         what = "one pixel a step bound" if order == "random" else "curve summed (not a bound in this order)"

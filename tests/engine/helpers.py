@@ -1,5 +1,6 @@
 """Tiny random-init networks for testing mechanics (never presented as trained), and every kind
 of broken weights file."""
+
 import json
 import pickle
 
@@ -19,6 +20,7 @@ def tiny(kind: str, seed: int = 0):
 
 class ConstantEps(torch.nn.Module):
     """A dummy diffusion model whose ε̂ is a constant (per label, to test guidance)."""
+
     kind = "diffusion"
 
     def __init__(self, value=0.5, per_label=0.0):
@@ -33,6 +35,7 @@ class ConstantEps(torch.nn.Module):
 class OracleDenoiser(torch.nn.Module):
     """A dummy diffusion model that knows the answer: its output (ε, v or x0, per `prediction`)
     always corresponds to the same clean image `x0` (model units), on the given schedule."""
+
     kind = "diffusion"
 
     def __init__(self, x0: torch.Tensor, prediction: str, schedule):
@@ -45,6 +48,7 @@ class OracleDenoiser(torch.nn.Module):
 
     def forward(self, x_t, t, labels):
         from engine.maths.parametrization import eps_from_x0, training_target
+
         ab = torch.as_tensor(self.schedule.alpha_bar[t.long().cpu().numpy()], dtype=torch.float32)[:, None, None]
         x0 = self.x0.expand_as(x_t)
         return training_target(x0, eps_from_x0(x0, x_t, ab), ab, self.prediction)
@@ -52,26 +56,39 @@ class OracleDenoiser(torch.nn.Module):
 
 # faults with intact shapes that loading must still refuse by name (issue 30): tests/engine/test_bad_inputs_weights.py
 SILENT_BAD_WEIGHTS = ["other dataset", "bool tensors", "int8 tensors", "all zero", "edited parameter count"]
-BAD_WEIGHTS = ["missing", "truncated", "random bytes", "pickle", "wrong shapes", "bad card", "malformed config",
-               "nan tensors"]
+BAD_WEIGHTS = [
+    "missing",
+    "truncated",
+    "random bytes",
+    "pickle",
+    "wrong shapes",
+    "bad card",
+    "malformed config",
+    "nan tensors",
+]
 
 
 def corrupt(path, kind: str) -> None:
     """Break the weights file `path` (a .safetensors beside its .json card) the way `kind` says."""
     from safetensors.numpy import load_file, save_file
+
     card = path.with_suffix(".json")
     if kind == "missing":
         path.unlink()
     elif kind in SILENT_BAD_WEIGHTS[:4]:
         from safetensors import safe_open
+
         with safe_open(str(path), "np") as f:
             meta = f.metadata() or {}
         t = load_file(str(path))
         if kind == "other dataset":  # another dataset's file copied over this one (same architecture)
             meta = {**meta, "dataset": "fashion" if meta.get("dataset") != "fashion" else "mnist"}
         else:
-            convert = {"bool tensors": lambda v: v != 0, "int8 tensors": lambda v: v.astype("int8"),
-                       "all zero": lambda v: v * 0}[kind]
+            convert = {
+                "bool tensors": lambda v: v != 0,
+                "int8 tensors": lambda v: v.astype("int8"),
+                "all zero": lambda v: v * 0,
+            }[kind]
             t = {k: convert(v) if v.dtype.kind == "f" else v for k, v in t.items()}
         save_file(t, str(path), metadata=meta)
     elif kind == "edited parameter count":

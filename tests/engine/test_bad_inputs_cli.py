@@ -2,6 +2,7 @@
 work with exit 2 and one `error:` line holding the given words. Then the cases that need a run:
 exact output names, the one policy for an existing --out, checkpoints and sample sets that cannot be
 resumed, run options beside --scenario, and a --render of x0-is-a-mean that finishes."""
+
 import json
 import os
 import subprocess
@@ -25,22 +26,43 @@ def fifo(tmp_path):
 
 
 def _parse(tool):
-    return {"sample": sample.parse_args, "train": train.parse_args, "evaluate": evaluate.main,
-            "make_bank": make_bank.main, "main": app_main.parse_args}[tool]
+    return {
+        "sample": sample.parse_args,
+        "train": train.parse_args,
+        "evaluate": evaluate.main,
+        "make_bank": make_bank.main,
+        "main": app_main.parse_args,
+    }[tool]
 
 
 # name -> (tool, argv ({fifo} and {tmp} filled in), words of the error line)
 REFUSED = {
-    "sample --batch beyond memory": ("sample", ["--method", "diffusion", "--batch", "10000", "--out", "{tmp}/s.npz"],
-                                     "--batch must be 1 to 2000"),
-    "evaluate --batch beyond memory": ("evaluate", ["--dataset", "mnist", "--batch", "2001"], "--batch must be 1 to 2000"),
-    "train --batch beyond memory": ("train", ["--dataset", "mnist", "--model", "classifier", "--batch", "1001"],
-                                    "--batch must be 1 to 1000"),
-    "sample --weights-dir a FIFO": ("sample", ["--method", "diffusion", "--weights-dir", "{fifo}", "--out", "{tmp}/s.npz"],
-                                    "is not a folder"),
+    "sample --batch beyond memory": (
+        "sample",
+        ["--method", "diffusion", "--batch", "10000", "--out", "{tmp}/s.npz"],
+        "--batch must be 1 to 2000",
+    ),
+    "evaluate --batch beyond memory": (
+        "evaluate",
+        ["--dataset", "mnist", "--batch", "2001"],
+        "--batch must be 1 to 2000",
+    ),
+    "train --batch beyond memory": (
+        "train",
+        ["--dataset", "mnist", "--model", "classifier", "--batch", "1001"],
+        "--batch must be 1 to 1000",
+    ),
+    "sample --weights-dir a FIFO": (
+        "sample",
+        ["--method", "diffusion", "--weights-dir", "{fifo}", "--out", "{tmp}/s.npz"],
+        "is not a folder",
+    ),
     "evaluate --weights-dir a FIFO": ("evaluate", ["--dataset", "mnist", "--weights-dir", "{fifo}"], "is not a folder"),
-    "sample --weights-dir missing": ("sample", ["--method", "diffusion", "--weights-dir", "{tmp}/nope", "--out",
-                                                "{tmp}/s.npz"], "does not exist"),
+    "sample --weights-dir missing": (
+        "sample",
+        ["--method", "diffusion", "--weights-dir", "{tmp}/nope", "--out", "{tmp}/s.npz"],
+        "does not exist",
+    ),
     "sample --out a folder": ("sample", ["--method", "diffusion", "--out", "{tmp}"], "--out"),
     "sample --out .txt": ("sample", ["--method", "diffusion", "--out", "{tmp}/s.txt"], "unsupported format"),
     "make_bank --out a file": ("make_bank", ["--dataset", "mnist", "--out", "{tmp}/file/x"], "is a file"),
@@ -65,7 +87,7 @@ def test_bad_command_lines_are_one_line_and_exit_2(tmp_path, fifo, capsys, case)
 def test_every_cli_says_in_its_help_what_happens_to_an_existing_output(capsys, tool):
     with pytest.raises(SystemExit):
         _parse(tool)(["--help"])
-    assert " ".join(capsys.readouterr().out.split()) .count(" ".join(cli.REPLACES.split())) >= 1
+    assert " ".join(capsys.readouterr().out.split()).count(" ".join(cli.REPLACES.split())) >= 1
 
 
 def test_out_keeps_its_exact_name_and_replaces_an_earlier_file(tmp_path):
@@ -87,12 +109,31 @@ def test_a_truncated_sample_set_on_resume_is_one_line(tmp_path):
 
 def _train(tmp_path, steps, *extra):
     from tests.engine.test_training_tools import _bank_as_idx
+
     data = tmp_path / "data"
     if not data.exists():
         _bank_as_idx(data)
-    return train.main(["--dataset", "mnist", "--model", "classifier", "--steps", str(steps), "--batch", "8",
-                       "--threads", "1", "--save-every", "10", "--run-dir", str(tmp_path / "runs"),
-                       "--data-dir", str(data), *extra])
+    return train.main(
+        [
+            "--dataset",
+            "mnist",
+            "--model",
+            "classifier",
+            "--steps",
+            str(steps),
+            "--batch",
+            "8",
+            "--threads",
+            "1",
+            "--save-every",
+            "10",
+            "--run-dir",
+            str(tmp_path / "runs"),
+            "--data-dir",
+            str(data),
+            *extra,
+        ]
+    )
 
 
 def test_checkpoints_that_cannot_be_resumed_are_one_line(tmp_path, capsys):
@@ -125,20 +166,42 @@ def test_run_options_beside_a_scenario_override_it_and_the_export_says_so(tmp_pa
     labels burnt into the GIF say so (the run itself is skipped here: only what is asked matters)."""
     from engine.runtime import session
     from gui import export, render
+
     asked = {}
     monkeypatch.setattr(session, "run_to_end", lambda lanes: lanes)
     monkeypatch.setattr(export, "write_run", lambda lanes, out, names: asked.update(names))
-    args = app_main.parse_args(["--render", str(tmp_path / "o.gif"), "--scenario", "one-big-step", "--seed", "3",
-                                "--steps", "5", "--guidance", "2"])
+    args = app_main.parse_args(
+        [
+            "--render",
+            str(tmp_path / "o.gif"),
+            "--scenario",
+            "one-big-step",
+            "--seed",
+            "3",
+            "--steps",
+            "5",
+            "--guidance",
+            "2",
+        ]
+    )
     assert app_main.explicit_options(args) == {"seed": 3, "steps": 5, "guidance": 2.0}
-    assert render.render_run(str(tmp_path / "o.gif"), None, "cpu", scenario="one-big-step",
-                             overrides=app_main.explicit_options(args)) == 0
+    assert (
+        render.render_run(
+            str(tmp_path / "o.gif"), None, "cpu", scenario="one-big-step", overrides=app_main.explicit_options(args)
+        )
+        == 0
+    )
     assert asked and all("DDIM 5 steps" in v and "seed 3" in v and "w = 2" in v for v in asked.values()), asked
 
 
 def test_render_of_x0_is_a_mean_as_png_finishes(tmp_path):
     """It pauses itself for its continuations: the render is that paused step, not a wait for ever."""
     out = tmp_path / "x.png"
-    r = subprocess.run([sys.executable, "main.py", "--render", str(out), "--scenario", "x0-is-a-mean"], cwd=ROOT,
-                       capture_output=True, text=True, timeout=600)
+    r = subprocess.run(
+        [sys.executable, "main.py", "--render", str(out), "--scenario", "x0-is-a-mean"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert r.returncode == 0 and out.stat().st_size > 10000, r.stderr

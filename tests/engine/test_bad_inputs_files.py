@@ -3,6 +3,7 @@ file and the reason, the temporary file removed, nothing under the final name, t
 that name whole. WRITERS is the table: a new writer gets every case by one row.
 
 The full disk is a real one: a 2 MB tmpfs mounted for the test (root only; skipped otherwise)."""
+
 import os
 import shutil
 import signal
@@ -28,6 +29,7 @@ EARLIER = b"the earlier good file\n"
 
 def _gif(path):
     import imageio.v3 as iio
+
     iio.imwrite(path, [np.zeros((64, 64, 3), np.uint8)] * 2, duration=50)
 
 
@@ -37,12 +39,16 @@ def _weights(path):
 
 def _sample_set(path):
     from engine.tools.evaluate import save_sample_set
-    noise = np.frombuffer(BIG[:500 * 784], np.uint8).reshape(500, 28, 28)  # incompressible: more than the room
+
+    noise = np.frombuffer(BIG[: 500 * 784], np.uint8).reshape(500, 28, 28)  # incompressible: more than the room
     save_sample_set(path.parent, "mnist", "x", noise, np.zeros(500), np.ones(500), 1.0)
 
 
 def _bank(path):
-    t = {"images": torch.frombuffer(bytearray(BIG[:100 * 784]), dtype=torch.uint8).reshape(100, 28, 28), "labels": torch.arange(100) % 10}
+    t = {
+        "images": torch.frombuffer(bytearray(BIG[: 100 * 784]), dtype=torch.uint8).reshape(100, 28, 28),
+        "labels": torch.arange(100) % 10,
+    }
     files.write_safetensors_atomic(path, t, {"dataset": "mnist"})
 
 
@@ -65,6 +71,7 @@ WRITERS = {
 def _export(path):
     """What --render and the window's Export write: noise frames, so nothing compresses to fit."""
     from gui import export
+
     rng = np.random.default_rng(0)
     export.write_pictures(path, [rng.integers(0, 256, (240, 320, 3), dtype=np.uint8) for _ in range(10)], fps=20)
 
@@ -119,6 +126,7 @@ def test_an_interrupt_mid_write_removes_the_temporary_file_and_keeps_the_earlier
     def interrupted(p):  # the whole file is written; the interrupt lands just before the rename
         real_sync(p)
         raise KeyboardInterrupt
+
     monkeypatch.setattr(files, "_sync", interrupted)
     with pytest.raises(KeyboardInterrupt):
         write(final)
@@ -169,6 +177,7 @@ def test_sigterm_mid_write_keeps_the_earlier_file_and_says_so_in_one_line(tmp_pa
         if ready.exists() or proc.poll() is not None:
             break
         import time
+
         time.sleep(0.05)
     proc.send_signal(signal.SIGTERM)
     _, err = proc.communicate(timeout=60)
@@ -181,8 +190,15 @@ def test_sample_cli_on_a_full_disk_exits_1_with_one_line_and_leaves_nothing(full
     out = full_disk / "s.npz"
     out.write_bytes(EARLIER)
     _fill(full_disk, leave=4096)
-    r = subprocess.run([sys.executable, "-m", "engine.tools.sample", "--method", "one-shot", "--n", "200",
-                        "--out", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    r = subprocess.run(
+        [sys.executable, "-m", "engine.tools.sample", "--method", "one-shot", "--n", "200", "--out", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     lines = r.stderr.strip().splitlines()
-    assert r.returncode == 1 and len(lines) == 1 and lines[0] == f"error: cannot write {out}: the disk is full", r.stderr
+    assert r.returncode == 1 and len(lines) == 1 and lines[0] == f"error: cannot write {out}: the disk is full", (
+        r.stderr
+    )
     assert out.read_bytes() == EARLIER and _left(full_disk, "s.npz") == ["s.npz"]

@@ -2,6 +2,7 @@
 (files that must load, with the slides they hold) and BAD (each problem reported with its line
 number, never a traceback, never a whole line of the file quoted). Special files (a pipe, a
 device, a folder, a huge file) are refused with one line before anything is read."""
+
 import os
 import subprocess
 import sys
@@ -16,14 +17,22 @@ ROOT = Path(__file__).resolve().parents[2]
 # name -> (file bytes, [(scenario, variant index, caption)])
 GOOD = {
     "plain": (b"slide: guidance\nvariant: 2\n", [("guidance", 1, None)]),
-    "Windows Notepad (UTF-8 BOM, CRLF)": (b"\xef\xbb\xbftitle: Week 3\r\nslide: guidance\r\nvariant: w = 3\r\n",
-                                         [("guidance", 2, None)]),
-    "inline comments after two spaces": (b"slide: one-big-step        the big one\nvariant: 5 steps\tfive\n",
-                                         [("one-big-step", 2, None)]),
-    "inline comment after #": (b"slide: guidance # guidance first\ncaption: Stronger w.  # my words\n",
-                               [("guidance", 0, "Stronger w.")]),
-    "caption with a colon": (b"slide: guidance\ncaption: w: how hard it listens\n",
-                             [("guidance", 0, "w: how hard it listens")]),
+    "Windows Notepad (UTF-8 BOM, CRLF)": (
+        b"\xef\xbb\xbftitle: Week 3\r\nslide: guidance\r\nvariant: w = 3\r\n",
+        [("guidance", 2, None)],
+    ),
+    "inline comments after two spaces": (
+        b"slide: one-big-step        the big one\nvariant: 5 steps\tfive\n",
+        [("one-big-step", 2, None)],
+    ),
+    "inline comment after #": (
+        b"slide: guidance # guidance first\ncaption: Stronger w.  # my words\n",
+        [("guidance", 0, "Stronger w.")],
+    ),
+    "caption with a colon": (
+        b"slide: guidance\ncaption: w: how hard it listens\n",
+        [("guidance", 0, "w: how hard it listens")],
+    ),
 }
 
 # name -> (file text, [(line number, words the message must hold)])
@@ -32,11 +41,13 @@ BAD = {
     "circled digit": ("slide: guidance\nvariant: ①\n", [(2, "has no variant '①'")]),
     "every bad line, each with its number": (
         "slide: blurry-mes\nvariant: 1\nslide: guidance\nnot a key value line\nslide: nope\n",
-        [(1, "unknown scenario 'blurry-mes'"), (4, "expected 'slide: SCENARIO'"), (5, "unknown scenario 'nope'")]),
-    "a caption too long for a screen": ("slide: guidance\ncaption: " + "word " * 100 + "\n",
-                                        [(2, "at most 200")]),
-    "an essay, not a lesson": ("Dear students, this week: noise and pixels and secrets\n" * 3 + "slide: guidance\n",
-                               [(1, "not 'key: value'"), (2, "not 'key: value'"), (3, "not 'key: value'")]),
+        [(1, "unknown scenario 'blurry-mes'"), (4, "expected 'slide: SCENARIO'"), (5, "unknown scenario 'nope'")],
+    ),
+    "a caption too long for a screen": ("slide: guidance\ncaption: " + "word " * 100 + "\n", [(2, "at most 200")]),
+    "an essay, not a lesson": (
+        "Dear students, this week: noise and pixels and secrets\n" * 3 + "slide: guidance\n",
+        [(1, "not 'key: value'"), (2, "not 'key: value'"), (3, "not 'key: value'")],
+    ),
 }
 
 
@@ -74,7 +85,10 @@ def test_the_readme_example_parses_as_written():
     lesson = lessons.parse(block, "README.md")
     assert lesson.title == "Week 3: how networks paint"
     assert [(s.scenario, s.variant, s.caption) for s in lesson.slides] == [
-        ("one-big-step", 2, "Five small steps already work."), ("guidance", 2, None), ("blurry-mess", 0, None)]
+        ("one-big-step", 2, "Five small steps already work."),
+        ("guidance", 2, None),
+        ("blurry-mess", 0, None),
+    ]
 
 
 def _fifo(tmp_path):
@@ -111,8 +125,9 @@ def test_special_files_are_refused_with_one_line(tmp_path, case):
 
 def test_main_lists_every_bad_line_and_exits_2(tmp_path):
     path = _lesson(tmp_path, "slide: nope\nslide: guidance\nvariant: ²\n")
-    r = subprocess.run([sys.executable, "main.py", "--lesson", str(path)], cwd=ROOT, capture_output=True, text=True,
-                       timeout=300)
+    r = subprocess.run(
+        [sys.executable, "main.py", "--lesson", str(path)], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
     lines = r.stderr.strip().splitlines()
     assert r.returncode == 2 and len(lines) == 2 and all(ln.startswith(f"error: {path}:") for ln in lines), r.stderr
     assert "Traceback" not in r.stderr

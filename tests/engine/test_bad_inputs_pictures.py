@@ -2,11 +2,11 @@
 load as drawn (light ink on black, 28×28); BAD ones are one PictureError naming the file, decoded
 by nothing but the app's own formats (a PostScript file named .png never reaches Ghostscript) and
 refused from their header when too large."""
+
 import io
 import os
 import struct
 import zlib
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -25,10 +25,16 @@ def _stroke(mode: str, ink, paper) -> Image.Image:
 
 def _png_header_only(w: int, h: int) -> bytes:
     """A PNG whose header claims w×h (nothing behind it decodes): only a header check refuses it cheaply."""
+
     def chunk(kind, data):
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 0, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(b"\0" * 64)) + chunk(b"IEND", b""))
+
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 0, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(b"\0" * 64))
+        + chunk(b"IEND", b"")
+    )
 
 
 def _save(im: Image.Image, fmt: str, **kw) -> bytes:
@@ -40,7 +46,10 @@ def _save(im: Image.Image, fmt: str, **kw) -> bytes:
 # name -> (file name, bytes): each must load as light ink in the middle on black
 GOOD = {
     "black ink on transparent (RGBA)": ("t.png", _save(_stroke("RGBA", (0, 0, 0, 255), (0, 0, 0, 0)), "PNG")),
-    "black ink on transparent white (RGBA)": ("t.png", _save(_stroke("RGBA", (0, 0, 0, 255), (255, 255, 255, 0)), "PNG")),
+    "black ink on transparent white (RGBA)": (
+        "t.png",
+        _save(_stroke("RGBA", (0, 0, 0, 255), (255, 255, 255, 0)), "PNG"),
+    ),
     "grey with alpha (LA)": ("la.png", _save(_stroke("LA", (0, 255), (0, 0)), "PNG")),
     "dark on white JPEG": ("p.jpg", _save(_stroke("L", 0, 255), "JPEG")),
     "BMP": ("p.bmp", _save(_stroke("RGB", (0, 0, 0), (255, 255, 255)), "BMP")),
@@ -79,6 +88,7 @@ def test_bad_pictures_are_one_line_naming_the_file(tmp_path, case, monkeypatch):
     path.write_bytes(data)
     ran = []
     from PIL import EpsImagePlugin
+
     monkeypatch.setattr(EpsImagePlugin, "Ghostscript", lambda *a, **k: ran.append(1))  # would run gs
     with pytest.raises(PictureError) as e:
         load_28x28(path)

@@ -1,6 +1,7 @@
 """Weights files that look right and are not (issue 30 §8), from the table SILENT_BAD_WEIGHTS in
 tests/engine/helpers.py (BAD_WEIGHTS holds the ones that never looked right): each is refused at
 load with a WeightsError naming the file, as the self-test and every command line load them."""
+
 import json
 
 import pytest
@@ -8,9 +9,13 @@ import pytest
 from engine.networks import weights
 from tests.engine.helpers import SILENT_BAD_WEIGHTS, corrupt, tiny
 
-WORDS = {"other dataset": "holds fashion diffusion weights, not mnist diffusion",
-         "bool tensors": "wrong type", "int8 tensors": "wrong type",
-         "all zero": "output is constant", "edited parameter count": "parameters"}
+WORDS = {
+    "other dataset": "holds fashion diffusion weights, not mnist diffusion",
+    "bool tensors": "wrong type",
+    "int8 tensors": "wrong type",
+    "all zero": "output is constant",
+    "edited parameter count": "parameters",
+}
 
 
 @pytest.mark.parametrize("kind", SILENT_BAD_WEIGHTS)
@@ -28,6 +33,7 @@ def test_weights_that_look_right_are_refused_by_name(tmp_path, kind):
 @pytest.mark.parametrize("card_change", ["no training", "training not an object"])
 def test_a_card_without_training_is_one_line_in_the_self_test(tmp_path, card_change):
     from gui.self_test import training_steps  # Qt-free function of the self-test
+
     weights.save(tiny("classifier"), "mnist", {"training": {"steps": 1}}, tmp_path)
     c_path = tmp_path / "mnist_classifier.json"
     card = json.loads(c_path.read_text())
@@ -46,6 +52,7 @@ def test_a_card_without_training_is_one_line_in_the_self_test(tmp_path, card_cha
 
 def test_a_card_that_is_a_pipe_does_not_block(tmp_path):
     import os
+
     weights.save(tiny("classifier"), "mnist", {"training": {"steps": 1}}, tmp_path)
     (tmp_path / "mnist_classifier.json").unlink()
     os.mkfifo(tmp_path / "mnist_classifier.json")

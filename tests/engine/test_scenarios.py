@@ -1,12 +1,24 @@
 """Every lecture scenario (and each variant) gives valid settings for both panels."""
+
+import numpy as np
 import pytest
 
-from engine.runtime import scenarios
 from engine.networks.bank import Bank
-import numpy as np
+from engine.runtime import scenarios
 
-REQUIRED = ["blurry-mess", "pixel-by-pixel", "greedy-vs-sampling", "too-many-pixels", "forward-processes",
-            "hundred-steps", "one-big-step", "x0-is-a-mean", "guidance", "coarse-to-fine", "complete-my-sketch"]
+REQUIRED = [
+    "blurry-mess",
+    "pixel-by-pixel",
+    "greedy-vs-sampling",
+    "too-many-pixels",
+    "forward-processes",
+    "hundred-steps",
+    "one-big-step",
+    "x0-is-a-mean",
+    "guidance",
+    "coarse-to-fine",
+    "complete-my-sketch",
+]
 BANK = Bank(np.full((10, 28, 28), 200, np.uint8), np.arange(10))
 
 
@@ -45,10 +57,13 @@ def test_every_scenario_names_one_or_two_plots_that_a_frame_measures():
     """A lecture layout shows the plots that carry a scenario's point: each names one or two, by
     the name of a measurement every frame's metrics carry."""
     import numpy as np
+
     from engine.maths import metrics
     from engine.runtime.frames import Frame
+
     img = np.zeros((1, 28, 28), np.float32)
-    measured = set(metrics.frame_metrics(Frame(method="diffusion", step=0, total_steps=1, nfe=1, state=img,
-                                               x0_mean=img)))
+    measured = set(
+        metrics.frame_metrics(Frame(method="diffusion", step=0, total_steps=1, nfe=1, state=img, x0_mean=img))
+    )
     for sc in scenarios.SCENARIOS.values():
         assert 1 <= len(sc.plots) <= 2 and set(sc.plots) <= measured | {"distance", "prob"}, sc.name

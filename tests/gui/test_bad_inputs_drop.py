@@ -1,5 +1,6 @@
 """Every bad picture dropped on the window (the table of tests/engine/test_bad_inputs_pictures.py,
 plus failures of the loader itself) becomes the red banner, one line, and the window lives on."""
+
 import pytest
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
@@ -30,6 +31,7 @@ def test_a_bad_picture_dropped_is_the_banner(qtbot, win, tmp_path, case):
 def test_any_failure_of_the_loader_is_the_banner_not_a_crash(qtbot, win, tmp_path, monkeypatch, error):
     def broken(*a, **k):
         raise error
+
     monkeypatch.setattr(images, "load_28x28", broken)
     (tmp_path / "p.png").write_bytes(b"x")
     _drop(win, tmp_path / "p.png")

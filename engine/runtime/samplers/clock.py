@@ -1,6 +1,7 @@
 """The engine time of a sampler: what `Frame.elapsed_s` counts. Only the time the generator runs
 (from a resumption to its next yield) counts, not the time its consumer holds it between two
 steps, so a paused run's clock stands still and a stepped run's counts only its steps."""
+
 from __future__ import annotations
 
 import time
