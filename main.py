@@ -4,6 +4,7 @@ Also `--scenario NAME`, `--lesson [FILE]` (scenarios stepped like slides), `--se
 every shipped weights file and the real worker), `--render OUT.gif|.mp4|.png [run options]` (render a run headless),
 `--replay FILE` (re-run the run an export recorded) and `--reset-settings` (forget the remembered settings).
 """
+
 from __future__ import annotations
 
 import os
@@ -20,15 +21,26 @@ def parse_args(argv=None):
     p.add_argument("--dataset", choices=("mnist", "fashion"))
     p.add_argument("--scenario", help="a named lecture preset (see --list-scenarios)")
     p.add_argument("--list-scenarios", action="store_true")
-    p.add_argument("--lesson", nargs="?", const="", metavar="FILE",
-                   help="step through a lesson like slides (the default lesson, or FILE; see the README)")
+    p.add_argument(
+        "--lesson",
+        nargs="?",
+        const="",
+        metavar="FILE",
+        help="step through a lesson like slides (the default lesson, or FILE; see the README)",
+    )
     p.add_argument("--self-test", metavar="OUTDIR")
     p.add_argument("--render", metavar="OUT", help="render a run headless to .gif, .mp4 or .png")
-    p.add_argument("--replay", metavar="FILE",
-                   help="re-run exactly the run an exported PNG (its text chunk) or GIF/MP4 (its .json sidecar) "
-                        "was made with; with --render, render it headless")
-    p.add_argument("--reset-settings", action="store_true",
-                   help="forget the remembered settings (the window starts with the defaults)")
+    p.add_argument(
+        "--replay",
+        metavar="FILE",
+        help="re-run exactly the run an exported PNG (its text chunk) or GIF/MP4 (its .json sidecar) "
+        "was made with; with --render, render it headless",
+    )
+    p.add_argument(
+        "--reset-settings",
+        action="store_true",
+        help="forget the remembered settings (the window starts with the defaults)",
+    )
     r = p.add_argument_group("run options (with --render; every setting of engine/runtime/fields.py)")
     cli.add_run_flags(r, skip=("dataset",))
     args = p.parse_args(argv)
@@ -40,6 +52,7 @@ def parse_args(argv=None):
 def run_settings_from_args(args):
     """RunSettings from the command line (every flag of the settings table that was given)."""
     from engine.runtime.runs import RunSettings
+
     return cli.settings_from_flags(args, RunSettings(dataset=args.dataset or "mnist", label=7))
 
 
@@ -48,14 +61,17 @@ def main(argv=None) -> int:
     if args.self_test or args.render:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication
+
     if args.list_scenarios:  # before any Qt: works without a display
         from engine.runtime.scenarios import SCENARIOS
+
         for sc in SCENARIOS.values():
             print(f"{sc.name:20s} {sc.title}")
         return 0
     lesson = None
     if args.lesson is not None:
         from engine.runtime.lessons import LessonError, load
+
         try:
             lesson = load(args.lesson or None)
         except LessonError as e:
@@ -63,12 +79,14 @@ def main(argv=None) -> int:
             return 2
     if args.reset_settings:
         from gui.remembered import forget
+
         gone = forget()
         print(f"forgot the remembered settings ({gone})" if gone else "no remembered settings to forget")
         return 0
     replay = None
     if args.replay:
         from engine.runtime import record
+
         try:
             replay = record.to_run(record.read(args.replay))
         except (OSError, ValueError) as e:
@@ -78,9 +96,11 @@ def main(argv=None) -> int:
     app.setApplicationName("Pixels & Noise")
     if args.self_test:
         from gui.self_test import run_self_test
+
         return run_self_test(app, args.self_test, args.device)
     if args.scenario:
         from engine.runtime.scenarios import SCENARIOS
+
         if args.scenario not in SCENARIOS:
             print(f"error: unknown scenario {args.scenario!r}: use one of {', '.join(SCENARIOS)}", file=sys.stderr)
             return 2
@@ -90,8 +110,10 @@ def main(argv=None) -> int:
         print(f"error: {e}", file=sys.stderr)
         return 2
     from gui.main_window import MainWindow
+
     if args.render:
         from gui.render import render
+
         return render(app, args.render, settings, args.device, scenario=args.scenario, replay=replay)
     win = MainWindow(device=args.device, lecture=True if args.lecture else None)
     if args.dataset:
@@ -109,6 +131,7 @@ def main(argv=None) -> int:
         win.restart()  # alive from the first second; a missing-weights message shows in the window
     code = app.exec()
     from gui.worker import wait_retired
+
     wait_retired()  # cancelled work still ending its last step (the window did not wait for it)
     return code
 

@@ -10,6 +10,7 @@ a short run's EMA lags) are scored on held-out images with the order-agnostic bi
 same masks for every contender. It answers "what buys the most per CPU-minute", not "which net is
 best when trained to the end".
 """
+
 from __future__ import annotations
 
 import argparse
@@ -73,13 +74,15 @@ def main(argv=None) -> int:
     x_test, _ = load_split(a.dataset, "test", a.data_dir)
     x = torch.from_numpy(x_train).float() / 255
     y = torch.from_numpy(y_train)
-    print(f"{a.dataset}: {a.minutes:g} min of training each, {a.threads} thread(s), batch {a.batch}; "
-          f"bits/dim bound on {a.test} held-out images x {a.draws} draws (same masks for all)")
+    print(
+        f"{a.dataset}: {a.minutes:g} min of training each, {a.threads} thread(s), batch {a.batch}; "
+        f"bits/dim bound on {a.test} held-out images x {a.draws} draws (same masks for all)"
+    )
     print("| network | parameters | steps | examples/s | held-out bits/dim |\n|---|---|---|---|---|")
     for name, changes in CONTENDERS.items():
         net, params, steps, eps = race_one(changes, x, y, a.minutes * 60, a.batch, a.seed)
         with torch.inference_mode():
-            bpd, se = ar_bits_per_dim(net, x_test[:a.test], None, a.draws, a.seed)
+            bpd, se = ar_bits_per_dim(net, x_test[: a.test], None, a.draws, a.seed)
         print(f"| {name} | {params / 1e6:.2f} M | {steps} | {eps:.0f} | {bpd:.3f} ± {se:.3f} |", flush=True)
     return 0
 

@@ -10,6 +10,7 @@ are printed as a table (agreement per sheet).
 ar-<order>-k1-T1-w3 samples) instead of generating new ones; an AR sheet costs
 100 × 784 × 2 network evaluations, so reusing the evaluation's samples saves minutes on a CPU.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -24,7 +25,10 @@ from engine.networks.models import load_models
 from engine.tools.sample import generate
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
-EVAL_SETTING = {"diffusion": "diffusion-ddim100-w3", "autoregressive": "ar-{order}-k1-T1-w3"}  # engine.tools.evaluate names
+EVAL_SETTING = {
+    "diffusion": "diffusion-ddim100-w3",
+    "autoregressive": "ar-{order}-k1-T1-w3",
+}  # engine.tools.evaluate names
 SETTINGS = {
     "diffusion": dict(sampler="ddim", steps=100, guidance=3.0),
     "autoregressive": dict(order="raster", pixels_per_step=1, temperature=1.0, guidance=3.0),
@@ -38,7 +42,7 @@ def grid(images: np.ndarray, rows: int, cols: int, scale: int = 3, pad: int = 2)
     for i, im in enumerate(images[: rows * cols]):
         r, c = divmod(i, cols)
         big = np.kron(im, np.ones((scale, scale), np.uint8))
-        out[pad + r * (h + pad): pad + r * (h + pad) + h, pad + c * (h + pad): pad + c * (h + pad) + h] = big
+        out[pad + r * (h + pad) : pad + r * (h + pad) + h, pad + c * (h + pad) : pad + c * (h + pad) + h] = big
     return out
 
 
@@ -64,8 +68,11 @@ def main(argv=None) -> int:
     p.add_argument("--device", default="auto")
     p.add_argument("--precision", choices=PRECISIONS, default="fp32")
     p.add_argument("--from", dest="from_dir", help="folder of samples saved by engine.tools.evaluate --samples-dir")
-    p.add_argument("--ar-order", default="raster",
-                   help="AR generation order; other than raster, the sheet is docs/<dataset>_autoregressive_<order>.png")
+    p.add_argument(
+        "--ar-order",
+        default="raster",
+        help="AR generation order; other than raster, the sheet is docs/<dataset>_autoregressive_<order>.png",
+    )
     args = p.parse_args(argv)
     settings = {**SETTINGS, "autoregressive": {**SETTINGS["autoregressive"], "order": args.ar_order}}
     DOCS.mkdir(exist_ok=True)
@@ -80,9 +87,12 @@ def main(argv=None) -> int:
                 images, labels, seconds = saved
             else:
                 labels = np.repeat(np.arange(10), 10)  # row = class, column = seed
-                images, labels, _, seconds = generate(models, kind, n=100, labels=labels, seed=0, batch=100,
-                                                      precision=args.precision, **settings[kind])
-            agree = (metrics.classifier_probs(models.classifier, images.astype(np.float32) / 255).argmax(1) == labels).mean()
+                images, labels, _, seconds = generate(
+                    models, kind, n=100, labels=labels, seed=0, batch=100, precision=args.precision, **settings[kind]
+                )
+            agree = (
+                metrics.classifier_probs(models.classifier, images.astype(np.float32) / 255).argmax(1) == labels
+            ).mean()
             path = DOCS / (f"{ds}_{kind}_{args.ar_order}.png" if custom else f"{ds}_{kind}.png")
             iio.imwrite(path, grid(images, 10, 10))
             desc = ", ".join(f"{k}={v}" for k, v in settings[kind].items())

@@ -4,16 +4,17 @@ well their mean matches x̂0 either way.
   python -m benchmarks.continuations_speed [--dataset mnist] [--k 16] [--at 200]
 
 Prints a table: method, steps the continuations ran, seconds, RMS(mean − x̂0)."""
+
 from __future__ import annotations
 
 import time
 
 import torch
 
-from engine.tools import cli
-from engine.runtime.samplers.continuations import continuations
 from engine.networks.models import load_models
 from engine.runtime.runs import ARSettings, RunSettings, ar_frames, diffusion_frames
+from engine.runtime.samplers.continuations import continuations
+from engine.tools import cli
 
 
 def main(argv=None) -> None:
@@ -30,8 +31,11 @@ def main(argv=None) -> None:
     df = next(f for f in diffusion_frames(models, s) if f.step == 30)
     print(f"K = {args.k}, {args.dataset}, 1 thread\n")
     print("| continued from | cap | steps run | seconds | RMS(mean − x̂0) |\n|---|---|---|---|---|")
-    for name, frame, cap in [(f"AR raster step {args.at}", ar, 64), (f"AR raster step {args.at}", ar, None),
-                             ("diffusion DDIM-100 step 30", df, None)]:
+    for name, frame, cap in [
+        (f"AR raster step {args.at}", ar, 64),
+        (f"AR raster step {args.at}", ar, None),
+        ("diffusion DDIM-100 step 30", df, None),
+    ]:
         t0 = time.perf_counter()
         c = continuations(models, frame, k=args.k, seed=1, max_steps=cap)
         sec = time.perf_counter() - t0

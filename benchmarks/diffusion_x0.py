@@ -12,6 +12,7 @@
    docs/coarse_to_fine_<dataset>.png (band power vs progress, both methods).
 `--checkpoint runs/mnist_diffusion` reads the EMA weights of a training run in progress.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -23,9 +24,9 @@ from safetensors.torch import load_file
 
 from engine.maths import metrics
 from engine.networks import nets, weights
+from engine.networks.models import load_models
 from engine.runtime.samplers.autoregressive import sample_autoregressive
 from engine.runtime.samplers.diffusion import sample_diffusion
-from engine.networks.models import load_models
 from engine.runtime.samplers.one_shot import sample_one_shot
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
@@ -49,8 +50,11 @@ def table_first_x0(models, net, per_class: int, seed: int) -> dict:
     rmse_oneshot = np.mean([metrics.distance(first[i], oneshot[labels[i]]) for i in range(len(labels))])
     rmse_bank = np.mean([metrics.distance(first[i], class_means[labels[i]]) for i in range(len(labels))])
     rmse_real = np.mean([metrics.distance(first[i], real[(i * 7) % len(real)]) for i in range(len(labels))])
-    hf = {"first x̂0": metrics.high_frequency_share(first), "one-shot AR mean": metrics.high_frequency_share(oneshot),
-          "real images": metrics.high_frequency_share(real)}
+    hf = {
+        "first x̂0": metrics.high_frequency_share(first),
+        "one-shot AR mean": metrics.high_frequency_share(oneshot),
+        "real images": metrics.high_frequency_share(real),
+    }
     print("\n1. First x̂0 (pure noise, guidance 1) against the class mean")
     print("| compared with | RMSE |\n|---|---|")
     print(f"| one-shot AR mean of its class | {rmse_oneshot:.3f} |")
@@ -60,8 +64,10 @@ def table_first_x0(models, net, per_class: int, seed: int) -> dict:
     for k, v in hf.items():
         print(f"| {k} | {v:.4f} |")
     held = hf["first x̂0"] < 0.5 * hf["real images"]
-    print(f"first x̂0 share / real share = {hf['first x̂0'] / hf['real images']:.2f} (target < 0.5): "
-          f"{'held' if held else 'FAILED'}")
+    print(
+        f"first x̂0 share / real share = {hf['first x̂0'] / hf['real images']:.2f} (target < 0.5): "
+        f"{'held' if held else 'FAILED'}"
+    )
     return dict(rmse_oneshot=rmse_oneshot, rmse_bank_mean=rmse_bank, rmse_real=rmse_real, hf=hf, held=held)
 
 
@@ -75,8 +81,12 @@ def table_few_steps(models, net, per_class: int, seed: int) -> dict:
         *_, f = sample_diffusion(net, n=len(labels), labels=labels, steps=steps, guidance=3.0, seed=seed)
         x = f.state
         agree = float((metrics.classifier_probs(models.classifier, x).argmax(1) == labels).mean())
-        rows[steps] = dict(hf=metrics.high_frequency_share(x), sharpness=float(metrics.sharpness_batch(x).mean()),
-                           agreement=agree, nfe=f.nfe)
+        rows[steps] = dict(
+            hf=metrics.high_frequency_share(x),
+            sharpness=float(metrics.sharpness_batch(x).mean()),
+            agreement=agree,
+            nfe=f.nfe,
+        )
         r = rows[steps]
         print(f"| {steps} | {f.nfe} | {r['hf']:.4f} | {r['sharpness']:.3f} | {agree:.2f} |")
     print(f"| real images | | {real_hf:.4f} | {metrics.sharpness_batch(models.bank.images / 255).mean():.3f} | |")
@@ -101,10 +111,19 @@ def table_along_run(models, net, n: int, seed: int, bands: int, plot: bool, data
     for pct in (1, 10, 20, 30, 50, 70, 90, 100):
         i = max(0, int(round(pct / 100 * len(frames))) - 1)
         x0 = frames[i].x0_mean
-        rows.append(dict(progress=pct, sharpness=float(metrics.sharpness_batch(x0).mean()),
-                         hf=metrics.high_frequency_share(x0), bands=spec[i].tolist()))
-        print(f"| {pct} % | {rows[-1]['sharpness']:.3f} | {rows[-1]['hf']:.4f} | "
-              + " ".join(f"{v:.2f}" for v in spec[i]) + " |")
+        rows.append(
+            dict(
+                progress=pct,
+                sharpness=float(metrics.sharpness_batch(x0).mean()),
+                hf=metrics.high_frequency_share(x0),
+                bands=spec[i].tolist(),
+            )
+        )
+        print(
+            f"| {pct} % | {rows[-1]['sharpness']:.3f} | {rows[-1]['hf']:.4f} | "
+            + " ".join(f"{v:.2f}" for v in spec[i])
+            + " |"
+        )
     sharp = [r["sharpness"] for r in rows]
     # the guided first x̂0 is a sharpened mean: the mean gradient rises modestly, the fine-detail share steeply
     rises = all(b >= a - 0.002 for a, b in zip(sharp, sharp[1:])) and sharp[-1] > 1.1 * sharp[0]
@@ -112,23 +131,33 @@ def table_along_run(models, net, n: int, seed: int, bands: int, plot: bool, data
     settled = (spec >= 0.5) & (spec <= 2.0)
     reach = [int(len(frames) - np.argmin(settled[::-1, b])) if not settled[:, b].all() else 0 for b in range(bands)]
     ordered = all(b >= a for a, b in zip(reach, reach[1:]))
-    print(f"sharpness rises along the run: {'held' if rises else 'FAILED'}; step from which each band stays within "
-          f"2x of its final power (low → high): {reach}: {'coarse to fine' if ordered else 'NOT coarse to fine'}")
+    print(
+        f"sharpness rises along the run: {'held' if rises else 'FAILED'}; step from which each band stays within "
+        f"2x of its final power (low → high): {reach}: {'coarse to fine' if ordered else 'NOT coarse to fine'}"
+    )
     if plot:
-        ar_frames = list(sample_autoregressive(models.ar, n=n, labels=labels, order="raster", pixels_per_step=8,
-                                               guidance=3.0, seed=seed))
+        ar_frames = list(
+            sample_autoregressive(
+                models.ar, n=n, labels=labels, order="raster", pixels_per_step=8, guidance=3.0, seed=seed
+            )
+        )
         ar_spec = spectra_along(ar_frames, n, bands)
         from benchmarks.plot_png import line_plot
+
         series = {}
         picked = ((0, "lowest"), (bands // 2, "middle"), (bands - 1, "highest"))
         for b, name in picked:
-            series[f"diffusion, {name} band"] = [((i + 1) / len(frames) * 100, float(spec[i, b])) for i in range(len(frames))]
+            series[f"diffusion, {name} band"] = [
+                ((i + 1) / len(frames) * 100, float(spec[i, b])) for i in range(len(frames))
+            ]
         for b, name in picked:
-            series[f"AR raster 8 px/step, {name} band"] = [((i + 1) / len(ar_frames) * 100, float(ar_spec[i, b]))
-                                                          for i in range(len(ar_frames))]
+            series[f"AR raster 8 px/step, {name} band"] = [
+                ((i + 1) / len(ar_frames) * 100, float(ar_spec[i, b])) for i in range(len(ar_frames))
+            ]
         path = DOCS / f"coarse_to_fine_{dataset}.png"
-        line_plot(series, path, "progress of the run (%)", "power of x̂0 / power of the final image",
-                  logx=False, logy=False)
+        line_plot(
+            series, path, "progress of the run (%)", "power of x̂0 / power of the final image", logx=False, logy=False
+        )
         print(f"wrote {path}")
     return dict(rows=rows, sharpness_rises=rises, settled_step_per_band=reach, coarse_to_fine=ordered)
 
@@ -157,10 +186,14 @@ def main(argv=None) -> int:
     if a.plot_only:
         table_along_run(models, net, a.per_class * 2, a.seed, a.bands, True, a.dataset)
         return 0
-    out = dict(source=source, prediction=net.prediction, schedule=net.cfg.schedule,
-               first_x0=table_first_x0(models, net, a.per_class, a.seed),
-               few_steps=table_few_steps(models, net, a.per_class, a.seed),
-               along_run=table_along_run(models, net, a.per_class * 2, a.seed, a.bands, a.plot, a.dataset))
+    out = dict(
+        source=source,
+        prediction=net.prediction,
+        schedule=net.cfg.schedule,
+        first_x0=table_first_x0(models, net, a.per_class, a.seed),
+        few_steps=table_few_steps(models, net, a.per_class, a.seed),
+        along_run=table_along_run(models, net, a.per_class * 2, a.seed, a.bands, a.plot, a.dataset),
+    )
     if a.json:
         Path(a.json).write_text(json.dumps(out, indent=1, default=float))
     return 0

@@ -15,6 +15,7 @@ Models are loaded before measuring (loading is a one-off at start-up or on a dat
 The machine's load average is printed with the table: on a shared 2-core box the numbers
 mostly measure the other processes.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -29,6 +30,7 @@ RUNS = [("1", 100, "raster"), ("16", 100, "random"), ("64", 20, "random")]
 def measure(win, k: str, steps: int, order: str, lecture: bool) -> tuple:
     from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
+
     c = win.controls
     c.k.setCurrentText(k)
     c.order.setCurrentText(order)
@@ -72,9 +74,17 @@ def measure(win, k: str, steps: int, order: str, lecture: bool) -> tuple:
     g = sorted(x for x, _ in gaps)
     running = sorted(x for x, started in gaps if started) or [0.0]
     name = f"AR {order} k={k} + DDIM {steps}" + (" (lecture)" if lecture else "")
-    return (name, frames, f"{dur:.1f} s", f"{frames / dur:.0f}", f"{paints[0] / dur:.1f}",
-            f"{g[-1] * 1e3:.0f} ms", f"{running[-1] * 1e3:.0f} ms", f"{g[int(0.99 * (len(g) - 1))] * 1e3:.0f} ms",
-            f"{slowest[0] * 1e3:.0f} ms")
+    return (
+        name,
+        frames,
+        f"{dur:.1f} s",
+        f"{frames / dur:.0f}",
+        f"{paints[0] / dur:.1f}",
+        f"{g[-1] * 1e3:.0f} ms",
+        f"{running[-1] * 1e3:.0f} ms",
+        f"{g[int(0.99 * (len(g) - 1))] * 1e3:.0f} ms",
+        f"{slowest[0] * 1e3:.0f} ms",
+    )
 
 
 def main(argv=None) -> int:
@@ -82,8 +92,10 @@ def main(argv=None) -> int:
     p.add_argument("--quick", action="store_true", help="only the two short runs")
     args = p.parse_args(argv)
     from PySide6.QtWidgets import QApplication
+
     from benchmarks.network_speed import print_table
     from gui.main_window import MainWindow
+
     app = QApplication.instance() or QApplication([])
     win = MainWindow(device="cpu", remember=False)
     win.resize(1920, 1080)
@@ -93,8 +105,20 @@ def main(argv=None) -> int:
     runs = RUNS[1:] if args.quick else RUNS
     rows = [measure(win, *r, lecture=False) for r in runs] + [measure(win, *RUNS[1], lecture=True)]
     win.close()
-    print_table(("run (mnist, label 7, w=3, 1920x1080)", "engine frames", "wall", "engine frames/s", "repaints/s",
-                 "longest stall", "… once both panels run", "99th pct gap", "slowest repaint"), rows)
+    print_table(
+        (
+            "run (mnist, label 7, w=3, 1920x1080)",
+            "engine frames",
+            "wall",
+            "engine frames/s",
+            "repaints/s",
+            "longest stall",
+            "… once both panels run",
+            "99th pct gap",
+            "slowest repaint",
+        ),
+        rows,
+    )
     load = os.getloadavg() if hasattr(os, "getloadavg") else None
     print(f"cpus: {os.cpu_count()}, load average (1 min) after the runs: {load[0]:.1f}" if load else "")
     return 0

@@ -2,6 +2,7 @@
 modes, scenarios, K continuations and their cancel, forcing a pixel, closing a window mid-run),
 offscreen, through the real widgets. Prints exceptions, event-loop gaps, RSS growth and threads
 left. `python -m benchmarks.gui_stress [--cycles 200] [--seed 0]` (tests/gui/test_stress.py runs 40)."""
+
 from __future__ import annotations
 
 import argparse
@@ -26,11 +27,13 @@ def main(argv=None) -> int:
     p.add_argument("--seed", type=int, default=0)
     args = p.parse_args(argv)
     from PySide6.QtWidgets import QApplication
+
     app = QApplication.instance() or QApplication([])
     import numpy as np
 
     from gui import worker
-    from tests.gui.stress import Recorder, cycles, make_window as make
+    from tests.gui.stress import Recorder, cycles
+    from tests.gui.stress import make_window as make
 
     # warm up (models loaded, caches filled) before the memory baseline
     cycles(app, make, 10, seed=args.seed + 1)
@@ -41,8 +44,14 @@ def main(argv=None) -> int:
     base, t0 = rss_mb(), time.perf_counter()
     with Recorder() as rec:
         samples = []
-        closed = cycles(app, make, args.cycles, seed=args.seed, recorder=rec,
-                        every_50=lambda i: (gc.collect(), samples.append(f"{i}: {rss_mb() - base:+.0f}")))
+        closed = cycles(
+            app,
+            make,
+            args.cycles,
+            seed=args.seed,
+            recorder=rec,
+            every_50=lambda i: (gc.collect(), samples.append(f"{i}: {rss_mb() - base:+.0f}")),
+        )
     t_end = time.perf_counter() + 120
     while worker.reap() and time.perf_counter() < t_end:
         app.processEvents()
@@ -54,12 +63,18 @@ def main(argv=None) -> int:
     alive = sum(r() is not None for r in closed)
     print(f"{args.cycles} actions in {time.perf_counter() - t0:.0f} s, {len(closed)} windows opened and closed")
     print(f"exceptions: {len(rec.errors)}" + (f" (first: {rec.errors[0]})" if rec.errors else ""))
-    print(f"event-loop gap: p50 {np.percentile(gaps, 50):.0f} ms, p99 {np.percentile(gaps, 99):.0f} ms, "
-          f"max {gaps.max():.0f} ms")
-    print("longest time on the GUI thread per action: " + ", ".join(
-        f"{k} {v * 1000:.0f} ms" for k, v in sorted(rec.slowest.items(), key=lambda kv: -kv[1])))
-    print(f"RSS: {base:.0f} -> {rss_mb():.0f} MB ({rss_mb() - base:+.0f} MB); growth after N actions (MB): "
-          f"{', '.join(samples)}")
+    print(
+        f"event-loop gap: p50 {np.percentile(gaps, 50):.0f} ms, p99 {np.percentile(gaps, 99):.0f} ms, "
+        f"max {gaps.max():.0f} ms"
+    )
+    print(
+        "longest time on the GUI thread per action: "
+        + ", ".join(f"{k} {v * 1000:.0f} ms" for k, v in sorted(rec.slowest.items(), key=lambda kv: -kv[1]))
+    )
+    print(
+        f"RSS: {base:.0f} -> {rss_mb():.0f} MB ({rss_mb() - base:+.0f} MB); growth after N actions (MB): "
+        f"{', '.join(samples)}"
+    )
     print(f"threads still running: {len(worker.retired_running())}; closed windows still alive: {alive}")
     return 1 if rec.errors or alive else 0
 

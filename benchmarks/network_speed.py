@@ -4,6 +4,7 @@ Prints one table: for each shipped model, one network evaluation at batch 1 and 
 (median of repeated calls), and for the two samplers the ratio of a whole run's time to the time
 of the same number of bare forward passes (how much the sampler adds on top of the network).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -48,8 +49,17 @@ def network_table(dataset: str, device, repeats: int) -> list[tuple]:
         size_mb = weights.paths(dataset, kind)[0].stat().st_size / 1e6
         b1 = _median_time(forward_fn(model, 1, device), repeats)
         b100 = _median_time(forward_fn(model, 100, device), max(3, repeats // 20))
-        rows.append((dataset, kind, f"{n_params / 1e6:.2f} M", f"{size_mb:.1f} MB", f"{b1 * 1e3:.2f} ms",
-                     f"{b100 * 1e3:.1f} ms", f"{b100 / 100 * 1e3:.2f} ms"))
+        rows.append(
+            (
+                dataset,
+                kind,
+                f"{n_params / 1e6:.2f} M",
+                f"{size_mb:.1f} MB",
+                f"{b1 * 1e3:.2f} ms",
+                f"{b100 * 1e3:.1f} ms",
+                f"{b100 / 100 * 1e3:.2f} ms",
+            )
+        )
     return rows
 
 
@@ -59,12 +69,17 @@ def sampler_overhead(dataset: str, device) -> list[tuple]:
     (1 NFE a step), so the ratio isolates what the sampler adds."""
     from engine.runtime.samplers.autoregressive import sample_autoregressive
     from engine.runtime.samplers.diffusion import sample_diffusion
+
     rows = []
     ar, _ = weights.load(dataset, "autoregressive", device)
     dm, _ = weights.load(dataset, "diffusion", device)
     cases = [
         ("AR raster, 1 px/step", ar, lambda: sample_autoregressive(ar, n=1, labels=None, order="raster", seed=0)),
-        ("AR confidence, 1 px/step", ar, lambda: sample_autoregressive(ar, n=1, labels=None, order="confidence", seed=0)),
+        (
+            "AR confidence, 1 px/step",
+            ar,
+            lambda: sample_autoregressive(ar, n=1, labels=None, order="confidence", seed=0),
+        ),
         ("diffusion DDPM 100", dm, lambda: sample_diffusion(dm, n=1, labels=None, sampler="ddpm", steps=100, seed=0)),
         ("diffusion DDIM 100", dm, lambda: sample_diffusion(dm, n=1, labels=None, sampler="ddim", steps=100, seed=0)),
     ]
@@ -111,8 +126,10 @@ def main(argv=None) -> int:
     print_table(("dataset", "model", "params", "file", "batch 1", "batch 100", "per image @100"), rows)
     if not args.skip_samplers:
         print()
-        print_table(("sampler (mnist, batch 1)", "NFE", "sampler run", "bare forwards", "ratio"),
-                    sampler_overhead(args.datasets.split(",")[0], device))
+        print_table(
+            ("sampler (mnist, batch 1)", "NFE", "sampler run", "bare forwards", "ratio"),
+            sampler_overhead(args.datasets.split(",")[0], device),
+        )
     return 0
 
 

@@ -1,22 +1,32 @@
 """Line plots saved as PNG with pyqtgraph, offscreen (benchmarks only; no matplotlib needed)."""
+
 from __future__ import annotations
 
 import math
 import os
 from pathlib import Path
 
-COLORS = [(31, 119, 180), (214, 39, 40), (44, 160, 44), (148, 103, 189), (255, 127, 14), (140, 86, 75),
-          (23, 190, 207), (127, 127, 127)]  # distinct for up to 8 series
+COLORS = [
+    (31, 119, 180),
+    (214, 39, 40),
+    (44, 160, 44),
+    (148, 103, 189),
+    (255, 127, 14),
+    (140, 86, 75),
+    (23, 190, 207),
+    (127, 127, 127),
+]  # distinct for up to 8 series
 
 
 def _log_ticks(lo: float, hi: float) -> list:
     """Ticks at 1, 2, 5 × 10^k between lo and hi, in pyqtgraph's log-mode coordinates (log10)."""
-    ticks = [m * 10 ** e for e in range(math.floor(math.log10(lo)), math.ceil(math.log10(hi)) + 1) for m in (1, 2, 5)]
+    ticks = [m * 10**e for e in range(math.floor(math.log10(lo)), math.ceil(math.log10(hi)) + 1) for m in (1, 2, 5)]
     return [[(math.log10(t), f"{t:g}") for t in ticks if lo / 1.5 <= t <= hi * 1.5], []]
 
 
-def line_plot(series: dict, path: Path, xlabel: str, ylabel: str, logx: bool = True, logy: bool = True,
-              size=(900, 560)) -> None:
+def line_plot(
+    series: dict, path: Path, xlabel: str, ylabel: str, logx: bool = True, logy: bool = True, size=(900, 560)
+) -> None:
     """series: name -> list of (x, y) points."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     import pyqtgraph as pg

@@ -9,6 +9,7 @@ for each generative network, one forward at batch 200 in both precisions (median
 * diffusion: the RMSE between final DDIM-50 samples from the same noise in both precisions, and
   the classifier's agreement with the requested labels for each.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -20,8 +21,8 @@ from benchmarks.network_speed import _median_time, forward_fn
 from engine.maths import metrics
 from engine.networks.bank import load_bank
 from engine.networks.device import with_precision
-from engine.runtime.samplers.diffusion import sample_diffusion
 from engine.networks.models import load_models
+from engine.runtime.samplers.diffusion import sample_diffusion
 
 
 @torch.inference_mode()
@@ -42,10 +43,19 @@ def diffusion_difference(models, n: int = 50, steps: int = 50) -> tuple[float, f
     labels = np.arange(n) % 10
     finals = {}
     for prec in ("fp32", "bf16"):
-        *_, last = sample_diffusion(with_precision(models.diffusion, prec), n=n, labels=labels, sampler="ddim",
-                                    steps=steps, guidance=3.0, seed=0)
+        *_, last = sample_diffusion(
+            with_precision(models.diffusion, prec),
+            n=n,
+            labels=labels,
+            sampler="ddim",
+            steps=steps,
+            guidance=3.0,
+            seed=0,
+        )
         finals[prec] = last.state
-    agree = {p: float((metrics.classifier_probs(models.classifier, x).argmax(1) == labels).mean()) for p, x in finals.items()}
+    agree = {
+        p: float((metrics.classifier_probs(models.classifier, x).argmax(1) == labels).mean()) for p, x in finals.items()
+    }
     rmse = float(np.sqrt(np.mean((finals["fp32"] - finals["bf16"]) ** 2)))
     return rmse, agree["fp32"], agree["bf16"]
 

@@ -11,6 +11,7 @@ read them recently); the table gives it and the median of all runs. `--cold` (ro
 page cache before every run (`echo 3 > /proc/sys/vm/drop_caches`), i.e. first launch after a reboot. Prints a table, plus the
 bundle size. Settings the app remembers go to a throw-away XDG_CONFIG_HOME.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -38,8 +39,13 @@ def self_test(cmd: list[str], tmp: Path, timeout: float) -> tuple[float, float |
     """(wall seconds, the app's own self-test seconds, ok)."""
     out = Path(tempfile.mkdtemp(dir=tmp))
     t0 = time.perf_counter()
-    p = subprocess.run(cmd + ["--self-test", str(out)], env=_env(tmp, QT_QPA_PLATFORM="offscreen"),
-                       cwd=tmp, capture_output=True, timeout=timeout)
+    p = subprocess.run(
+        cmd + ["--self-test", str(out)],
+        env=_env(tmp, QT_QPA_PLATFORM="offscreen"),
+        cwd=tmp,
+        capture_output=True,
+        timeout=timeout,
+    )
     wall = time.perf_counter() - t0
     try:
         r = json.loads((out / "result.json").read_text())
@@ -61,12 +67,14 @@ class Xvfb:
             if not Path(f"/tmp/.X11-unix/X{n}").exists() and not Path(f"/tmp/.X{n}-lock").exists():
                 self.display = f":{n}"
                 break
-        self.proc = subprocess.Popen(["Xvfb", self.display, "-screen", "0", "1920x1080x24", "-nolisten", "tcp"],
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.proc = subprocess.Popen(
+            ["Xvfb", self.display, "-screen", "0", "1920x1080x24", "-nolisten", "tcp"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         deadline = time.time() + 15
         while time.time() < deadline:
-            if subprocess.run(["xwininfo", "-root", "-display", self.display],
-                              capture_output=True).returncode == 0:
+            if subprocess.run(["xwininfo", "-root", "-display", self.display], capture_output=True).returncode == 0:
                 return self
             time.sleep(0.1)
         raise RuntimeError("Xvfb did not start")
@@ -162,22 +170,31 @@ def main(argv=None) -> int:
                         if a.cold:
                             drop_caches()
                         ttw.append(time_to_window(cmd, tmp, xv.display, a.timeout))
-                    print(f"  {name}: self-test {w:.1f} s ({'ok' if ok else 'FAILED'})"
-                          + (f", window after {ttw[-1]:.1f} s" if xv and ttw[-1] else ""), flush=True)
+                    print(
+                        f"  {name}: self-test {w:.1f} s ({'ok' if ok else 'FAILED'})"
+                        + (f", window after {ttw[-1]:.1f} s" if xv and ttw[-1] else ""),
+                        flush=True,
+                    )
                 rows.append((name, walls, inner, ttw, all(oks)))
         finally:
             if xv:
                 xv.__exit__(None, None, None)
 
     load = os.getloadavg()
-    print(f"\nstart-up, {a.repeat} runs each ({'page cache emptied before each' if a.cold else 'the first is the coldest'}): "
-          "first run, median; "
-          f"load average {load[0]:.1f} on {os.cpu_count()} CPUs")
-    print("| variant | --self-test wall (first, median) | self-test inside the app | time-to-window (xcb on Xvfb) | ok |")
+    print(
+        f"\nstart-up, {a.repeat} runs each ({'page cache emptied before each' if a.cold else 'the first is the coldest'}): "
+        "first run, median; "
+        f"load average {load[0]:.1f} on {os.cpu_count()} CPUs"
+    )
+    print(
+        "| variant | --self-test wall (first, median) | self-test inside the app | time-to-window (xcb on Xvfb) | ok |"
+    )
     print("|---|---|---|---|---|")
     for name, walls, inner, ttw, ok in rows:
-        print(f"| {name} | {_fmt(walls)} | {_fmt(inner)} | {_fmt(ttw) if ttw else 'not measured'} | "
-              f"{'yes' if ok else 'NO'} |")
+        print(
+            f"| {name} | {_fmt(walls)} | {_fmt(inner)} | {_fmt(ttw) if ttw else 'not measured'} | "
+            f"{'yes' if ok else 'NO'} |"
+        )
     if "frozen" in variants:
         bundle = a.frozen.parent
         du = subprocess.run(["du", "-sh", str(bundle)], capture_output=True, text=True).stdout.split()

@@ -5,6 +5,7 @@
 Each cell times `--steps` optimizer steps (after 3 warm-up steps) of the real training step
 (engine.tools.train's losses, AdamW, gradient clipping) on random images, so no dataset is needed.
 """
+
 from __future__ import annotations
 
 import argparse

@@ -1,6 +1,7 @@
 """The shared x-axis of the timeline, the plots and exported runs: network evaluations (NFE),
 so the two methods race honestly, or the step index when a panel runs no network at all (the
 forward processes: a real image being erased or noised, NFE 0 throughout)."""
+
 from __future__ import annotations
 
 NFE, STEP = "nfe", "step"
@@ -11,6 +12,7 @@ SHORT = {NFE: "NFE", STEP: "step"}
 def axis_for_modes(modes) -> str:
     """STEP when some panel runs a forward process (its mode says so), else NFE."""
     from engine.runtime.modes import MODES
+
     return STEP if any(MODES[m].forward for m in modes) else NFE
 
 

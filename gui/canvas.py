@@ -1,5 +1,6 @@
 """A crisp image canvas: nearest-neighbour 28×28 pixels, an outline for the current step's
 pixels, and optional drawing with the mouse (to give known pixels)."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -39,8 +40,9 @@ class ImageCanvas(QWidget):
         self.frame.setPen(pen)
         self.vb.addItem(self.frame)
         self.vb.setRange(xRange=(0, SIDE), yRange=(0, SIDE), padding=0.01)
-        self.outline = pg.ScatterPlotItem(symbol="s", size=1.0, pxMode=False, brush=None,
-                                          pen=pg.mkPen(style.OUTLINE, width=2))
+        self.outline = pg.ScatterPlotItem(
+            symbol="s", size=1.0, pxMode=False, brush=None, pen=pg.mkPen(style.OUTLINE, width=2)
+        )
         self.vb.addItem(self.outline)
         self.setToolTip(tooltip)
         self.drawing_enabled = False

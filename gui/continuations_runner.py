@@ -1,10 +1,11 @@
 """K continuations from the step on screen, off the GUI thread: start them, report progress,
 cancel them, show their mean and spread in the panels. It holds the task and the widgets it
 reports to (given to it), not the window: the window decides when and from which frames."""
+
 from __future__ import annotations
 
 import weakref
-from typing import Callable
+from collections.abc import Callable
 
 from engine.runtime.samplers.continuations import iter_continuations
 
@@ -19,8 +20,7 @@ CONT_MAX_STEPS = 64
 
 
 class ContinuationsRunner:
-    def __init__(self, panels: dict, button, status: Callable[[str, int], None], error: Callable[[str], None],
-                 threads):
+    def __init__(self, panels: dict, button, status: Callable[[str, int], None], error: Callable[[str], None], threads):
         """`panels`: lane name -> MethodPanel (show_continuations); `button`: the K-continuations
         button (it reads "✕ cancel" while they run); `status(msg, ms)`, `error(msg)`: where to say
         things; `threads`: the window's set of started threads (checked at close)."""
@@ -36,8 +36,12 @@ class ContinuationsRunner:
         """K continuations of each lane's frame in `frames` (shown at timeline positions `at`).
         The window cancels them when its run stops: the result of cancelled ones is dropped."""
         self.status(f"running {k} continuations of each method…", 0)
-        task = StreamTask({n: (lambda f=f: iter_continuations(models, f, k=k, seed=seed, max_steps=CONT_MAX_STEPS))
-                           for n, f in frames.items()})
+        task = StreamTask(
+            {
+                n: (lambda f=f: iter_continuations(models, f, k=k, seed=seed, max_steps=CONT_MAX_STEPS))
+                for n, f in frames.items()
+            }
+        )
         self._from, self._progress = frames, {}
         # weak references: a task's signals must not keep the task (or the run) alive through the
         # lambdas connected to them
@@ -63,7 +67,6 @@ class ContinuationsRunner:
         if was_running:  # quiet (the run stopped): no word, but no progress line left behind either
             self.status("" if quiet else "continuations cancelled", 0 if quiet else 4000)
 
-
     def _report(self, k: int, lane: str, item) -> None:
         """'K continuations: left 37/196 · right 12/25' while they run (each a batched step)."""
         if hasattr(item, "done") and hasattr(item, "total"):
@@ -73,8 +76,12 @@ class ContinuationsRunner:
     def _show(self, result: dict, at: dict) -> None:
         for name, c in result.items():
             self.panels[name].show_continuations(c, at[name])
-        faster = [(n, c.pixels_per_step) for n, c in result.items() if c.pixels_per_step
-                  and c.pixels_per_step > self._from[n].settings.pixels_per_step]
-        note = "".join(f"; {n}: {p} pixels a step, at most {CONT_MAX_STEPS} steps (same mean, faster)"
-                       for n, p in faster)
+        faster = [
+            (n, c.pixels_per_step)
+            for n, c in result.items()
+            if c.pixels_per_step and c.pixels_per_step > self._from[n].settings.pixels_per_step
+        ]
+        note = "".join(
+            f"; {n}: {p} pixels a step, at most {CONT_MAX_STEPS} steps (same mean, faster)" for n, p in faster
+        )
         self.status(f"continuations done{note}", 8000 if note else 4000)

@@ -5,13 +5,23 @@ labels or exports a run from a widget.
 
 Each panel's controls show what that panel runs: its mode ("show") and only the settings that mode
 uses, titled by the mode (both panels can run diffusion, with 1 and 100 steps)."""
+
 from __future__ import annotations
 
 from contextlib import contextmanager
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (QCompleter, QFrame, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QCompleter,
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from engine.networks.data import CLASS_NAMES
 from engine.runtime import fields
@@ -31,8 +41,10 @@ POINT_FIELDS = ("dataset", "mode")  # editing these changes what a scenario show
 WIDGET_NAMES = {"label": "prompt", "pixels_per_step": "k"}  # the short attribute names scripts and tests use
 DEVICES = ("auto", "cpu", "cuda")
 PER_ROW = 3  # a panel's settings a row: more go on a second row (half a 1080-pixel window holds three)
-MODE_TIP = ("What this panel shows: autoregression, diffusion, the whole image predicted at once (its mean, or "
-            "every pixel sampled independently), or a forward process (a real image erased or noised).")
+MODE_TIP = (
+    "What this panel shows: autoregression, diffusion, the whole image predicted at once (its mean, or "
+    "every pixel sampled independently), or a forward process (a real image erased or noised)."
+)
 
 
 def mode_labels() -> dict:
@@ -42,6 +54,7 @@ def mode_labels() -> dict:
 
 class LaneControls(QGroupBox):
     """One panel's controls, under that panel: what it shows and that mode's settings only."""
+
     edited = Signal(str, object)  # (setting or "mode", the value as the widget says it)
     out_of_range = Signal(str)  # a typed number outside a box's range (kept the last good value)
 
@@ -64,7 +77,9 @@ class LaneControls(QGroupBox):
             if lbl is not None:
                 lbl.setToolTip(w.toolTip())
             self._pairs[name] = (lbl, w)
-            fw.changed(w).connect(lambda _v, n=name: self.edited.emit(n, fw.value_of(fields.FIELDS[n], self.widgets[n])))
+            fw.changed(w).connect(
+                lambda _v, n=name: self.edited.emit(n, fw.value_of(fields.FIELDS[n], self.widgets[n]))
+            )
             if hasattr(w, "out_of_range"):
                 w.out_of_range.connect(self.out_of_range)
         self._placed: tuple = ()
@@ -181,22 +196,38 @@ class Controls(QWidget):
         self.step.setToolTip("One step (→): one network evaluation of the method whose turn it is.")
         self.restart = QPushButton("⟲ restart")
         self.restart.setToolTip("Start again with the current settings (R).")
-        self.speed = fw.shrinkable(fw.combo(SPEEDS, "Steps per second, both panels together: slow enough to talk "
-                                            "over, or 'max' to see what the hardware does."))
-        self.pacing = fw.shrinkable(fw.combo(PACINGS, "Same NFE budget: both advance one network evaluation at a "
-                                             "time, so the counters race honestly. Same wall-clock: equal engine "
-                                             "time. Or each as fast as it can."))
+        self.speed = fw.shrinkable(
+            fw.combo(
+                SPEEDS,
+                "Steps per second, both panels together: slow enough to talk "
+                "over, or 'max' to see what the hardware does.",
+            )
+        )
+        self.pacing = fw.shrinkable(
+            fw.combo(
+                PACINGS,
+                "Same NFE budget: both advance one network evaluation at a "
+                "time, so the counters race honestly. Same wall-clock: equal engine "
+                "time. Or each as fast as it can.",
+            )
+        )
         self.draw = QPushButton("✎ draw", checkable=True)
-        self.draw.setToolTip("Draw on the left state canvas (left button: ink, right button: background) to give "
-                             "known pixels; then Complete lets both models fill in the rest.")
+        self.draw.setToolTip(
+            "Draw on the left state canvas (left button: ink, right button: background) to give "
+            "known pixels; then Complete lets both models fill in the rest."
+        )
         self.complete = QPushButton("complete")
-        self.complete.setToolTip("Both models complete the drawing: AR fills the missing pixels, diffusion keeps "
-                                 "the drawn pixels by re-noising them every step.")
+        self.complete.setToolTip(
+            "Both models complete the drawing: AR fills the missing pixels, diffusion keeps "
+            "the drawn pixels by re-noising them every step."
+        )
         self.cont_k = RangeSpinBox("K", LIMITS["continuations"], value=16)
         self.cont_k.setToolTip("K: how many continuations to run from the step on screen.")
         self.cont = QPushButton(CONT_TEXT)
-        self.cont.setToolTip("From the step on screen, run K continuations of each method: their mean is what x0 "
-                             "predicts, their std what is still undecided. While they run: click to cancel.")
+        self.cont.setToolTip(
+            "From the step on screen, run K continuations of each method: their mean is what x0 "
+            "predicts, their std what is still undecided. While they run: click to cancel."
+        )
         for i, w in enumerate((self.play, self.step, self.restart)):
             g.addWidget(w, 0, i)
         g.addWidget(self.speed, 0, 3)
@@ -206,8 +237,9 @@ class Controls(QWidget):
         lay.addWidget(run, 1)
 
         for name, w in self.widgets.items():
-            fw.changed(w).connect(lambda _v, n=name: self._edit(n, None, fw.value_of(fields.FIELDS[n],
-                                                                                    self.widgets[n])))
+            fw.changed(w).connect(
+                lambda _v, n=name: self._edit(n, None, fw.value_of(fields.FIELDS[n], self.widgets[n]))
+            )
         for panel, lane in self.lanes.items():
             lane.edited.connect(lambda name, value, p=panel: self._edit(name, p, value))
             lane.out_of_range.connect(self.out_of_range)
@@ -303,6 +335,7 @@ class Controls(QWidget):
     def state_dict(self) -> dict:
         """What the window remembers (engine.runtime.remembered): the Session's settings and the device box."""
         from engine.runtime.remembered import of_session
+
         return of_session(self.session, self.device.currentText())
 
     def first_invalid(self) -> str | None:

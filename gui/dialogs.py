@@ -1,4 +1,5 @@
 """The window's file dialogs and dropped files: open a lesson or a picture, export the window or the run."""
+
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject

@@ -1,6 +1,7 @@
 """Painting a run: the two panels, the plots and the timeline at the step the timeline is on
 (following the run as it grows, or scrubbed back). It holds the widgets it paints and what it last
 painted, never the run: the window hands it a snapshot of the lanes' frames."""
+
 from __future__ import annotations
 
 import time
@@ -16,15 +17,16 @@ SIDE_INTERVAL_S = 1 / 15  # the side views (order map, pixel distribution, eps, 
 class RunDisplay:
     def __init__(self, panels: dict, plots, timeline, timeline_label):
         self.panels, self.plots, self.timeline, self.timeline_label = panels, plots, timeline, timeline_label
-        self.follow = True       # the timeline follows the run's newest step (False: scrubbed back)
-        self.axis = axis.NFE     # what the timeline and the plots' x axis count
-        self.target = None       # the prompt's class (the plots follow its probability)
+        self.follow = True  # the timeline follows the run's newest step (False: scrubbed back)
+        self.axis = axis.NFE  # what the timeline and the plots' x axis count
+        self.target = None  # the prompt's class (the plots follow its probability)
         self.painted_version = -1
-        self.stale = False       # a view skipped at the last paint: repaint even if nothing new came
+        self.stale = False  # a view skipped at the last paint: repaint even if nothing new came
         self._plotted_at = self._side_at = 0.0
 
-    def new_run(self, titles: dict, modes: dict, labels: dict, forward: dict, ax: str, target,
-                class_name: str | None) -> None:
+    def new_run(
+        self, titles: dict, modes: dict, labels: dict, forward: dict, ax: str, target, class_name: str | None
+    ) -> None:
         """A new run: each panel's title and mode, the plots' legend (`labels`, `forward`: panels
         showing a real image) and prompt (`target`, `class_name`), the axis; the timeline back to
         0, following the run."""
@@ -56,7 +58,9 @@ class RunDisplay:
         self.painted_version = version
         ax = self.axis
         max_pos = max((axis.position(fr[-1], ax) for fr, _, _ in snap.values() if fr), default=0)
-        planned = [fr[-1].total_steps * axis.position(fr[-1], ax) / (fr[-1].step + 1) for fr, _, _ in snap.values() if fr]
+        planned = [
+            fr[-1].total_steps * axis.position(fr[-1], ax) / (fr[-1].step + 1) for fr, _, _ in snap.values() if fr
+        ]
         if planned:
             self.plots.set_planned_nfe(round(max(planned)))
         self.timeline.blockSignals(True)  # following the run is not a scrub
@@ -101,5 +105,8 @@ class RunDisplay:
 
     def frames_on_screen(self, snap: dict) -> dict:
         """The frame on screen for each lane (the timeline position)."""
-        return {name: frames[self.index_at(frames, self.timeline.value())]
-                for name, (frames, _, _) in snap.items() if frames}
+        return {
+            name: frames[self.index_at(frames, self.timeline.value())]
+            for name, (frames, _, _) in snap.items()
+            if frames
+        }

@@ -5,6 +5,7 @@ burnt into every frame: what it runs (method and settings), its step and NFE.
 Every export is reproducible: a PNG carries the run's exact settings (engine.runtime.record) as
 JSON in a text chunk under the key `pixels-and-noise`, a GIF or MP4 in a `.json` sidecar beside
 it; `main.py --replay FILE` re-runs that run."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -12,11 +13,11 @@ from pathlib import Path
 import imageio.v3 as iio
 import numpy as np
 
+from engine.maths.pixels import SIDE
 from engine.networks.files import write_atomic, write_text_atomic
 from engine.runtime import record as records
-from engine.tools import cli
 from engine.runtime.modes import shows_real_image
-from engine.maths.pixels import SIDE
+from engine.tools import cli
 
 from . import axis
 
@@ -32,13 +33,18 @@ def _tile(frame) -> np.ndarray:
 def _label(width: int, name: str, frame) -> np.ndarray:
     """(LABEL_H, width) grey text on black: the lane's name, then its step, NFE and what is shown."""
     from PIL import Image, ImageDraw, ImageFont
+
     img = Image.new("L", (width, LABEL_H), 0)
     draw = ImageDraw.Draw(img)
     font = ImageFont.load_default(size=LABEL_PX)
     draw.text((4, 2), name, fill=255, font=font)
     x0 = "the real image" if shows_real_image(frame.method) else "x0 (predicted clean image)"
-    draw.text((4, 2 + LABEL_H // 2), f"step {frame.step + 1}/{frame.total_steps}   NFE {frame.nfe}   "
-              f"left: state, right: {x0}", fill=200, font=font)
+    draw.text(
+        (4, 2 + LABEL_H // 2),
+        f"step {frame.step + 1}/{frame.total_steps}   NFE {frame.nfe}   left: state, right: {x0}",
+        fill=200,
+        font=font,
+    )
     return np.asarray(img, np.float32) / 255
 
 
@@ -73,6 +79,7 @@ def png_with_record(rgb_or_image, path: Path, record: dict | None) -> None:
     """Write a PNG (a uint8 array or a PIL image) carrying `record` in its text chunk, atomically."""
     from PIL import Image
     from PIL.PngImagePlugin import PngInfo
+
     img = rgb_or_image if isinstance(rgb_or_image, Image.Image) else Image.fromarray(rgb_or_image)
     info = PngInfo()
     if record is not None:
@@ -87,6 +94,7 @@ def save_window_png(widget, path: str | Path, record: dict | None = None) -> Pat
 
     from PIL import Image
     from PySide6.QtCore import QBuffer, QIODevice
+
     out = check_writable(path, (".png",))
     buf = QBuffer()
     buf.open(QIODevice.WriteOnly)
@@ -96,8 +104,9 @@ def save_window_png(widget, path: str | Path, record: dict | None = None) -> Pat
     return out
 
 
-def write_run(lanes: dict, path: str | Path, fps: int = 20, names: dict | None = None,
-              record: dict | None = None) -> Path:
+def write_run(
+    lanes: dict, path: str | Path, fps: int = 20, names: dict | None = None, record: dict | None = None
+) -> Path:
     """The run as GIF/MP4 (with `record` in a `.json` sidecar) or as its last picture in a PNG
     (with `record` in its text chunk)."""
     path = check_writable(path)
@@ -123,8 +132,9 @@ def _write(path: Path, suffix: str, pics: list, fps: int) -> None:
     elif suffix == ".mp4":
         h, w = pics[0].shape[:2]
         pics = [np.pad(p, ((0, h % 2), (0, w % 2), (0, 0))) for p in pics]
-        iio.imwrite(path, pics + [pics[-1]] * fps, fps=fps, codec="libx264", plugin="pyav") if _has_pyav() else \
-            _write_mp4_ffmpeg(path, pics + [pics[-1]] * fps, fps)
+        iio.imwrite(
+            path, pics + [pics[-1]] * fps, fps=fps, codec="libx264", plugin="pyav"
+        ) if _has_pyav() else _write_mp4_ffmpeg(path, pics + [pics[-1]] * fps, fps)
     else:
         iio.imwrite(path, pics[-1])
 
@@ -132,6 +142,7 @@ def _write(path: Path, suffix: str, pics: list, fps: int) -> None:
 def _has_pyav() -> bool:
     try:
         import av  # noqa: F401
+
         return True
     except ImportError:
         return False
@@ -139,6 +150,7 @@ def _has_pyav() -> bool:
 
 def _write_mp4_ffmpeg(path: Path, pics: list, fps: int) -> None:
     import imageio.v2 as iio2
+
     with iio2.get_writer(str(path), fps=fps, codec="libx264", macro_block_size=1) as w:
         for p in pics:
             w.append_data(p)

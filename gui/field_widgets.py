@@ -1,6 +1,7 @@
 """One widget for one setting of the table (engine/runtime/fields.py): its kind, range, precision,
 label and tooltip come from the table, so what a box shows is what the Session holds and runs
 (guidance 2.25 shows 2.25). A widget only shows a value and reports an edit; it keeps no setting."""
+
 from __future__ import annotations
 
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QWidget

@@ -1,6 +1,7 @@
 """A label that shows the longest of its texts that fits: a panel title keeps its method's name on
 a 1280-pixel projector and gives up the prompt first ("ONE SHOT: INDEPENDENT PIXELS — “seven”"
 is wider than half of 1280 pixels beside the step counter)."""
+
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt

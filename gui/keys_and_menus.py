@@ -1,5 +1,6 @@
 """Every signal, key and menu entry of the window, connected to its actions (keys are
 application-wide: a presenter remote's keys work whichever widget has the focus)."""
+
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
@@ -31,13 +32,25 @@ def connect(win) -> None:
     win.session.subscribe(lambda what: what in ("pace", "scenario") and win.apply_pace())
     win.timeline.valueChanged.connect(win.scrub)
     ls = win.lesson
-    for key, fn in [("Space", win.toggle_play), ("Right", lambda: ls.forward() if ls.active else win.step_once()),
-                    ("Left", lambda: ls.back() if ls.active else None), ("PgDown", ls.forward),
-                    ("PgUp", ls.back), ("B", ls.toggle_blank), (".", ls.toggle_blank),
-                    ("F5", ls.start_default), ("Shift+F5", ls.start_here), ("R", lambda: win.restart()), ("F11", win.toggle_fullscreen),
-                    ("L", lambda: win.set_lecture_mode(not win.lecture)), ("N", win.new_seed),
-                    ("Ctrl+S", lambda: export_png_dialog(win)), ("Escape", win.escape), ("V", win.next_variant),
-                    ("G", lambda: win.set_guidance_view(not win.guidance_view))]:
+    for key, fn in [
+        ("Space", win.toggle_play),
+        ("Right", lambda: ls.forward() if ls.active else win.step_once()),
+        ("Left", lambda: ls.back() if ls.active else None),
+        ("PgDown", ls.forward),
+        ("PgUp", ls.back),
+        ("B", ls.toggle_blank),
+        (".", ls.toggle_blank),
+        ("F5", ls.start_default),
+        ("Shift+F5", ls.start_here),
+        ("R", lambda: win.restart()),
+        ("F11", win.toggle_fullscreen),
+        ("L", lambda: win.set_lecture_mode(not win.lecture)),
+        ("N", win.new_seed),
+        ("Ctrl+S", lambda: export_png_dialog(win)),
+        ("Escape", win.escape),
+        ("V", win.next_variant),
+        ("G", lambda: win.set_guidance_view(not win.guidance_view)),
+    ]:
         sc = QShortcut(QKeySequence(key), win)
         sc.setContext(Qt.ApplicationShortcut)
         sc.activated.connect(fn)
@@ -53,21 +66,25 @@ def build_menus(win) -> None:
         act.setToolTip(sc.caption)
         act.triggered.connect(lambda checked=False, n=sc.name: win.apply_scenario(n))
     view = win.menuBar().addMenu("&View")
-    for text, key, fn in [("Lecture mode (large, high contrast)", "L", lambda: win.set_lecture_mode(not win.lecture)),
-                          ("Fullscreen", "F11", win.toggle_fullscreen),
-                          ("Guidance: with / without the prompt, what w adds", "G",
-                           lambda: win.set_guidance_view(not win.guidance_view)),
-                          ("Export window as PNG…", "Ctrl+S", lambda: export_png_dialog(win)),
-                          ("Export run as GIF/MP4…", "", lambda: export_run_dialog(win)),
-                          ("Open your own picture… (or drop it on the window)", "", lambda: open_image_dialog(win)),
-                          ("Forget your picture", "", win.forget_image)]:
+    for text, key, fn in [
+        ("Lecture mode (large, high contrast)", "L", lambda: win.set_lecture_mode(not win.lecture)),
+        ("Fullscreen", "F11", win.toggle_fullscreen),
+        ("Guidance: with / without the prompt, what w adds", "G", lambda: win.set_guidance_view(not win.guidance_view)),
+        ("Export window as PNG…", "Ctrl+S", lambda: export_png_dialog(win)),
+        ("Export run as GIF/MP4…", "", lambda: export_run_dialog(win)),
+        ("Open your own picture… (or drop it on the window)", "", lambda: open_image_dialog(win)),
+        ("Forget your picture", "", win.forget_image),
+    ]:
         act = view.addAction(f"{text}\t{key}" if key else text)
         act.triggered.connect(fn)
     lesson = win.menuBar().addMenu("&Lesson")
-    for text, fn in [("Start the lesson, fullscreen\tF5", win.lesson.start_default),
-                     ("Back into the lesson at its slide\tShift+F5", win.lesson.start_here),
-                     ("Open a lesson file…", lambda: open_lesson_dialog(win)),
-                     ("Next (play, then next slide)\tPageDown", win.lesson.forward),
-                     ("Back\tPageUp", win.lesson.back), ("Blank the screen\tB", win.lesson.toggle_blank),
-                     ("Leave the lesson\tEsc", win.escape)]:
+    for text, fn in [
+        ("Start the lesson, fullscreen\tF5", win.lesson.start_default),
+        ("Back into the lesson at its slide\tShift+F5", win.lesson.start_here),
+        ("Open a lesson file…", lambda: open_lesson_dialog(win)),
+        ("Next (play, then next slide)\tPageDown", win.lesson.forward),
+        ("Back\tPageUp", win.lesson.back),
+        ("Blank the screen\tB", win.lesson.toggle_blank),
+        ("Leave the lesson\tEsc", win.escape),
+    ]:
         lesson.addAction(text).triggered.connect(fn)

@@ -1,4 +1,5 @@
 """The window's widgets, laid out top to bottom, and their look (lecture setting, window size)."""
+
 from __future__ import annotations
 
 import pyqtgraph as pg
@@ -38,8 +39,10 @@ def build(win) -> None:
     win.notices = win.messages.notices
     lay.addWidget(win.banner)
     row = QHBoxLayout()
-    win.panels = {"left": MethodPanel("AUTOREGRESSIVE", style.AR_COLOR, win.controls.ar_group),
-                   "right": MethodPanel("DIFFUSION", style.DIFF_COLOR, win.controls.diffusion_group)}
+    win.panels = {
+        "left": MethodPanel("AUTOREGRESSIVE", style.AR_COLOR, win.controls.ar_group),
+        "right": MethodPanel("DIFFUSION", style.DIFF_COLOR, win.controls.diffusion_group),
+    }
     row.addWidget(win.panels["left"], 1)
     row.addWidget(win.panels["right"], 1)
     lay.addLayout(row, 5)

@@ -6,6 +6,7 @@ plays it; forward again (while it plays, or once it finished) goes to the next s
 was paused part way (Space), forward resumes it. So every slide takes two presses: "show" and
 "next". While the screen is blanked, forward and back only bring the picture back.
 """
+
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
@@ -60,8 +61,10 @@ class LessonPresenter:
         self.index = max(0, min(index, len(self.lesson.slides) - 1))
         s = self.lesson.slides[self.index]
         self.win.slide_label.setText(f"{self.index + 1} / {len(self.lesson.slides)}")
-        self.win.slide_label.setToolTip(f"{self.lesson.title}: slide {self.index + 1} of {len(self.lesson.slides)} "
-                                        "(PageDown / → play, then each variant, then next; PageUp / ← back; B blank; Esc leave)")
+        self.win.slide_label.setToolTip(
+            f"{self.lesson.title}: slide {self.index + 1} of {len(self.lesson.slides)} "
+            "(PageDown / → play, then each variant, then next; PageUp / ← back; B blank; Esc leave)"
+        )
         self.win.slide_label.show()
         ok = self.win.apply_scenario(s.scenario, s.variant, paused=True, caption=s.caption)
         for p in self.win.panels.values():

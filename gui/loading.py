@@ -2,6 +2,7 @@
 stops it: a device this machine lacks (asked for on the command line, remembered, or chosen in
 the box) becomes the CPU with a notice, and a broken classifier or bank is a notice while the
 panels run (no classifier plot, no sketches)."""
+
 from __future__ import annotations
 
 from engine.networks import weights
@@ -16,7 +17,7 @@ _SHARED: dict = {}
 class ModelLoader:
     def __init__(self, controls, notice):
         self.controls = controls  # its device box says where the networks run
-        self.notice = notice      # notice(message): shown to the lecturer, stops nothing
+        self.notice = notice  # notice(message): shown to the lecturer, stops nothing
         self._seen: set = set()  # keys whose problems this window has shown
 
     def device(self) -> str:

@@ -1,19 +1,19 @@
 """The lecture window: controls, the two panels side by side, plots, a timeline, a caption."""
-from __future__ import annotations
 
+from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtWidgets import QMainWindow
 
+from engine.maths.pixels import SIDE
 from engine.networks import images
+from engine.networks.data import CLASS_NAMES
+from engine.networks.weights import WeightsError
 from engine.runtime import modes as mode_registry
 from engine.runtime import runs, scenarios
-from engine.networks.data import CLASS_NAMES
 from engine.runtime.interventions import force_pixel
-from engine.maths.pixels import SIDE
 from engine.runtime.session import DEFAULT_MODES, Session
-from engine.networks.weights import WeightsError
 
 from . import axis, export, memory, remembered, style, wiring
 from .continuations_runner import ContinuationsRunner
@@ -50,8 +50,9 @@ class MainWindow(QMainWindow):
         self.setAttribute(Qt.WA_DeleteOnClose)  # a closed window is freed (its widgets hold lambdas that hold it)
         wiring.build(self)  # the controls show the Session (free play's start: the engine's)
         self.display = RunDisplay(self.panels, self.plots, self.timeline, self.timeline_label)
-        self.continuations = ContinuationsRunner(self.panels, self.controls.cont, self.show_status, self.show_error,
-                                                 self.threads.started)
+        self.continuations = ContinuationsRunner(
+            self.panels, self.controls.cont, self.show_status, self.show_error, self.threads.started
+        )
         self.lesson = LessonPresenter(self)
         # An edited control applies at once: the run restarts with the new value, after a short
         # pause so typing "100" or spinning a box restarts once, not at every key.
@@ -83,8 +84,9 @@ class MainWindow(QMainWindow):
         scr = self.screen()
         return FIRST_SIZE if scr is None else FIRST_SIZE.boundedTo(scr.availableGeometry().size())
 
-    def apply_scenario(self, name: str, variant: int = 0, start: bool = True, paused: bool = False,
-                       caption: str | None = None) -> bool:
+    def apply_scenario(
+        self, name: str, variant: int = 0, start: bool = True, paused: bool = False, caption: str | None = None
+    ) -> bool:
         """Load a named scenario (and variant) into the session, show its settings in each panel's
         controls and its caption (or `caption`), then run (`paused`: ready at step 0)."""
         try:
@@ -151,8 +153,14 @@ class MainWindow(QMainWindow):
         return self.loader(dataset)
 
     # -- runs ----------------------------------------------------------------------------
-    def apply_settings(self, settings: runs.RunSettings, caption: str | None = None, left: str | None = None,
-                       right: str | None = None, start: bool = True):
+    def apply_settings(
+        self,
+        settings: runs.RunSettings,
+        caption: str | None = None,
+        left: str | None = None,
+        right: str | None = None,
+        start: bool = True,
+    ):
         """Show a preset (both panels share `settings`; the panels' modes default to the engine's):
         into the Session (the controls show it), set the caption, start the run."""
         self.session.use_preset(settings, left or DEFAULT_MODES["left"], right or DEFAULT_MODES["right"])
@@ -186,8 +194,15 @@ class MainWindow(QMainWindow):
         s = settings["left"]
         name = None if s.label is None else CLASS_NAMES[s.dataset][s.label]
         ax = axis.axis_for_modes(modes.values())
-        self.display.new_run({n: t.upper() + (f" — “{name}”" if name else "") for n, t in self.session.titles().items()},
-                             modes, self.session.lane_labels(), self.session.forward_panels(), ax, s.label, name)
+        self.display.new_run(
+            {n: t.upper() + (f" — “{name}”" if name else "") for n, t in self.session.titles().items()},
+            modes,
+            self.session.lane_labels(),
+            self.session.forward_panels(),
+            ax,
+            s.label,
+            name,
+        )
         if self.caption.text() in (DEFAULT_CAPTION, FORWARD_CAPTION):  # never overwrite a preset's caption
             self.caption.setText(FORWARD_CAPTION if ax == axis.STEP else DEFAULT_CAPTION)
         self.start_worker(lanes, paused=paused)
@@ -200,8 +215,16 @@ class MainWindow(QMainWindow):
     def start_worker(self, lanes: list, paused: bool = False, after=None, prepare=None) -> None:
         """A worker racing `lanes` with the Session's pacing and speed (gui.run_threads)."""
         self.display.painted_version = -1
-        self.threads.start(lanes, self.session.pacing, self.session.steps_per_second(), paused, after, prepare, on_failed=lambda lane, msg: self.show_error(f"{lane} panel: {msg}"),
-                           on_finished=lambda: self.controls.play.setText(PLAY))
+        self.threads.start(
+            lanes,
+            self.session.pacing,
+            self.session.steps_per_second(),
+            paused,
+            after,
+            prepare,
+            on_failed=lambda lane, msg: self.show_error(f"{lane} panel: {msg}"),
+            on_finished=lambda: self.controls.play.setText(PLAY),
+        )
         self.controls.play.setText(PAUSE if not paused else PLAY)
 
     def apply_pace(self) -> None:
@@ -254,8 +277,7 @@ class MainWindow(QMainWindow):
     def is_playing(self) -> bool:
         """A run is under way and not paused."""
         w = self.worker
-        return (w is not None and not w.is_paused() and w.isRunning()
-                and not self.session.is_finished())
+        return w is not None and not w.is_paused() and w.isRunning() and not self.session.is_finished()
 
     def is_finished(self) -> bool:
         return self.worker is not None and self.session.is_finished()
@@ -270,8 +292,11 @@ class MainWindow(QMainWindow):
             self.display.blank("drawing", self.session.modes)  # no stale run beside the drawing
             canvas.clear_drawing()
         canvas.enable_drawing(on)
-        self.caption.setText("Draw: left button ink, right button background; grey pixels are left for the models. "
-                             "Then press Complete." if on else self.caption.text())
+        self.caption.setText(
+            "Draw: left button ink, right button background; grey pixels are left for the models. Then press Complete."
+            if on
+            else self.caption.text()
+        )
 
     def mirror_drawing(self):
         """The right panel shows the same known pixels: both methods complete the same drawing."""
@@ -312,6 +337,7 @@ class MainWindow(QMainWindow):
         def prepare():  # once the old worker has ended: it no longer touches these lanes
             carry()
             self.display.painted_version = -1
+
         self.start_worker(list(self.session.lanes.values()), after=old, prepare=prepare)
         r, c = divmod(pixel, SIDE)
         self.show_status(f"pixel (row {r}, column {c}) forced to grey level {level}: the rest adapts", 8000)
@@ -374,8 +400,9 @@ class MainWindow(QMainWindow):
         if self.worker is None:
             raise ValueError("nothing to export: run something first")
         _, snap = self._snapshot()
-        out = export.write_run({n: fr for n, (fr, _, _) in snap.items()}, path, names=self.plots.lane_names,
-                               record=self.session.record())
+        out = export.write_run(
+            {n: fr for n, (fr, _, _) in snap.items()}, path, names=self.plots.lane_names, record=self.session.record()
+        )
         self.show_status(f"saved to {out.resolve()}", 8000)
 
     # -- painting (GUI thread, from the timer) -------------------------------------------

@@ -5,6 +5,7 @@ that allocates its own malloc arena (up to 8 per core), whose freed pages it kee
 of restarts the process grew by 100-300 MB that nothing referenced (benchmarks/gui_stress.py).
 Two arenas for the whole process and a trim after runs end keep it level. Other C libraries
 (macOS, Windows, musl) manage this themselves: there both calls do nothing."""
+
 from __future__ import annotations
 
 import ctypes

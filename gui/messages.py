@@ -1,5 +1,6 @@
 """What the window says: errors in a banner big enough for the hall, short messages beside the
 timeline that clear themselves, and notices (something to know that stops nothing)."""
+
 from __future__ import annotations
 
 import time
@@ -15,9 +16,9 @@ NOTICE_MS = 15000
 
 def elide_message(msg: str) -> str:
     """At most ERROR_CHARS characters, no word longer than ERROR_WORD (a long pasted prompt)."""
-    words = [w if len(w) <= ERROR_WORD else w[:ERROR_WORD - 1] + "…" for w in msg.split(" ")]
+    words = [w if len(w) <= ERROR_WORD else w[: ERROR_WORD - 1] + "…" for w in msg.split(" ")]
     out = " ".join(words)
-    return out if len(out) <= ERROR_CHARS else out[:ERROR_CHARS - 1] + "…"
+    return out if len(out) <= ERROR_CHARS else out[: ERROR_CHARS - 1] + "…"
 
 
 class Messages:

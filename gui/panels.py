@@ -1,6 +1,7 @@
 """One method's panel: the state, the predicted clean image x0 and a method view (AR: the
 order map and the current pixel's distribution; diffusion: ε̂ and the noise schedule). A panel
 shows whatever Frame it is given; it never computes model outputs."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -8,9 +9,9 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QSizePolicy, QStackedWidget, QVBoxLayout, QWidget
 
-from engine.runtime.modes import DISTRIBUTION, MODES, SCHEDULE, of_method, shows_real_image
 from engine.maths.pixels import PIXELS, SIDE
 from engine.maths.schedule import NoiseSchedule
+from engine.runtime.modes import DISTRIBUTION, MODES, SCHEDULE, of_method, shows_real_image
 
 from . import style
 from .canvas import ImageCanvas
@@ -18,20 +19,20 @@ from .fit_label import FitLabel
 
 TIPS = {
     "state": "What the method holds now. Autoregression: the pixels fixed so far (slate blue = not fixed yet). "
-             "Diffusion: the noisy image x_t.",
+    "Diffusion: the noisy image x_t.",
     "x0": "x0, the predicted clean image: the MEAN of everything the image could still become. "
-          "Blurry while much is undecided, sharp at the end.",
+    "Blurry while much is undecided, sharp at the end.",
     "order": "When each pixel was fixed (dark = early, bright = late): the generation order, made visible.",
     "eps": "ε̂, the noise the network thinks is in x_t. Subtracting (a little of) it is one diffusion step.",
     "hist": "The network's predicted distribution for the current pixel over 256 grey levels; the dashed red "
-            "line is the value that was sampled. Click a grey level: the pixel gets that value and the rest adapts.",
+    "line is the value that was sampled. Click a grey level: the pixel gets that value and the rest adapts.",
     "cont_mean": "The average of K runs continued from this step. x0 predicts exactly this average: the two "
-                 "should look alike (up to the noise of a finite K).",
+    "should look alike (up to the noise of a finite K).",
     "cont_std": "How much the K continuations disagree, pixel by pixel: what is still undecided at this step.",
     "cond": "x0 predicted WITH the prompt: the network's conditional run at this step.",
     "uncond": "x0 predicted WITHOUT the prompt: the same network, the prompt left out (the unconditional run).",
     "guide": "What guidance adds: w times (with − without). Red: the prompt pushes a pixel lighter, blue: darker, "
-             "black: nothing. x0 on screen = without + this.",
+    "black: nothing. x0 on screen = without + this.",
     "schedule": "ᾱ_t, the fraction of the signal left in x_t, over the T = 1000 noise levels; the dot is now.",
 }
 
@@ -52,8 +53,11 @@ def _mode(name: str):
 
 def x0_title(method: str) -> str:
     m = _mode(method)
-    return "x0: the real image" if (m.forward if m is not None else shows_real_image(method)) else \
-        "x0: predicted clean image"
+    return (
+        "x0: the real image"
+        if (m.forward if m is not None else shows_real_image(method))
+        else "x0: predicted clean image"
+    )
 
 
 def side_title(method: str) -> str:
@@ -63,7 +67,7 @@ def side_title(method: str) -> str:
 
 
 MIN_PLOT_W, MIN_PLOT_H = 150, 100  # the pixel's distribution and the schedule never collapse to a line
-MIN_CANVAS = 120                    # state and x0: a 28x28 image at >= 4 screen pixels a pixel
+MIN_CANVAS = 120  # state and x0: a 28x28 image at >= 4 screen pixels a pixel
 
 # early = blue, late = yellow; the darkest purples are left out so early pixels stand out from unset grey
 _VIRIDIS = pg.colormap.get("viridis").getLookupTable(0.22, 1.0, 256, alpha=False).astype(np.uint8)
@@ -111,7 +115,9 @@ class MethodPanel(QWidget):
         self.hist.hideButtons()
         self.hist_top = 0.0  # the p axis only grows within a run (1-2-5 steps): steady while a run plays
         # a 2 px outline: a sure pixel is one bin, under a screen pixel wide at this size, and must still show
-        self.hist_bars = pg.PlotDataItem(stepMode="center", fillLevel=0, brush=(*color, 150), pen=pg.mkPen(color, width=2))
+        self.hist_bars = pg.PlotDataItem(
+            stepMode="center", fillLevel=0, brush=(*color, 150), pen=pg.mkPen(color, width=2)
+        )
         self.hist.addItem(self.hist_bars)
         # the value drawn, dashed: the bar it was drawn from shows between the dashes
         self.hist_line = pg.InfiniteLine(angle=90, pen=pg.mkPen(style.OUTLINE, width=3, style=Qt.DashLine))
@@ -314,8 +320,11 @@ def continuations_verdict(c, at_nfe=None) -> str:
     """What K continuations show, claiming only what the numbers do (Continuations.matches_x0: within
     twice the sampling error of a mean of K)."""
     k, se = len(c.samples), c.sampling_error  # the statistics are the engine's (Continuations)
-    verdict = ("their mean matches x0\n(within sampling error)" if c.matches_x0() else
-               "their mean differs from x0\nby more than sampling error")
+    verdict = (
+        "their mean matches x0\n(within sampling error)"
+        if c.matches_x0()
+        else "their mean differs from x0\nby more than sampling error"
+    )
     return f"K = {k} from NFE {at_nfe}\nRMS(mean − x0) = {c.error:.3f}, ±{se:.3f}\n{verdict}"
 
 

@@ -4,6 +4,7 @@
 Axes stay still while a run plays: x spans the run's planned NFE from the start and y only ever
 grows (to a round number). Still axes are easier to read from the back of a hall, and they are
 cheap: pyqtgraph redraws an axis only when its range changes."""
+
 from __future__ import annotations
 
 import math
@@ -13,35 +14,56 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
+from engine.maths.pixels import SIDE
 from engine.runtime.modes import MODES, shows_real_image
 from engine.runtime.session import DEFAULT_MODES
-from engine.maths.pixels import SIDE
 
 from . import axis, style
 from .canvas import ImageCanvas
 
 PLOTS = {
-    "distance": ("distance to final", "RMS difference between x0 now and the image the run ends "
-                 "with (known only when the run ends). Falls to 0 at the end: how early each method commits."),
-    "sharpness": ("sharpness of x0", "Mean edge strength of x0. Low = blurry average of many possible images, "
-                  "high = crisp strokes of one image."),
-    "detail": ("fine detail of x0", "Share of x0's power in the finer half of its spatial frequencies: near 0 "
-               "for a blurry mean, rising as detail appears. Diffusion settles the coarse shape first and the fine "
-               "detail last; autoregression fills in space, not frequency."),
-    "uncertainty": ("uncertainty (AR)", "Average per-pixel standard deviation of the autoregressive "
-                    "prediction: how much is still undecided."),
-    "prob": ("p(class | x0)", "What a separately trained classifier sees in x0: probability of the "
-             "requested class (or of its top class when there is no prompt)."),
-    "spectrum": ("x0 by frequency", "Power of x0 at the step on screen in six rings of spatial "
-                 "frequency, coarse (left) to fine (right), relative to real images (dashed line = 1). A blurry "
-                 "mean sits far below the line at the fine end. Diffusion lifts the whole curve, coarse first and "
-                 "fine last; autoregression's fixed pixels are already as fine as real ones."),
+    "distance": (
+        "distance to final",
+        "RMS difference between x0 now and the image the run ends "
+        "with (known only when the run ends). Falls to 0 at the end: how early each method commits.",
+    ),
+    "sharpness": (
+        "sharpness of x0",
+        "Mean edge strength of x0. Low = blurry average of many possible images, high = crisp strokes of one image.",
+    ),
+    "detail": (
+        "fine detail of x0",
+        "Share of x0's power in the finer half of its spatial frequencies: near 0 "
+        "for a blurry mean, rising as detail appears. Diffusion settles the coarse shape first and the fine "
+        "detail last; autoregression fills in space, not frequency.",
+    ),
+    "uncertainty": (
+        "uncertainty (AR)",
+        "Average per-pixel standard deviation of the autoregressive prediction: how much is still undecided.",
+    ),
+    "prob": (
+        "p(class | x0)",
+        "What a separately trained classifier sees in x0: probability of the "
+        "requested class (or of its top class when there is no prompt).",
+    ),
+    "spectrum": (
+        "x0 by frequency",
+        "Power of x0 at the step on screen in six rings of spatial "
+        "frequency, coarse (left) to fine (right), relative to real images (dashed line = 1). A blurry "
+        "mean sits far below the line at the fine end. Diffusion lifts the whole curve, coarse first and "
+        "fine last; autoregression's fixed pixels are already as fine as real ones.",
+    ),
 }
 ALONG_THE_RUN = [k for k in PLOTS if k != "spectrum"]  # x = network evaluations; the spectrum's x is frequency
 # Forward processes (a real image erased or noised) are measured on the image itself.
-FORWARD_TITLES = {"distance": "distance to real", "sharpness": "sharpness of image",
-                  "detail": "fine detail of image", "spectrum": "image by frequency",
-                  "uncertainty": "uncertainty", "prob": "p(class | image)"}  # short: six fit 1280 px
+FORWARD_TITLES = {
+    "distance": "distance to real",
+    "sharpness": "sharpness of image",
+    "detail": "fine detail of image",
+    "spectrum": "image by frequency",
+    "uncertainty": "uncertainty",
+    "prob": "p(class | image)",
+}  # short: six fit 1280 px
 STRIP = 8  # thumbnails per strip
 MIN_PLOT_W, MIN_PLOT_H = 180, 120  # a plot keeps its title, axes and a readable curve on a 1280x720 screen
 MIN_SPECTRUM_W = 130  # six points: narrower than a curve along the run, still readable
@@ -136,8 +158,7 @@ class PlotsRow(QWidget):
         for key, w in self.widgets.items():
             if key in ALONG_THE_RUN:
                 w.getPlotItem().getAxis("bottom").setLabel(axis.LABEL[ax])
-            style.set_plot_title(w, self.lecture, FORWARD_TITLES[key] if ax == axis.STEP else PLOTS[key][0],
-                                 self.level)
+            style.set_plot_title(w, self.lecture, FORWARD_TITLES[key] if ax == axis.STEP else PLOTS[key][0], self.level)
         self.set_class_name(getattr(self, "_class_name", None))
         for c in self.curves.values():
             c.setData([], [])
@@ -153,7 +174,9 @@ class PlotsRow(QWidget):
             w.setYRange(0, _Y0[key], padding=0.02)
         self.pending.setPos(planned_nfe / 2, _Y0["distance"] / 2)  # mid-axis until the run sets its span
         self.pending.show()
-        self.no_spread.setText("no network: nothing\npredicted" if ax == axis.STEP else "only autoregression\npredicts a spread")
+        self.no_spread.setText(
+            "no network: nothing\npredicted" if ax == axis.STEP else "only autoregression\npredicts a spread"
+        )
         self.no_spread.setPos(planned_nfe / 2, _Y0["uncertainty"] / 2)
         self.no_spread.hide()  # shown once every lane is measured and none brought a spread
         self._spread = set()
@@ -174,8 +197,9 @@ class PlotsRow(QWidget):
         self._class_name = name
         w = self.widgets["prob"]
         cls = f"“{name}”" if name else "top class"
-        style.set_plot_title(w, self.lecture, f"p({cls} | image)" if self.axis == axis.STEP else f"p({cls} | x0)",
-                             self.level)  # a classifier's (tooltip)
+        style.set_plot_title(
+            w, self.lecture, f"p({cls} | image)" if self.axis == axis.STEP else f"p({cls} | x0)", self.level
+        )  # a classifier's (tooltip)
 
     def _grow_y(self, key: str, values) -> None:
         v = np.asarray(values, np.float64)
@@ -213,7 +237,7 @@ class PlotsRow(QWidget):
             self._set("prob", lane, nfe, probs[:, col])
         if distances is not None:
             self._grow_y("distance", distances)
-            self._set("distance", lane, nfe[:len(distances)], distances)
+            self._set("distance", lane, nfe[: len(distances)], distances)
             self.pending.hide()
         else:
             self.curves[("distance", lane)].setData([], [])
@@ -239,14 +263,16 @@ class PlotsRow(QWidget):
             return
         self._painted[key] = (i, len(metrics))
         y = np.clip(np.asarray(metrics[i]["spectrum_vs_real"], np.float64), 10 ** SPECTRUM_RANGE[0], None)
-        self.curves[key].setData(np.arange(1, len(y) + 1), y, symbol="o", symbolSize=8,
-                                 symbolBrush=self.colors[lane], symbolPen=None)
+        self.curves[key].setData(
+            np.arange(1, len(y) + 1), y, symbol="o", symbolSize=8, symbolBrush=self.colors[lane], symbolPen=None
+        )
 
     def _set(self, key: str, lane: str, x, y) -> None:
         """A curve; with dots while it has too few points to show as a line (one-shot runs)."""
         few = len(x) <= 3
-        self.curves[(key, lane)].setData(x, y, symbol="o" if few else None, symbolSize=12,
-                                         symbolBrush=self.colors[lane], symbolPen=None)
+        self.curves[(key, lane)].setData(
+            x, y, symbol="o" if few else None, symbolSize=12, symbolBrush=self.colors[lane], symbolPen=None
+        )
 
     def update_strip(self, lane: str, frames: list, upto: int):
         if not frames:
@@ -257,8 +283,9 @@ class PlotsRow(QWidget):
             return
         self._painted[key] = tuple(idx)
         forward = shows_real_image(frames[0].method)  # its x0 is the real image: show the image itself
-        self.strips[lane].set_image(np.concatenate([(frames[i].state if forward else frames[i].x0_mean)[0]
-                                                    for i in idx], axis=1))
+        self.strips[lane].set_image(
+            np.concatenate([(frames[i].state if forward else frames[i].x0_mean)[0] for i in idx], axis=1)
+        )
 
     def set_cursor(self, nfe: float | None):
         """The step on screen; None hides it (while following a run it would only sit at the end

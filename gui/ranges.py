@@ -3,6 +3,7 @@ leave the range (seed 2147483648 becomes 214748364) or revert on leaving the box
 becomes 2.0, temperature 0.01 becomes 1.00). These let an out-of-range number be typed, then keep
 the last good value and say so (`out_of_range(message)`: the window shows it as a banner); the
 tooltip names the allowed range."""
+
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
@@ -51,8 +52,7 @@ class _Ranged:
         v = self._number(text)
         if v is not None and v == v and not self.minimum() <= v <= self.maximum():
             kept = self.textFromValue(self.value())
-            self.out_of_range.emit(f"{self.name} {text.strip()} is out of range: use {self.range_text()} "
-                                   f"(kept {kept})")
+            self.out_of_range.emit(f"{self.name} {text.strip()} is out of range: use {self.range_text()} (kept {kept})")
             return kept
         return super().fixup(text)
 

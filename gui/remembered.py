@@ -2,6 +2,7 @@
 the app from starting: values go through the settings table (engine.runtime.remembered: a wrong one
 is dropped with a one-line notice beside the timeline), and a file Qt cannot read at all is moved
 aside to `….bak` and the window starts with the defaults. `main.py --reset-settings` forgets it."""
+
 from __future__ import annotations
 
 import os

@@ -2,6 +2,7 @@
 (.gif/.mp4: a Session races its lanes with no window) or the window (.png: a window is needed to
 take its picture). The run comes from the command line's settings, a scenario or an exported run
 (`--replay`); every export records exactly what ran (engine.runtime.record)."""
+
 from __future__ import annotations
 
 import sys
@@ -10,10 +11,12 @@ import time
 from engine.networks.weights import WeightsError
 
 
-def render(app, out: str, settings=None, device: str = "auto", scenario: str | None = None,
-           replay: tuple | None = None) -> int:
+def render(
+    app, out: str, settings=None, device: str = "auto", scenario: str | None = None, replay: tuple | None = None
+) -> int:
     """`replay`: ({lane: RunSettings}, {lane: mode}) of a recorded run (engine.runtime.record.to_run)."""
     from .export import check_writable
+
     try:
         check_writable(out)  # before the work: a missing or read-only folder fails at once
     except (OSError, ValueError) as e:
@@ -22,6 +25,7 @@ def render(app, out: str, settings=None, device: str = "auto", scenario: str | N
     if not out.lower().endswith(".png"):
         return render_run(out, settings, device, scenario, replay)
     from .main_window import MainWindow
+
     win = MainWindow(device=device, remember=False)
     win.resize(1920, 1080)
     win.show()
@@ -57,8 +61,9 @@ def render(app, out: str, settings=None, device: str = "auto", scenario: str | N
     return 0
 
 
-def render_run(out: str, settings=None, device: str = "auto", scenario: str | None = None,
-               replay: tuple | None = None) -> int:
+def render_run(
+    out: str, settings=None, device: str = "auto", scenario: str | None = None, replay: tuple | None = None
+) -> int:
     """A run written as GIF/MP4 (and its record beside it) with no window: a Session's lanes raced
     to their ends (engine.runtime.session)."""
     from engine.networks.device import resolve_device
@@ -67,6 +72,7 @@ def render_run(out: str, settings=None, device: str = "auto", scenario: str | No
     from engine.runtime.session import Session, run_to_end
 
     from .export import write_run
+
     try:
         resolve_device(device)
     except ValueError as e:
@@ -74,8 +80,13 @@ def render_run(out: str, settings=None, device: str = "auto", scenario: str | No
         device = "cpu"
     session = Session()
     try:
-        dataset = (scenarios.get(scenario).left.dataset if scenario else
-                   replay[0]["left"].dataset if replay is not None else settings.dataset)
+        dataset = (
+            scenarios.get(scenario).left.dataset
+            if scenario
+            else replay[0]["left"].dataset
+            if replay is not None
+            else settings.dataset
+        )
         models = load_models(dataset, device, kinds=GENERATORS, optional=("bank",))
         if scenario:
             session.load_scenario(scenario, 0, models.bank)  # its sketch is given to both panels (as in the window)

@@ -1,5 +1,6 @@
 """Threads the window stopped without waiting for them (the GUI thread never waits on the engine),
 kept referenced until they end; and a worker that starts once the one it follows has ended."""
+
 from __future__ import annotations
 
 from PySide6.QtCore import QThread

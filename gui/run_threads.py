@@ -1,5 +1,6 @@
 """The threads of the window's run, and no widgets: the worker racing the lanes, a worker waiting
 for the one it follows (a forced pixel), and every thread started (none may be left running)."""
+
 from __future__ import annotations
 
 import weakref
@@ -14,8 +15,17 @@ class RunThreads:
         self.successor = Successor()
         self.started = weakref.WeakSet()  # workers and continuation tasks, to check none is left running
 
-    def start(self, lanes: list, pacing: str, speed: float, paused: bool = False, after=None, prepare=None,
-              on_failed=None, on_finished=None) -> RunWorker:
+    def start(
+        self,
+        lanes: list,
+        pacing: str,
+        speed: float,
+        paused: bool = False,
+        after=None,
+        prepare=None,
+        on_failed=None,
+        on_finished=None,
+    ) -> RunWorker:
         """A worker racing `lanes`; `after`: it starts once that (cancelled) worker has ended, after
         `prepare()` (a lane carried from one worker to the next)."""
         self.worker = w = RunWorker(lanes, pacing, speed)

@@ -6,6 +6,7 @@ timeline) through the engine's `Lane` (its own lock and version counter); the GU
 timer and reads only the newest frame, so nothing piles up however fast the engine runs. Per-step
 metrics are computed here, on the worker thread (each engine `Lane` knows how to measure its frames).
 """
+
 from __future__ import annotations
 
 import collections
@@ -20,7 +21,7 @@ from engine.runtime.lanes import Lane, race
 
 
 class RunWorker(QThread):
-    failed = Signal(str, str)          # lane name, message
+    failed = Signal(str, str)  # lane name, message
     lane_finished = Signal(str)
     all_finished = Signal()
 
@@ -100,8 +101,7 @@ class RunWorker(QThread):
         self.failed.emit(lane.name, msg)
 
     def run(self):
-        steps = race(self.lanes, lambda: self.pacing, record=self._record, on_error=self._failed,
-                             on_done=self._finish)
+        steps = race(self.lanes, lambda: self.pacing, record=self._record, on_error=self._failed, on_done=self._finish)
         try:
             while not self._cancel.is_set():
                 self._running.wait()

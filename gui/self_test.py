@@ -2,6 +2,7 @@
 panels through the real worker in an offscreen window, save OUTDIR/window.png and
 OUTDIR/result.json, and return 0 only if everything worked. Reports through files, so it also
 works in a frozen app without a console."""
+
 from __future__ import annotations
 
 import json
@@ -13,9 +14,9 @@ from pathlib import Path
 
 from engine.networks import weights
 from engine.networks.bank import load_bank
+from engine.networks.checks import model_output_check  # noqa: F401 (tests import it from here)
 from engine.networks.data import DATASETS
 from engine.networks.device import resolve_device
-from engine.networks.checks import model_output_check  # noqa: F401 (tests import it from here)
 
 
 def check_outdir(outdir: str | Path) -> str | None:
@@ -48,8 +49,15 @@ def run_self_test(app, outdir: str | Path, device: str = "auto") -> int:
             detail = fn()
             checks.append({"check": name, "ok": True, "seconds": round(time.perf_counter() - t, 3), "detail": detail})
         except Exception as e:
-            checks.append({"check": name, "ok": False, "seconds": round(time.perf_counter() - t, 3),
-                           "detail": f"{type(e).__name__}: {e}", "traceback": traceback.format_exc()})
+            checks.append(
+                {
+                    "check": name,
+                    "ok": False,
+                    "seconds": round(time.perf_counter() - t, 3),
+                    "detail": f"{type(e).__name__}: {e}",
+                    "traceback": traceback.format_exc(),
+                }
+            )
 
     def device_check():
         try:
@@ -71,6 +79,7 @@ def run_self_test(app, outdir: str | Path, device: str = "auto") -> int:
         check(f"load {ds} bank", lambda ds=ds: len(load_bank(ds).images))
 
     from .main_window import MainWindow
+
     try:
         win = MainWindow(device=device, remember=False)
     except Exception as e:  # never exit 1 silently
@@ -118,14 +127,18 @@ def run_self_test(app, outdir: str | Path, device: str = "auto") -> int:
     ok = all(c["ok"] for c in checks)
     result = out / "result.json"
     try:
-        result.write_text(json.dumps({"ok": ok, "seconds": round(time.perf_counter() - t0, 2),
-                                      "checks": checks}, indent=2))
+        result.write_text(
+            json.dumps({"ok": ok, "seconds": round(time.perf_counter() - t0, 2), "checks": checks}, indent=2)
+        )
     except OSError as e:
         print(f"error: --self-test: cannot write {result}: {e.strerror or e}", file=sys.stderr)
         return 2
     for c in checks:
         if not c["ok"]:
             print(f"self-test FAILED: {c['check']}: {c['detail']}", file=sys.stderr)
-    print(f"self-test {'passed' if ok else 'failed'}: {sum(c['ok'] for c in checks)}/{len(checks)} checks; "
-          f"details in {result}", file=sys.stdout if ok else sys.stderr)
+    print(
+        f"self-test {'passed' if ok else 'failed'}: {sum(c['ok'] for c in checks)}/{len(checks)} checks; "
+        f"details in {result}",
+        file=sys.stdout if ok else sys.stderr,
+    )
     return 0 if ok else 1

@@ -1,4 +1,5 @@
 """Generators run off the GUI thread, one per lane and taking turns (K continuations)."""
+
 from __future__ import annotations
 
 import threading
@@ -10,6 +11,7 @@ class StreamTask(QThread):
     """Runs generators off the GUI thread, one per lane and taking turns (so both show progress),
     reporting every item as `progress(lane, item)` and each generator's last item as the result
     (`done({lane: result})`). Cancellable between items: a cancelled task reports nothing more."""
+
     progress = Signal(str, object)
     done = Signal(object)
     failed = Signal(str)

@@ -1,15 +1,16 @@
 """Colours, fonts and the two looks: normal and lecture (large, high contrast)."""
+
 from __future__ import annotations
 
 import pyqtgraph as pg
 
-AR_COLOR = (255, 170, 40)      # autoregressive: amber
-DIFF_COLOR = (70, 170, 255)    # diffusion: sky blue
-OUTLINE = (255, 60, 60)        # the pixels of the current step
-UNSET = (46, 52, 70)           # AR state and order map: pixels not fixed yet
-FRAME = (96, 104, 120)         # thin frame around every 28x28 canvas
+AR_COLOR = (255, 170, 40)  # autoregressive: amber
+DIFF_COLOR = (70, 170, 255)  # diffusion: sky blue
+OUTLINE = (255, 60, 60)  # the pixels of the current step
+UNSET = (46, 52, 70)  # AR state and order map: pixels not fixed yet
+FRAME = (96, 104, 120)  # thin frame around every 28x28 canvas
 BG = "#111318"
-BG_LECTURE = "#000000"         # projectors wash out dark grey: pure black behind white text
+BG_LECTURE = "#000000"  # projectors wash out dark grey: pure black behind white text
 
 
 def background(lecture: bool) -> str:
@@ -91,6 +92,7 @@ def style_plot(pw, lecture: bool, title: str | None = None, level: int = 2) -> N
     """Axis ticks, axis labels and title of a pyqtgraph PlotWidget at the mode's size (pyqtgraph
     does not follow Qt style sheets). Titles and axis labels are remembered on the widget."""
     from PySide6.QtGui import QFont
+
     px = plot_font_px(lecture, level)
     font = QFont()
     font.setPixelSize(px)
@@ -103,6 +105,9 @@ def style_plot(pw, lecture: bool, title: str | None = None, level: int = 2) -> N
         ax.setSIPrefixEnableRanges(())  # else disabling can freeze a milli prefix: a 0-1 axis labelled 0-1000
         ax.enableAutoSIPrefix(False)
         if ax.labelText:
-            ax.setLabel(ax.labelText, units=ax.labelUnits or None,
-                        **{"font-size": f"{px}px", "color": "#e0e4ea" if lecture else "#aab3c2"})
+            ax.setLabel(
+                ax.labelText,
+                units=ax.labelUnits or None,
+                **{"font-size": f"{px}px", "color": "#e0e4ea" if lecture else "#aab3c2"},
+            )
     pw.setBackground(background(lecture))

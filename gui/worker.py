@@ -1,6 +1,7 @@
 """The window's threads, by job: the run worker (gui.run_worker), continuations' task
 (gui.stream_task), stopped threads and successors (gui.retired); here what keeps the GUI thread
 responsive beside them and the pace note. Names importable from here as before."""
+
 from __future__ import annotations
 
 import os
@@ -24,6 +25,7 @@ def share_cpu_with_gui() -> None:
     memory.limit_arenas()  # the runs' threads share two malloc arenas (gui.memory)
     try:
         import torch
+
         spare = max(1, (os.cpu_count() or 2) - 1)
         if torch.get_num_threads() > spare:
             torch.set_num_threads(spare)

@@ -6,6 +6,7 @@ panels ran through the worker, the window was grabbed); window.png is a valid PN
 IHDR, decompressed pixel data) of a sensible size (at least 800x600) and is not blank (many
 distinct colours, and not one colour covering nearly everything). Exit 0 only if all hold.
 """
+
 from __future__ import annotations
 
 import json
@@ -29,9 +30,9 @@ def read_png(path: Path) -> tuple[int, int, list[bytes], int]:
         raise ValueError("not a PNG (bad signature)")
     pos, idat, ihdr = 8, [], None
     while pos < len(data):
-        (n,) = struct.unpack(">I", data[pos:pos + 4])
-        kind, body = data[pos + 4:pos + 8], data[pos + 8:pos + 8 + n]
-        (crc,) = struct.unpack(">I", data[pos + 8 + n:pos + 12 + n])
+        (n,) = struct.unpack(">I", data[pos : pos + 4])
+        kind, body = data[pos + 4 : pos + 8], data[pos + 8 : pos + 8 + n]
+        (crc,) = struct.unpack(">I", data[pos + 8 + n : pos + 12 + n])
         if zlib.crc32(kind + body) != crc:
             raise ValueError(f"bad CRC in chunk {kind!r}")
         if kind == b"IHDR":
@@ -53,7 +54,7 @@ def read_png(path: Path) -> tuple[int, int, list[bytes], int]:
         raise ValueError("PNG pixel data has the wrong length")
     rows, prev = [], bytearray(stride)
     for y in range(h):
-        f, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+        f, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1 : (y + 1) * (stride + 1)])
         for i in range(stride):
             a = line[i - bpp] if i >= bpp else 0
             b, c = prev[i], prev[i - bpp] if i >= bpp else 0
@@ -81,7 +82,7 @@ def check_png(path: Path) -> str:
     counts: dict[bytes, int] = {}
     for y in range(0, h, 7):
         for x in range(0, w, 7):
-            px = rows[y][x * bpp:(x + 1) * bpp]
+            px = rows[y][x * bpp : (x + 1) * bpp]
             counts[px] = counts.get(px, 0) + 1
     total = sum(counts.values())
     top = max(counts.values()) / total
@@ -98,8 +99,9 @@ def main(argv: list[str]) -> int:
     out = Path(tempfile.mkdtemp(prefix="pn-smoke-"))
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(out / "config"))
     t0 = time.perf_counter()
-    p = subprocess.run([str(app), "--self-test", str(out)], env=env, cwd=out, capture_output=True, text=True,
-                       timeout=600)
+    p = subprocess.run(
+        [str(app), "--self-test", str(out)], env=env, cwd=out, capture_output=True, text=True, timeout=600
+    )
     wall = time.perf_counter() - t0
     problems = []
     if p.returncode != 0:

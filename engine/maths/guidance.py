@@ -5,6 +5,7 @@ difference the prompt makes. Where only one of the two is needed (w = 0, w = 1, 
 the network runs once; otherwise cond and uncond run as one batch of twice the size, which
 counts as 2 network evaluations (NFE) per image.
 """
+
 from __future__ import annotations
 
 import numpy as np

@@ -8,6 +8,7 @@ the first and last bins take the logistic's whole tail (-inf, 0.5/255] and [254.
 
 Parameters per pixel, last axis: K mixture logits, K means, K log-scales (means in [-1, 1] units).
 """
+
 from __future__ import annotations
 
 import math
@@ -16,7 +17,7 @@ import torch
 import torch.nn.functional as F
 
 LEVELS = 256
-HALF_BIN = 1.0 / (LEVELS - 1)   # half a bin's width in [-1, 1] units
+HALF_BIN = 1.0 / (LEVELS - 1)  # half a bin's width in [-1, 1] units
 MIN_LOG_SCALE = -7.0
 
 
@@ -40,10 +41,10 @@ def _target_log_prob(params: torch.Tensor, levels: torch.Tensor) -> torch.Tensor
     inv_s = torch.exp(-log_scales)
     plus_in = inv_s * (centred + HALF_BIN)
     min_in = inv_s * (centred - HALF_BIN)
-    log_cdf_plus = plus_in - F.softplus(plus_in)          # log sigmoid: the black bin's whole left tail
-    log_sf_min = -F.softplus(min_in)                        # log (1 - sigmoid): the white bin's right tail
+    log_cdf_plus = plus_in - F.softplus(plus_in)  # log sigmoid: the black bin's whole left tail
+    log_sf_min = -F.softplus(min_in)  # log (1 - sigmoid): the white bin's right tail
     delta = torch.sigmoid(plus_in) - torch.sigmoid(min_in)
-    mid_in = inv_s * centred                                # tiny bins: density at the centre times width
+    mid_in = inv_s * centred  # tiny bins: density at the centre times width
     log_pdf_mid = mid_in - log_scales - 2 * F.softplus(mid_in) + math.log(2 * HALF_BIN)
     mid = torch.where(delta > 1e-5, torch.log(delta.clamp(min=1e-12)), log_pdf_mid)
     comp = torch.where(lv == 0, log_cdf_plus, torch.where(lv == LEVELS - 1, log_sf_min, mid))
@@ -64,12 +65,12 @@ def all_log_probs(params: torch.Tensor) -> torch.Tensor:
 def _all_log_probs(params: torch.Tensor) -> torch.Tensor:
     log_w, means, log_scales = split(params)
     edges = torch.arange(0, LEVELS - 1, device=params.device, dtype=torch.float32) * (2 * HALF_BIN) - 1 + HALF_BIN
-    z = (edges - means[..., None]) * torch.exp(-log_scales)[..., None]          # (..., K, 255)
-    w = log_w.exp().unsqueeze(-2)                                                # (..., 1, K)
-    cdf = (w @ torch.sigmoid(z)).squeeze(-2)                                     # (..., 255)
+    z = (edges - means[..., None]) * torch.exp(-log_scales)[..., None]  # (..., K, 255)
+    w = log_w.exp().unsqueeze(-2)  # (..., 1, K)
+    cdf = (w @ torch.sigmoid(z)).squeeze(-2)  # (..., 255)
     sf = (w @ torch.sigmoid(z.neg_())).squeeze(-2)
     zero, one = torch.zeros_like(cdf[..., :1]), torch.ones_like(cdf[..., :1])
-    cdf, sf = torch.cat([zero, cdf, one], -1), torch.cat([one, sf, zero], -1)   # (..., 257)
+    cdf, sf = torch.cat([zero, cdf, one], -1), torch.cat([one, sf, zero], -1)  # (..., 257)
     mass = torch.where(cdf[..., :-1] > 0.5, sf[..., :-1] - sf[..., 1:], cdf[..., 1:] - cdf[..., :-1])
     return mass.clamp(min=1e-12).log()
 

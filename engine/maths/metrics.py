@@ -3,13 +3,13 @@
 Pure functions of numpy arrays (plus the classifier where named); they run on the worker thread
 and in evaluation, never on the GUI thread.
 """
+
 from __future__ import annotations
 
 import functools
 
 import numpy as np
 import torch
-
 
 
 def distance(a: np.ndarray, b: np.ndarray) -> float:
@@ -51,7 +51,7 @@ def radial_power_spectra(images: np.ndarray, bands: int = 10) -> np.ndarray:
     x = np.asarray(images, np.float64)
     n, h, w = x.shape
     f = np.fft.fftshift(np.fft.fft2(x - x.mean(axis=(1, 2), keepdims=True)), axes=(1, 2))
-    power = (f.real ** 2 + f.imag ** 2).reshape(n, h * w) / (h * w)
+    power = (f.real**2 + f.imag**2).reshape(n, h * w) / (h * w)
     member, counts = _rings(h, w, bands)
     return (power @ member / counts).astype(np.float32)
 
@@ -68,7 +68,7 @@ def high_frequency_share(images: np.ndarray, bands: int = 10) -> float:
     spreads its ink wider yet keeps almost no power at high frequencies; speckle has too much."""
     spectra = radial_power_spectra(images, bands).astype(np.float64)
     total = spectra.sum(axis=1)
-    return float(np.mean(spectra[:, bands // 2:].sum(axis=1) / np.maximum(total, 1e-12)))
+    return float(np.mean(spectra[:, bands // 2 :].sum(axis=1) / np.maximum(total, 1e-12)))
 
 
 @torch.inference_mode()
@@ -84,8 +84,12 @@ def classifier_probs(classifier: torch.nn.Module, images: np.ndarray) -> np.ndar
 def classifier_accuracy(classifier: torch.nn.Module, images: np.ndarray, labels: np.ndarray, batch: int = 500) -> float:
     """Share of images (N, H, W) uint8 whose most probable class is their label (training's test
     accuracy and evaluation's both)."""
-    probs = np.concatenate([classifier_probs(classifier, images[i:i + batch].astype(np.float32) / 255)
-                            for i in range(0, len(images), batch)])
+    probs = np.concatenate(
+        [
+            classifier_probs(classifier, images[i : i + batch].astype(np.float32) / 255)
+            for i in range(0, len(images), batch)
+        ]
+    )
     return float((probs.argmax(1) == np.asarray(labels)).mean())
 
 
@@ -96,8 +100,10 @@ def classifier_features(classifier: torch.nn.Module, images: np.ndarray, batch: 
     if images.dtype == np.uint8:
         images = images.astype(np.float32) / 255.0
     dev = next(classifier.parameters()).device
-    out = [classifier.features(torch.as_tensor(images[i:i + batch], dtype=torch.float32, device=dev)).cpu().numpy()
-           for i in range(0, len(images), batch)]
+    out = [
+        classifier.features(torch.as_tensor(images[i : i + batch], dtype=torch.float32, device=dev)).cpu().numpy()
+        for i in range(0, len(images), batch)
+    ]
     return np.concatenate(out).astype(np.float64)
 
 
@@ -125,10 +131,15 @@ def frame_metrics(frame, classifier: torch.nn.Module | None = None, item: int = 
     frequencies: blur has almost none) and mean uncertainty of x̂0, and the classifier's class
     probabilities of x̂0 (item `item` of the batch)."""
     x0 = frame.x0_mean[item]
-    out = {"step": frame.step, "nfe": frame.nfe, "progress": (frame.step + 1) / max(1, frame.total_steps),
-           "sharpness": sharpness(x0), "spectrum": radial_power_spectrum(x0, SPECTRUM_BANDS),
-           "detail": high_frequency_share(x0[None]),
-           "uncertainty": float(frame.uncertainty[item].mean()) if frame.uncertainty is not None else float("nan")}
+    out = {
+        "step": frame.step,
+        "nfe": frame.nfe,
+        "progress": (frame.step + 1) / max(1, frame.total_steps),
+        "sharpness": sharpness(x0),
+        "spectrum": radial_power_spectrum(x0, SPECTRUM_BANDS),
+        "detail": high_frequency_share(x0[None]),
+        "uncertainty": float(frame.uncertainty[item].mean()) if frame.uncertainty is not None else float("nan"),
+    }
     if classifier is not None:
         out["probs"] = classifier_probs(classifier, x0[None])[0]
     return out

@@ -4,6 +4,7 @@ how a permutation is cut into steps of k pixels.
 `raster`, `random`, `spiral`, `center-out` and `patches` are fixed before the run; `confidence`
 (most certain pixel first) is decided step by step by the sampler, from the network's output.
 """
+
 from __future__ import annotations
 
 import math
@@ -94,7 +95,7 @@ def step_groups(order: np.ndarray, pixels_per_step: int, name: str = "") -> list
         block = (r // side) * 1000 + (c // side)
         cuts = np.flatnonzero(np.diff(block)) + 1
         return np.split(order, cuts)
-    return [order[i:i + pixels_per_step] for i in range(0, len(order), pixels_per_step)]
+    return [order[i : i + pixels_per_step] for i in range(0, len(order), pixels_per_step)]
 
 
 def num_steps(name: str, pixels_per_step: int) -> int:
@@ -118,7 +119,7 @@ def training_masks(n: int, rng: np.random.Generator, raster_share: float = RASTE
     masks = np.zeros((n, D), dtype=bool)
     rest = 1.0 - raster_share
     cuts = np.cumsum([rest * 5 / 8, raster_share, rest / 8, rest / 8])  # the default gives the
-    for i in range(n):                                                   # masks of earlier runs
+    for i in range(n):  # masks of earlier runs
         u = rng.random()
         if u < cuts[0]:
             order = rng.permutation(D)

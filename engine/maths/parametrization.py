@@ -9,6 +9,7 @@ With x_t = sqrt(ᾱ) x0 + sqrt(1−ᾱ) ε the network may predict
 All three are affine in the network output for a fixed x_t, so classifier-free guidance on the
 output equals guidance on ε̂ (and on x̂0).
 """
+
 from __future__ import annotations
 
 PREDICTIONS = ("epsilon", "v", "x0")
@@ -26,13 +27,13 @@ def training_target(x0, eps, alpha_bar, prediction: str):
         return eps
     if prediction == "x0":
         return x0
-    return alpha_bar ** 0.5 * eps - (1 - alpha_bar) ** 0.5 * x0
+    return alpha_bar**0.5 * eps - (1 - alpha_bar) ** 0.5 * x0
 
 
 def to_x0_eps(output, x_t, alpha_bar, prediction: str):
     """(x̂0, ε̂) from the network output at x_t, noise level ᾱ in (0, 1). Neither is clipped."""
     _check(prediction)
-    a, s = alpha_bar ** 0.5, (1 - alpha_bar) ** 0.5
+    a, s = alpha_bar**0.5, (1 - alpha_bar) ** 0.5
     if prediction == "epsilon":
         return (x_t - s * output) / a, output
     if prediction == "v":
@@ -42,4 +43,4 @@ def to_x0_eps(output, x_t, alpha_bar, prediction: str):
 
 def eps_from_x0(x0, x_t, alpha_bar):
     """The noise consistent with x̂0 at x_t (used after x̂0 is clipped to the data range)."""
-    return (x_t - alpha_bar ** 0.5 * x0) / (1 - alpha_bar) ** 0.5
+    return (x_t - alpha_bar**0.5 * x0) / (1 - alpha_bar) ** 0.5

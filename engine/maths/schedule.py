@@ -3,6 +3,7 @@ schedule (Nichol & Dhariwal 2021), which spreads the signal-to-noise ratio evenl
 
 x_t = sqrt(ᾱ_t) x_0 + sqrt(1 - ᾱ_t) ε,  ᾱ_t = prod_{s<=t} (1 - β_s),  t = 0 .. T-1.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -18,18 +19,18 @@ class NoiseSchedule:
     betas: np.ndarray  # (T,) float64
 
     @classmethod
-    def linear(cls, T: int = T_TRAIN, beta_start: float = 1e-4, beta_end: float = 0.02) -> "NoiseSchedule":
+    def linear(cls, T: int = T_TRAIN, beta_start: float = 1e-4, beta_end: float = 0.02) -> NoiseSchedule:
         return cls(np.linspace(beta_start, beta_end, T, dtype=np.float64))
 
     @classmethod
-    def cosine(cls, T: int = T_TRAIN, s: float = 0.008, max_beta: float = 0.999) -> "NoiseSchedule":
+    def cosine(cls, T: int = T_TRAIN, s: float = 0.008, max_beta: float = 0.999) -> NoiseSchedule:
         """ᾱ(t) = f(t)/f(0), f(t) = cos²((t/T + s)/(1 + s) · π/2); betas clipped at `max_beta`
         (so ᾱ_{T-1} ≈ 2.4e-9: x_{T-1} is pure noise to float precision)."""
         f = np.cos((np.arange(T + 1) / T + s) / (1 + s) * np.pi / 2) ** 2
         return cls(np.clip(1 - f[1:] / f[:-1], 0, max_beta))
 
     @classmethod
-    def named(cls, name: str) -> "NoiseSchedule":
+    def named(cls, name: str) -> NoiseSchedule:
         if name not in SCHEDULES:
             raise ValueError(f"unknown noise schedule {name!r}: use one of {', '.join(SCHEDULES)}")
         return getattr(cls, name)()

@@ -2,6 +2,7 @@
 split), for the forward processes and as real references. `python -m engine.tools.make_bank --dataset D`
 writes `weights/<dataset>_bank.safetensors`.
 """
+
 from __future__ import annotations
 
 import functools
@@ -12,9 +13,9 @@ import torch
 from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
 
-from engine.networks import weights
-from engine.networks.data import DATASETS, DataError, load_split
 from engine.maths.pixels import SIDE
+from engine.networks import weights
+from engine.networks.data import load_split
 
 PER_CLASS = 10
 
@@ -29,6 +30,7 @@ class Bank:
         """The images' mean power by frequency band (metrics.reference_spectrum): what "as detailed
         as a real image" means. Computed once a bank, not at every restart."""
         from engine.maths import metrics
+
         return metrics.reference_spectrum(self.images / 255.0)
 
     def pick(self, label: int | None = None, index: int = 0) -> np.ndarray:
@@ -45,17 +47,23 @@ def bank_path(dataset: str, weights_dir=None):
 def load_bank(dataset: str, weights_dir=None) -> Bank:
     path = bank_path(dataset, weights_dir)
     if not path.exists():
-        raise weights.WeightsError(f"{path} is missing: re-create it with `python -m engine.tools.make_bank --dataset {dataset}` "
-                                   "or restore it from git")
+        raise weights.WeightsError(
+            f"{path} is missing: re-create it with `python -m engine.tools.make_bank --dataset {dataset}` "
+            "or restore it from git"
+        )
     try:
         t = load_file(str(path))
         images, labels = t["images"].numpy(), t["labels"].numpy()
     except (SafetensorError, OSError, KeyError, ValueError, RuntimeError) as e:
-        raise weights.WeightsError(f"{path} is not a valid image bank ({e}): re-create it with "
-                                   f"`python -m engine.tools.make_bank --dataset {dataset}`") from None
+        raise weights.WeightsError(
+            f"{path} is not a valid image bank ({e}): re-create it with "
+            f"`python -m engine.tools.make_bank --dataset {dataset}`"
+        ) from None
     if images.dtype != np.uint8 or images.ndim != 3 or images.shape[1:] != (SIDE, SIDE) or len(labels) != len(images):
-        raise weights.WeightsError(f"{path}: expected uint8 images (M, 28, 28) and M labels, found "
-                                   f"{images.dtype} {images.shape} and {labels.shape}")
+        raise weights.WeightsError(
+            f"{path}: expected uint8 images (M, 28, 28) and M labels, found "
+            f"{images.dtype} {images.shape} and {labels.shape}"
+        )
     return Bank(images, labels.astype(np.int64))
 
 
@@ -66,6 +74,9 @@ def make_bank(dataset: str, data_dir=None, weights_dir=None, seed: int = 0) -> B
     bank = Bank(x[idx].copy(), y[idx].copy())
     path = bank_path(dataset, weights_dir)
     path.parent.mkdir(parents=True, exist_ok=True)
-    save_file({"images": torch.from_numpy(bank.images), "labels": torch.from_numpy(bank.labels)}, str(path),
-              metadata={"dataset": dataset, "source": "test split", "per_class": str(PER_CLASS), "seed": str(seed)})
+    save_file(
+        {"images": torch.from_numpy(bank.images), "labels": torch.from_numpy(bank.labels)},
+        str(path),
+        metadata={"dataset": dataset, "source": "test split", "per_class": str(PER_CLASS), "seed": str(seed)},
+    )
     return bank

@@ -1,5 +1,6 @@
 """Checks of a loaded network beyond its shapes: NaN or dead weights pass a shape check and draw
 black panels (`python main.py --self-test` runs this on every shipped network)."""
+
 from __future__ import annotations
 
 from engine.maths.pixels import SIDE
@@ -9,6 +10,7 @@ def model_output_check(model, kind: str) -> dict:
     """One forward pass on a fixed input: the output must be finite and not constant (NaN or dead
     weights pass a shape check; they draw black panels)."""
     import torch
+
     g = torch.Generator().manual_seed(0)
     x = torch.rand(2, SIDE, SIDE, generator=g)
     labels = torch.tensor([1, 7])

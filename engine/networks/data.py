@@ -3,6 +3,7 @@
 The app never needs these files at run time (it ships weights and a small bank of held-out
 images); they are for training and evaluation.
 """
+
 from __future__ import annotations
 
 import gzip
@@ -17,14 +18,28 @@ DATASETS = ("mnist", "fashion")
 
 CLASS_NAMES = {
     "mnist": ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"],
-    "fashion": ["t-shirt", "trouser", "pullover", "dress", "coat",
-                "sandal", "shirt", "sneaker", "bag", "ankle boot"],
+    "fashion": ["t-shirt", "trouser", "pullover", "dress", "coat", "sandal", "shirt", "sneaker", "bag", "ankle boot"],
 }
 # Extra words a lecturer might type for a class.
 _ALIASES = {
-    "fashion": {"tshirt": 0, "top": 0, "t-shirt/top": 0, "tee": 0, "trousers": 1, "pants": 1,
-                "sweater": 2, "jumper": 2, "jacket": 4, "shoe": 7, "trainer": 7, "sneakers": 7,
-                "handbag": 8, "boot": 9, "ankle-boot": 9, "sandals": 5},
+    "fashion": {
+        "tshirt": 0,
+        "top": 0,
+        "t-shirt/top": 0,
+        "tee": 0,
+        "trousers": 1,
+        "pants": 1,
+        "sweater": 2,
+        "jumper": 2,
+        "jacket": 4,
+        "shoe": 7,
+        "trainer": 7,
+        "sneakers": 7,
+        "handbag": 8,
+        "boot": 9,
+        "ankle-boot": 9,
+        "sandals": 5,
+    },
     "mnist": {"oh": 0, "nought": 0},
 }
 NO_LABEL_WORDS = {"", "none", "no", "no label", "unconditional", "any", "-", "-1"}
@@ -64,7 +79,7 @@ def parse_label(text: str | int | None, dataset: str) -> int | None:
         return int(word)
     for prefix in ("a ", "an "):
         if word.startswith(prefix):
-            word = word[len(prefix):]
+            word = word[len(prefix) :]
     names = CLASS_NAMES[dataset]
     if word in names:
         return names.index(word)
@@ -86,7 +101,7 @@ def read_idx(path: Path) -> np.ndarray:
     if len(raw) < 4 or raw[0] != 0 or raw[1] != 0 or raw[2] != 8:
         raise DataError(f"{path} is not an unsigned-byte IDX file")
     ndim = raw[3]
-    dims = [int.from_bytes(raw[4 + 4 * i: 8 + 4 * i], "big") for i in range(ndim)]
+    dims = [int.from_bytes(raw[4 + 4 * i : 8 + 4 * i], "big") for i in range(ndim)]
     data = np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * ndim)
     if data.size != int(np.prod(dims)):
         raise DataError(f"{path}: expected {int(np.prod(dims))} values, found {data.size} (truncated?)")
@@ -98,11 +113,13 @@ def find_data_dir(dataset: str, data_dir: str | os.PathLike | None = None) -> Pa
     for d in candidates:
         if (d / FILES["train"][0]).exists():
             return d
-    how = ("MNIST: pass --data-dir with the four IDX gzip files (train-images-idx3-ubyte.gz, ...); "
-           "the repo's sibling folder ../shared/data/mnist-10k is used when present"
-           if dataset == "mnist" else
-           "Fashion-MNIST: `sudo apt-get install dataset-fashion-mnist` (Debian/Ubuntu) puts the files in "
-           "/usr/share/datasets/fashion-mnist, or pass --data-dir")
+    how = (
+        "MNIST: pass --data-dir with the four IDX gzip files (train-images-idx3-ubyte.gz, ...); "
+        "the repo's sibling folder ../shared/data/mnist-10k is used when present"
+        if dataset == "mnist"
+        else "Fashion-MNIST: `sudo apt-get install dataset-fashion-mnist` (Debian/Ubuntu) puts the files in "
+        "/usr/share/datasets/fashion-mnist, or pass --data-dir"
+    )
     raise DataError(f"no {dataset} data in {', '.join(map(str, candidates))}. {how}")
 
 

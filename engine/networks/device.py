@@ -1,5 +1,6 @@
 """Where and how the networks run: the device choice (`auto`: CUDA if available, else CPU; `cpu`;
 `cuda`) and the precision wrapper (`with_precision`: fp32, or bf16 autocast around every call)."""
+
 from __future__ import annotations
 
 import torch
@@ -14,10 +15,11 @@ def resolve_device(name: str = "auto") -> torch.device:
     if name == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
     if name.startswith("cuda") and not torch.cuda.is_available():
-        raise ValueError("device cuda was asked for but no CUDA GPU is available (this torch build: "
-                         f"{torch.__version__}); use --device cpu or auto")
+        raise ValueError(
+            "device cuda was asked for but no CUDA GPU is available (this torch build: "
+            f"{torch.__version__}); use --device cpu or auto"
+        )
     return torch.device(name)
-
 
 
 PRECISIONS = ("fp32", "bf16")

@@ -2,13 +2,14 @@
 file in the same folder, which is renamed over the final name only once it is complete (a rename
 within one folder is atomic). On any failure (disk full, permission, an interrupt) the temporary
 file is removed and the earlier file of that name, if any, is untouched."""
+
 from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator
 
 
 @contextmanager
@@ -16,8 +17,11 @@ def atomic_path(path: str | Path, suffix: str | None = None) -> Iterator[Path]:
     """Yield a temporary path beside `path` (same suffix, so writers that look at it pick the
     right format); on a clean exit it replaces `path`, on an exception it is deleted."""
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=(suffix if suffix is not None else path.suffix) + ".part",
-                               dir=path.parent if str(path.parent) else ".")
+    fd, tmp = tempfile.mkstemp(
+        prefix=f".{path.name}.",
+        suffix=(suffix if suffix is not None else path.suffix) + ".part",
+        dir=path.parent if str(path.parent) else ".",
+    )
     os.close(fd)
     tmp_path = Path(tmp)
     try:

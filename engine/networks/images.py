@@ -1,5 +1,6 @@
 """The user's own picture as a 28×28 grey image in [0, 1], like the training data: for the
 forward processes and for completion (open or drop a PNG/JPG in the window)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -35,6 +36,6 @@ def load_28x28(path, invert: bool | None = None) -> np.ndarray:
     h, w = grey.shape
     side = max(h, w)
     square = np.full((side, side), float(np.median(border(grey))), np.float32)  # pad with the background
-    square[(side - h) // 2:(side - h) // 2 + h, (side - w) // 2:(side - w) // 2 + w] = grey
+    square[(side - h) // 2 : (side - h) // 2 + h, (side - w) // 2 : (side - w) // 2 + w] = grey
     small = Image.fromarray((square * 255).astype(np.uint8)).resize((SIDE, SIDE), Image.Resampling.LANCZOS)
     return np.clip(np.asarray(small, np.float32) / 255, 0, 1)

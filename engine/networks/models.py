@@ -3,6 +3,7 @@ once: the networks, the classifier and the bank of held-out images. Each command
 it needs (`kinds`, `bank`); parts named in `optional` may fail to load without failing the rest
 (the window runs its panels without the classifier's plot when the classifier is broken): their
 messages land in `problems`."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -29,8 +30,9 @@ class ModelSet:
     problems: list = field(default_factory=list)  # messages of optional parts that failed to load
 
 
-def load_models(dataset: str, device="auto", weights_dir=None, kinds=ALL_KINDS, bank: bool = True,
-                optional=()) -> ModelSet:
+def load_models(
+    dataset: str, device="auto", weights_dir=None, kinds=ALL_KINDS, bank: bool = True, optional=()
+) -> ModelSet:
     """Load the shipped models of `dataset`; raises weights.WeightsError with a clear message for
     any part not in `optional` ("autoregressive", "diffusion", "classifier", "bank")."""
     dev = resolve_device(device) if isinstance(device, str) else device
@@ -61,8 +63,11 @@ def planned_steps(models: ModelSet, order: str, steps: int, start: int = 0) -> t
     curve: the order's own curve where one was measured (random, raster), else the random-order
     curve (the order-agnostic bound ARDM plans with). `start`: pixels known before the first step."""
     from engine.maths import planning
+
     curves = models.ar_loss_curves
     if not curves:
-        raise ValueError(f"the {models.dataset} AR model's card has no loss curve to plan steps with: measure it with "
-                         f"`python -m engine.tools.loss_curve --dataset {models.dataset} --write-card`")
+        raise ValueError(
+            f"the {models.dataset} AR model's card has no loss curve to plan steps with: measure it with "
+            f"`python -m engine.tools.loss_curve --dataset {models.dataset} --write-card`"
+        )
     return planning.plan(curves.get(order, curves.get("random", next(iter(curves.values())))), steps, start)

@@ -9,6 +9,7 @@ Labels are 0..9, and `NULL_LABEL` (= 10) means "no label" (trained with label dr
 what classifier-free guidance needs). `Classifier` is a plain CNN whose penultimate layer gives
 the features for the Fréchet distance.
 """
+
 from __future__ import annotations
 
 import math
@@ -25,15 +26,15 @@ LEVELS = 256
 
 @dataclass
 class UNetConfig:
-    in_ch: int = 1             # input channels
-    out_ch: int = 1            # output channels
-    base: int = 32             # channels at full resolution (28x28)
-    mults: tuple = (1, 2, 2)   # channel multipliers at 28, 14, 7
-    blocks: int = 1            # ResBlocks per level each way (a deeper net at the same width)
-    emb: int = 128             # width of the (time + label) embedding
-    groups: int = 8            # GroupNorm groups
-    attention: bool = True     # one self-attention block at the lowest resolution
-    out_kernel: int = 3        # kernel of the output conv (1 for the 256-way AR head: 9x cheaper)
+    in_ch: int = 1  # input channels
+    out_ch: int = 1  # output channels
+    base: int = 32  # channels at full resolution (28x28)
+    mults: tuple = (1, 2, 2)  # channel multipliers at 28, 14, 7
+    blocks: int = 1  # ResBlocks per level each way (a deeper net at the same width)
+    emb: int = 128  # width of the (time + label) embedding
+    groups: int = 8  # GroupNorm groups
+    attention: bool = True  # one self-attention block at the lowest resolution
+    out_kernel: int = 3  # kernel of the output conv (1 for the 256-way AR head: 9x cheaper)
 
     def to_dict(self) -> dict:
         d = asdict(self)
@@ -41,7 +42,7 @@ class UNetConfig:
         return d
 
     @classmethod
-    def from_dict(cls, d: dict) -> "UNetConfig":
+    def from_dict(cls, d: dict) -> UNetConfig:
         d = dict(d)
         d["mults"] = tuple(d["mults"])
         return cls(**d)
@@ -50,11 +51,12 @@ class UNetConfig:
 @dataclass
 class DiffusionConfig(UNetConfig):
     prediction: str = "epsilon"  # what the net outputs: "epsilon", "v" or "x0" (engine.maths.parametrization)
-    schedule: str = "linear"     # noise schedule it was trained on: "linear" or "cosine" (engine.maths.schedule)
+    schedule: str = "linear"  # noise schedule it was trained on: "linear" or "cosine" (engine.maths.schedule)
 
     def __post_init__(self):
         from engine.maths.parametrization import PREDICTIONS
         from engine.maths.schedule import SCHEDULES
+
         if self.prediction not in PREDICTIONS:
             raise ValueError(f"prediction must be one of {PREDICTIONS}, got {self.prediction!r}")
         if self.schedule not in SCHEDULES:
@@ -64,10 +66,11 @@ class DiffusionConfig(UNetConfig):
 @dataclass
 class ARConfig(UNetConfig):
     head: str = "categorical"  # "categorical": 256 logits a pixel; "logistic_mixture": engine.maths.logistic_mixture
-    mixtures: int = 5          # logistics in the mixture (logistic_mixture head: out_ch = 3 * mixtures)
+    mixtures: int = 5  # logistics in the mixture (logistic_mixture head: out_ch = 3 * mixtures)
 
     def __post_init__(self):
         from engine.maths.logistic_mixture import output_channels
+
         if self.head not in AR_HEADS:
             raise ValueError(f"head must be one of {AR_HEADS}, got {self.head!r}")
         want = LEVELS if self.head == "categorical" else output_channels(self.mixtures)
@@ -180,7 +183,7 @@ class UNet(nn.Module):
             for extra in more:
                 h = extra(h, e)
         with torch.autocast(device_type=h.device.type, enabled=False):  # the output layer in float32 under a
-            return self.out(F.silu(self.out_norm(h.float())))         # bf16 autocast: a mixture's means need it
+            return self.out(F.silu(self.out_norm(h.float())))  # bf16 autocast: a mixture's means need it
 
 
 class DiffusionNet(nn.Module):
@@ -203,6 +206,7 @@ class DiffusionNet(nn.Module):
 
     def noise_schedule(self):
         from engine.maths.schedule import NoiseSchedule
+
         return NoiseSchedule.named(self.cfg.schedule)
 
     def forward(self, x_t: torch.Tensor, t: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
@@ -233,8 +237,9 @@ class PixelARNet(nn.Module):
         out = self.unet(inp, frac_unknown * 1000.0, labels)  # (N, out_ch, H, W)
         return out.flatten(2).transpose(1, 2)
 
-    def forward(self, x: torch.Tensor, known: torch.Tensor, labels: torch.Tensor,
-                pixels: torch.Tensor | None = None) -> torch.Tensor:
+    def forward(
+        self, x: torch.Tensor, known: torch.Tensor, labels: torch.Tensor, pixels: torch.Tensor | None = None
+    ) -> torch.Tensor:
         """Logits (N, 784, 256); with `pixels` (indices into the 784) only theirs, (N, len, 256):
         the sampler asks for the unknown pixels alone (a mixture's 256 levels are the costly part)."""
         out = self.head_outputs(x, known, labels)
@@ -243,22 +248,25 @@ class PixelARNet(nn.Module):
         if self.cfg.head == "categorical":
             return out
         from engine.maths.logistic_mixture import all_log_probs
+
         return all_log_probs(out)
 
-    def target_log_prob(self, x: torch.Tensor, known: torch.Tensor, labels: torch.Tensor,
-                        levels: torch.Tensor) -> torch.Tensor:
+    def target_log_prob(
+        self, x: torch.Tensor, known: torch.Tensor, labels: torch.Tensor, levels: torch.Tensor
+    ) -> torch.Tensor:
         """log p(levels) of every pixel, (N, 784), for integer `levels` (N, 784): the training loss
         and bits/dim, without building all 256 levels of a mixture."""
         out = self.head_outputs(x, known, labels)
         if self.cfg.head == "categorical":
             return -F.cross_entropy(out.transpose(1, 2).float(), levels, reduction="none")
         from engine.maths.logistic_mixture import target_log_prob
+
         return target_log_prob(out, levels)
 
 
 @dataclass
 class ClassifierConfig:
-    width: int = 32      # channels of the first conv block (doubled in the second)
+    width: int = 32  # channels of the first conv block (doubled in the second)
     features: int = 128  # width of the penultimate layer (the Fréchet-distance features)
     dropout: float = 0.3
 
@@ -266,7 +274,7 @@ class ClassifierConfig:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, d: dict) -> "ClassifierConfig":
+    def from_dict(cls, d: dict) -> ClassifierConfig:
         return cls(**d)
 
 
@@ -279,12 +287,24 @@ class Classifier(nn.Module):
         self.cfg = cfg
         w = cfg.width
         self.body = nn.Sequential(
-            nn.Conv2d(1, w, 3, padding=1), nn.BatchNorm2d(w), nn.ReLU(),
-            nn.Conv2d(w, w, 3, padding=1), nn.BatchNorm2d(w), nn.ReLU(), nn.MaxPool2d(2),
-            nn.Conv2d(w, 2 * w, 3, padding=1), nn.BatchNorm2d(2 * w), nn.ReLU(),
-            nn.Conv2d(2 * w, 2 * w, 3, padding=1), nn.BatchNorm2d(2 * w), nn.ReLU(), nn.MaxPool2d(2),
-            nn.Flatten(), nn.Dropout(cfg.dropout),
-            nn.Linear(2 * w * 49, cfg.features), nn.ReLU(),
+            nn.Conv2d(1, w, 3, padding=1),
+            nn.BatchNorm2d(w),
+            nn.ReLU(),
+            nn.Conv2d(w, w, 3, padding=1),
+            nn.BatchNorm2d(w),
+            nn.ReLU(),
+            nn.MaxPool2d(2),
+            nn.Conv2d(w, 2 * w, 3, padding=1),
+            nn.BatchNorm2d(2 * w),
+            nn.ReLU(),
+            nn.Conv2d(2 * w, 2 * w, 3, padding=1),
+            nn.BatchNorm2d(2 * w),
+            nn.ReLU(),
+            nn.MaxPool2d(2),
+            nn.Flatten(),
+            nn.Dropout(cfg.dropout),
+            nn.Linear(2 * w * 49, cfg.features),
+            nn.ReLU(),
         )
         self.head = nn.Sequential(nn.Dropout(cfg.dropout), nn.Linear(cfg.features, NUM_CLASSES))
 

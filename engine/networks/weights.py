@@ -4,6 +4,7 @@
 Nothing is unpickled. Loading validates the card and every tensor shape and raises one
 `WeightsError` whose message names the file and says how to fix it.
 """
+
 from __future__ import annotations
 
 import json
@@ -42,8 +43,13 @@ def save(model: torch.nn.Module, dataset: str, card: dict, weights_dir=None) -> 
     w_path, c_path = paths(dataset, kind, weights_dir)
     w_path.parent.mkdir(parents=True, exist_ok=True)
     tensors = {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
-    full = {"format": CARD_FORMAT, "kind": kind, "dataset": dataset, "config": model.cfg.to_dict(),
-            "parameters": int(sum(p.numel() for p in model.parameters()))}
+    full = {
+        "format": CARD_FORMAT,
+        "kind": kind,
+        "dataset": dataset,
+        "config": model.cfg.to_dict(),
+        "parameters": int(sum(p.numel() for p in model.parameters())),
+    }
     full.update(card)
     tmp = w_path.with_suffix(".tmp")
     save_file(tensors, str(tmp), metadata={"kind": kind, "dataset": dataset})
@@ -73,8 +79,10 @@ def read_card(dataset: str, kind: str, weights_dir=None) -> dict:
     if not isinstance(card.get("config"), dict):
         problems.append("config is missing")
     if problems:
-        raise WeightsError(f"{c_path} is not the card of a {dataset} {kind} model ({'; '.join(problems)}): "
-                           f"{_train_hint(dataset, kind)}")
+        raise WeightsError(
+            f"{c_path} is not the card of a {dataset} {kind} model ({'; '.join(problems)}): "
+            f"{_train_hint(dataset, kind)}"
+        )
     return card
 
 
@@ -91,28 +99,38 @@ def load(dataset: str, kind: str, device: str | torch.device = "cpu", weights_di
         cfg = nets.CONFIGS[kind].from_dict(card["config"])
         model = nets.build(kind, cfg)
     except Exception as e:  # any config the constructors cannot build (zero groups, no levels, ...)
-        raise WeightsError(f"{c_path}: its config does not describe a {kind} network ({e}): "
-                           f"{_train_hint(dataset, kind)}") from None
+        raise WeightsError(
+            f"{c_path}: its config does not describe a {kind} network ({e}): {_train_hint(dataset, kind)}"
+        ) from None
     try:
         tensors = load_file(str(w_path))
     except (SafetensorError, OSError, ValueError, RuntimeError) as e:
-        raise WeightsError(f"{w_path} is not a readable safetensors file ({e}); it may be truncated or a "
-                           f"git-lfs pointer: {_train_hint(dataset, kind)}") from None
+        raise WeightsError(
+            f"{w_path} is not a readable safetensors file ({e}); it may be truncated or a "
+            f"git-lfs pointer: {_train_hint(dataset, kind)}"
+        ) from None
     expected = model.state_dict()
     missing = [k for k in expected if k not in tensors]
-    wrong = [f"{k} {tuple(tensors[k].shape)} != {tuple(v.shape)}" for k, v in expected.items()
-             if k in tensors and tensors[k].shape != v.shape]
+    wrong = [
+        f"{k} {tuple(tensors[k].shape)} != {tuple(v.shape)}"
+        for k, v in expected.items()
+        if k in tensors and tensors[k].shape != v.shape
+    ]
     if missing or wrong:
-        detail = "; ".join(([f"missing {len(missing)} tensors, e.g. {missing[0]}"] if missing else []) +
-                           ([f"wrong shapes: {', '.join(wrong[:3])}"] if wrong else []))
-        raise WeightsError(f"{w_path} does not match the architecture in {c_path.name} ({detail}): "
-                           f"{_train_hint(dataset, kind)}")
+        detail = "; ".join(
+            ([f"missing {len(missing)} tensors, e.g. {missing[0]}"] if missing else [])
+            + ([f"wrong shapes: {', '.join(wrong[:3])}"] if wrong else [])
+        )
+        raise WeightsError(
+            f"{w_path} does not match the architecture in {c_path.name} ({detail}): {_train_hint(dataset, kind)}"
+        )
     bad = [k for k in expected if tensors[k].is_floating_point() and not bool(torch.isfinite(tensors[k]).all())]
     if bad:
-        raise WeightsError(f"{w_path} holds NaN or infinite values ({len(bad)} tensors, e.g. {bad[0]}): the training "
-                           f"that wrote it diverged; {_train_hint(dataset, kind)}")
-    model.load_state_dict({k: tensors[k].float() if tensors[k].is_floating_point() else tensors[k]
-                           for k in expected})
+        raise WeightsError(
+            f"{w_path} holds NaN or infinite values ({len(bad)} tensors, e.g. {bad[0]}): the training "
+            f"that wrote it diverged; {_train_hint(dataset, kind)}"
+        )
+    model.load_state_dict({k: tensors[k].float() if tensors[k].is_floating_point() else tensors[k] for k in expected})
     model.to(device).eval()
     return model, card
 
@@ -120,6 +138,7 @@ def load(dataset: str, kind: str, device: str | torch.device = "cpu", weights_di
 def fingerprint(net) -> str:
     """A short hash of a network's weights: a saved sample set names the weights that drew it."""
     import hashlib
+
     h = hashlib.sha256()
     for k, v in sorted(net.state_dict().items()):
         h.update(k.encode())
@@ -131,6 +150,7 @@ def store_loss_curves(dataset: str, result: dict, weights_dir=None) -> Path:
     """Put the AR model's measured per-step loss curves (engine.tools.loss_curve) into its card,
     `eval.loss_curve`, written atomically."""
     from engine.networks.files import write_text_atomic
+
     _, c_path = paths(dataset, "autoregressive", weights_dir)
     card = read_card(dataset, "autoregressive", weights_dir)
     card.setdefault("eval", {})["loss_curve"] = result
@@ -141,16 +161,21 @@ def loss_curves(card: dict) -> dict:
     """{order: (PIXELS,) float array} from a card's `eval.loss_curve` ({} when none was measured);
     a malformed entry is a WeightsError naming the fix."""
     import numpy as np
+
     entry = card.get("eval", {}).get("loss_curve")
     if entry is None:
         return {}
     try:
         curves = {o: np.asarray(c, np.float64) for o, c in entry["curves"].items()}
     except (KeyError, TypeError, AttributeError, ValueError) as e:
-        raise WeightsError(f"the card's eval.loss_curve is malformed ({e}): re-measure it with "
-                           f"`python -m engine.tools.loss_curve --dataset {card.get('dataset')} --write-card`") from None
+        raise WeightsError(
+            f"the card's eval.loss_curve is malformed ({e}): re-measure it with "
+            f"`python -m engine.tools.loss_curve --dataset {card.get('dataset')} --write-card`"
+        ) from None
     bad = [o for o, c in curves.items() if c.shape != (784,) or not np.all(np.isfinite(c)) or np.any(c < 0)]
     if bad:
-        raise WeightsError(f"the card's eval.loss_curve for {', '.join(bad)} is not 784 finite non-negative numbers: "
-                           f"re-measure it with `python -m engine.tools.loss_curve --dataset {card.get('dataset')} --write-card`")
+        raise WeightsError(
+            f"the card's eval.loss_curve for {', '.join(bad)} is not 784 finite non-negative numbers: "
+            f"re-measure it with `python -m engine.tools.loss_curve --dataset {card.get('dataset')} --write-card`"
+        )
     return curves

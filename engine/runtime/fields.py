@@ -8,11 +8,13 @@ each mode (engine/runtime/modes.py `Mode.fields`), so a new mode needs no edit h
 `group` says where the value lives in `RunSettings`: "run" (shared by both panels), "ar"
 (`RunSettings.ar`) or "diffusion" (`RunSettings.diffusion`). Qt-free.
 """
+
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any, Callable
+from typing import Any
 
 from engine.maths.orders import ORDERS
 from engine.maths.pixels import PIXELS
@@ -21,19 +23,19 @@ from engine.networks.data import CLASS_NAMES, DATASETS, parse_label
 
 @dataclass(frozen=True)
 class Field:
-    name: str                            # attribute name in RunSettings / ARSettings / DiffusionSettings
-    group: str                           # "run", "ar" or "diffusion": where the value lives
-    kind: type                           # int, float, bool or str
-    label: str                           # what the control and its label say
-    tip: str                             # the control's tooltip (the range is added by the spin boxes)
-    lo: float | None = None              # numbers: the allowed range, both ends included
+    name: str  # attribute name in RunSettings / ARSettings / DiffusionSettings
+    group: str  # "run", "ar" or "diffusion": where the value lives
+    kind: type  # int, float, bool or str
+    label: str  # what the control and its label say
+    tip: str  # the control's tooltip (the range is added by the spin boxes)
+    lo: float | None = None  # numbers: the allowed range, both ends included
     hi: float | None = None
-    decimals: int = 0                    # floats: the precision the value is kept, shown and run at
-    step: float = 1.0                    # a spin box's step
-    choices: tuple = ()                  # str: the allowed values
-    presets: tuple = ()                  # int: a drop-down of suggested values (others allowed in range)
-    special: str = ""                    # what the lowest value is shown as ("off")
-    cli: bool = True                     # a flag of `main.py` (--render, --replay)
+    decimals: int = 0  # floats: the precision the value is kept, shown and run at
+    step: float = 1.0  # a spin box's step
+    choices: tuple = ()  # str: the allowed values
+    presets: tuple = ()  # int: a drop-down of suggested values (others allowed in range)
+    special: str = ""  # what the lowest value is shown as ("off")
+    cli: bool = True  # a flag of `main.py` (--render, --replay)
     visible: Callable[[Any], bool] | None = None  # (RunSettings) -> shown at all (eta: DDIM only)
 
     @property
@@ -52,44 +54,139 @@ def bounds(f: Field) -> tuple[float, float]:
     return f.lo, f.hi
 
 
-FIELDS: dict[str, Field] = {f.name: f for f in [
-    Field("dataset", "run", str, "dataset", "Which trained models: handwritten digits (MNIST) or clothes "
-          "(Fashion-MNIST).", choices=tuple(DATASETS)),
-    Field("label", "run", str, "prompt", "Conditional generation: type a class (\"seven\", \"7\", \"sneaker\") or "
-          "\"none\" for an unconditional model."),
-    Field("guidance", "run", float, "w", "Classifier-free guidance w: the model runs with AND without the prompt "
-          "and the difference is amplified. 0 = ignore the prompt, 1 = plain conditional, >1 = stronger.",
-          0.0, 20.0, decimals=2, step=0.5),
-    Field("seed", "run", int, "seed", "The random seed: the same seed and settings give the same run, frame for "
-          "frame.", 0, 2**31 - 1),
-    Field("order", "ar", str, "order", "The order pixels are generated in. 'confidence' fixes the most certain "
-          "pixels first; 'patches' fixes contiguous blocks.", choices=tuple(ORDERS)),
-    Field("pixels_per_step", "ar", int, "px/step", "Pixels fixed per network evaluation. More = fewer steps, but "
-          "pixels fixed together cannot see each other: contiguous patches lose consistency, scattered pixels less.",
-          1, PIXELS, presets=(1, 2, 4, 8, 16, 64)),
-    Field("planned_steps", "ar", int, "steps (planned)", "planned parallel decoding (ARDM): the model's loss curve "
-          "decides how many pixels each of N network steps fixes — few while much is uncertain, many at the end; "
-          "0 = px/step pixels every step", 0, PIXELS, step=1, special="off"),
-    Field("temperature", "ar", float, "temp.", "Sampling temperature: < 1 sharpens each pixel's distribution "
-          "(safer, duller), > 1 flattens it (wilder, noisier).", 0.05, 3.0, decimals=2, step=0.1),
-    Field("greedy", "ar", bool, "greedy", "Always take the most likely value instead of sampling: the same image "
-          "for every seed."),
-    Field("sampler", "diffusion", str, "sampler", "DDIM (eta 0): deterministic, the same noise gives the same "
-          "image. DDPM: fresh noise every step.", choices=("ddim", "ddpm")),
-    Field("steps", "diffusion", int, "steps", "Denoising steps over the 1000 noise levels. ~100 suffice; 1 big "
-          "step gives a blurry mean.", 1, 1000),
-    Field("eta", "diffusion", float, "eta", "DDIM eta: 0 deterministic, 1 as noisy as DDPM.", 0.0, 1.0,
-          decimals=2, step=0.1, visible=lambda s: s.diffusion.sampler == "ddim"),
-]}
+FIELDS: dict[str, Field] = {
+    f.name: f
+    for f in [
+        Field(
+            "dataset",
+            "run",
+            str,
+            "dataset",
+            "Which trained models: handwritten digits (MNIST) or clothes (Fashion-MNIST).",
+            choices=tuple(DATASETS),
+        ),
+        Field(
+            "label",
+            "run",
+            str,
+            "prompt",
+            'Conditional generation: type a class ("seven", "7", "sneaker") or "none" for an unconditional model.',
+        ),
+        Field(
+            "guidance",
+            "run",
+            float,
+            "w",
+            "Classifier-free guidance w: the model runs with AND without the prompt "
+            "and the difference is amplified. 0 = ignore the prompt, 1 = plain conditional, >1 = stronger.",
+            0.0,
+            20.0,
+            decimals=2,
+            step=0.5,
+        ),
+        Field(
+            "seed",
+            "run",
+            int,
+            "seed",
+            "The random seed: the same seed and settings give the same run, frame for frame.",
+            0,
+            2**31 - 1,
+        ),
+        Field(
+            "order",
+            "ar",
+            str,
+            "order",
+            "The order pixels are generated in. 'confidence' fixes the most certain "
+            "pixels first; 'patches' fixes contiguous blocks.",
+            choices=tuple(ORDERS),
+        ),
+        Field(
+            "pixels_per_step",
+            "ar",
+            int,
+            "px/step",
+            "Pixels fixed per network evaluation. More = fewer steps, but "
+            "pixels fixed together cannot see each other: contiguous patches lose consistency, scattered pixels less.",
+            1,
+            PIXELS,
+            presets=(1, 2, 4, 8, 16, 64),
+        ),
+        Field(
+            "planned_steps",
+            "ar",
+            int,
+            "steps (planned)",
+            "planned parallel decoding (ARDM): the model's loss curve "
+            "decides how many pixels each of N network steps fixes — few while much is uncertain, many at the end; "
+            "0 = px/step pixels every step",
+            0,
+            PIXELS,
+            step=1,
+            special="off",
+        ),
+        Field(
+            "temperature",
+            "ar",
+            float,
+            "temp.",
+            "Sampling temperature: < 1 sharpens each pixel's distribution "
+            "(safer, duller), > 1 flattens it (wilder, noisier).",
+            0.05,
+            3.0,
+            decimals=2,
+            step=0.1,
+        ),
+        Field(
+            "greedy",
+            "ar",
+            bool,
+            "greedy",
+            "Always take the most likely value instead of sampling: the same image for every seed.",
+        ),
+        Field(
+            "sampler",
+            "diffusion",
+            str,
+            "sampler",
+            "DDIM (eta 0): deterministic, the same noise gives the same image. DDPM: fresh noise every step.",
+            choices=("ddim", "ddpm"),
+        ),
+        Field(
+            "steps",
+            "diffusion",
+            int,
+            "steps",
+            "Denoising steps over the 1000 noise levels. ~100 suffice; 1 big step gives a blurry mean.",
+            1,
+            1000,
+        ),
+        Field(
+            "eta",
+            "diffusion",
+            float,
+            "eta",
+            "DDIM eta: 0 deterministic, 1 as noisy as DDPM.",
+            0.0,
+            1.0,
+            decimals=2,
+            step=0.1,
+            visible=lambda s: s.diffusion.sampler == "ddim",
+        ),
+    ]
+}
 
-SHARED = tuple(n for n, f in FIELDS.items() if f.group == "run")      # both panels run with one value
-PER_PANEL = tuple(n for n, f in FIELDS.items() if f.group != "run")   # each panel its own (its mode's)
+SHARED = tuple(n for n, f in FIELDS.items() if f.group == "run")  # both panels run with one value
+PER_PANEL = tuple(n for n, f in FIELDS.items() if f.group != "run")  # each panel its own (its mode's)
 
 CONTINUATIONS = (2, 128)  # K of "K continuations" (the window's box, the CLIs' --continuations)
 
 # name -> (lowest, highest): the command lines' ranges (engine.tools.cli.LIMITS takes these)
-LIMITS: dict[str, tuple[float, float]] = {**{n: bounds(f) for n, f in FIELDS.items() if f.ranged},
-                                          "continuations": CONTINUATIONS}
+LIMITS: dict[str, tuple[float, float]] = {
+    **{n: bounds(f) for n, f in FIELDS.items() if f.ranged},
+    "continuations": CONTINUATIONS,
+}
 
 
 def field(name: str) -> Field:

@@ -1,11 +1,12 @@
 """Direct manipulation of a run: force the value of a pixel the AR model is about to fix and
 let the rest of the image adapt. The continuation keeps the run's settings and order."""
+
 from __future__ import annotations
 
 import numpy as np
 
-from engine.runtime.frames import AUTOREGRESSIVE, Frame
 from engine.maths.pixels import PIXELS, SIDE
+from engine.runtime.frames import AUTOREGRESSIVE, Frame
 from engine.runtime.samplers.autoregressive import sample_autoregressive
 
 
@@ -25,7 +26,17 @@ def force_pixel(models, frame: Frame, pixel: int, level: int, item: int = 0):
     known[int(pixel)] = True
     values[int(pixel)] = int(level) / 255
     label = None if frame.labels is None or frame.labels[item] < 0 else int(frame.labels[item])
-    return sample_autoregressive(models.ar, n=1, labels=label, order=s.order, pixels_per_step=s.pixels_per_step,
-                                 temperature=s.temperature, greedy=s.greedy, guidance=s.guidance, seed=s.seed + 1,
-                                 known=known.reshape(SIDE, SIDE), values=values.reshape(SIDE, SIDE).astype(np.float32),
-                                 order_seed=s.order_seed)
+    return sample_autoregressive(
+        models.ar,
+        n=1,
+        labels=label,
+        order=s.order,
+        pixels_per_step=s.pixels_per_step,
+        temperature=s.temperature,
+        greedy=s.greedy,
+        guidance=s.guidance,
+        seed=s.seed + 1,
+        known=known.reshape(SIDE, SIDE),
+        values=values.reshape(SIDE, SIDE).astype(np.float32),
+        order_seed=s.order_seed,
+    )

@@ -8,12 +8,14 @@ Pacing (which lane steps next):
   same-time  the lane that has spent the least engine time;
   fastest    round-robin: each lane one step in turn, as fast as each goes.
 """
+
 from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import numpy as np
 
@@ -30,18 +32,19 @@ class Lane:
     A worker thread appends frames while the GUI thread paints them: `keep`, `end`, `fail` and
     `snapshot` go through the lane's own lock, and `version` counts every change (latest-frame-wins:
     the painter compares versions, never a queue)."""
+
     name: str
     make: Callable[[], Iterator]  # () -> iterator of Frames
     frames: list = field(default_factory=list)
     done: bool = False
-    error: str | None = None      # why the lane stopped early ("ValueError: ...")
-    it: Iterator | None = None    # its running generator (set by race; a carried-over lane keeps its own)
-    busy_s: float = 0.0           # engine time spent on this lane
-    classifier: Any = None        # for p(class | x0) in its metrics (a torch module, or None)
+    error: str | None = None  # why the lane stopped early ("ValueError: ...")
+    it: Iterator | None = None  # its running generator (set by race; a carried-over lane keeps its own)
+    busy_s: float = 0.0  # engine time spent on this lane
+    classifier: Any = None  # for p(class | x0) in its metrics (a torch module, or None)
     metrics: list = field(default_factory=list)  # one dict a frame (engine.maths.metrics.frame_metrics)
     distances: list | None = None  # x0's distance to where the run ended, once it has ended
     reference_spectrum: np.ndarray | None = None  # real images' power by frequency band (metrics)
-    version: int = 0              # bumped at every change another thread must see
+    version: int = 0  # bumped at every change another thread must see
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def keep(self, frame, measured: dict | None = None) -> None:
@@ -109,10 +112,13 @@ def _append(lane: Lane, frame) -> bool:
     return True
 
 
-def race(lanes: list[Lane], pacing: str | Callable[[], str] = "same-nfe",
-         record: Callable[[Lane, object], bool] = _append,
-         on_error: Callable[[Lane, str], None] | None = None,
-         on_done: Callable[[Lane], None] | None = None) -> Iterator[tuple[Lane, object]]:
+def race(
+    lanes: list[Lane],
+    pacing: str | Callable[[], str] = "same-nfe",
+    record: Callable[[Lane, object], bool] = _append,
+    on_error: Callable[[Lane, str], None] | None = None,
+    on_done: Callable[[Lane], None] | None = None,
+) -> Iterator[tuple[Lane, object]]:
     """Yield (lane, frame), one network step at a time, until every lane is done.
 
     `pacing`: a name or a callable returning one (it may change while the race runs).
@@ -174,5 +180,10 @@ def continued(frames, after):
     """Frames of a run continued after frame `after`, numbered on from it (steps, NFE, seconds),
     so the timeline and plots run on from the step where the pixel was forced."""
     for f in frames:
-        yield replace(f, step=after.step + 1 + f.step, total_steps=after.step + 1 + f.total_steps,
-                      nfe=after.nfe + f.nfe, elapsed_s=after.elapsed_s + f.elapsed_s)
+        yield replace(
+            f,
+            step=after.step + 1 + f.step,
+            total_steps=after.step + 1 + f.total_steps,
+            nfe=after.nfe + f.nfe,
+            elapsed_s=after.elapsed_s + f.elapsed_s,
+        )

@@ -12,6 +12,7 @@ are shown, each optionally followed by a `variant:` and a `caption:` line for th
 Qt-free: the window steps through it (gui/lesson.py). Any mistake raises LessonError naming the
 file and line.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -29,16 +30,16 @@ class LessonError(ValueError):
 
 @dataclass(frozen=True)
 class Slide:
-    scenario: str                 # a name in scenarios.SCENARIOS
-    variant: int = 0              # index into the scenario's variants (0 when it has none)
-    caption: str | None = None    # the lecturer's caption, or None for the scenario's own
-    line: int = 0                 # where the slide starts in its file (for messages)
+    scenario: str  # a name in scenarios.SCENARIOS
+    variant: int = 0  # index into the scenario's variants (0 when it has none)
+    caption: str | None = None  # the lecturer's caption, or None for the scenario's own
+    line: int = 0  # where the slide starts in its file (for messages)
 
 
 @dataclass(frozen=True)
 class Lesson:
     title: str
-    slides: tuple                 # of Slide, at least one
+    slides: tuple  # of Slide, at least one
     source: str = "<text>"
 
 
@@ -51,8 +52,10 @@ def _variant(sc: scenarios.Scenario, text: str, where: str) -> int:
             return i
     if text.isdigit() and 1 <= int(text) <= len(labels):
         return int(text) - 1
-    raise LessonError(f"{where}: {sc.name!r} has no variant {text!r}: use one of "
-                      f"{', '.join(repr(v) for v in labels)} or a number 1..{len(labels)}")
+    raise LessonError(
+        f"{where}: {sc.name!r} has no variant {text!r}: use one of "
+        f"{', '.join(repr(v) for v in labels)} or a number 1..{len(labels)}"
+    )
 
 
 def parse(text: str, source: str = "<text>") -> Lesson:
@@ -87,8 +90,9 @@ def parse(text: str, source: str = "<text>") -> Lesson:
                 raise LessonError(f"{where}: '{key}:' belongs to a slide: put it after a 'slide:' line")
             if key in current:
                 raise LessonError(f"{where}: this slide already has a '{key}:'")
-            current[key] = _variant(scenarios.SCENARIOS[current["scenario"]], value, where) if key == "variant" \
-                else value
+            current[key] = (
+                _variant(scenarios.SCENARIOS[current["scenario"]], value, where) if key == "variant" else value
+            )
     close()
     if not slides:
         raise LessonError(f"{source}: no slides: add lines like 'slide: blurry-mess'")

@@ -4,10 +4,11 @@ being degraded (the forward processes: no network, the plots measure the image i
 steps). Adding a generator: its sampler file, a factory in engine/runtime/runs.py, one entry here.
 Qt-free; scenarios, the window, `--render` and the tests read it.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from engine.runtime import runs
 from engine.runtime.frames import FORWARD_AR, FORWARD_DIFFUSION, ONE_SHOT
@@ -24,18 +25,19 @@ DISTRIBUTION, SCHEDULE, TEXT = "distribution", "schedule", "text"
 class Mode:
     """A generator a panel can run, with how the window shows it: the window reads these rules and
     never branches on a mode's name."""
+
     name: str
-    title: str                           # what the panel, its controls, the legend and its strip are called
-    fields: tuple                        # the per-panel settings it uses (names in engine/runtime/fields.py)
-    forward: bool                        # a real image degraded (no network): plots measure the image, count steps
-    make: Callable                       # (models, RunSettings) -> iterator of Frames
-    choice: str = ""                     # what a panel's "show" box says for it (default: the name)
-    method: str = ""                     # the Frame.method its frames carry (default: the name)
-    side_title: str = "per-pixel std"    # the small image beside x0
-    side_plot: str = TEXT                # under it: a pixel's distribution, the noise schedule or an explanation
-    explain: Callable | None = None      # (Frame) -> the explanation shown when side_plot is TEXT
-    continuations: bool = False          # K continuations from a step of it mean something (x0 is their mean)
-    forces_pixels: bool = False          # a click on its pixel's distribution forces that pixel
+    title: str  # what the panel, its controls, the legend and its strip are called
+    fields: tuple  # the per-panel settings it uses (names in engine/runtime/fields.py)
+    forward: bool  # a real image degraded (no network): plots measure the image, count steps
+    make: Callable  # (models, RunSettings) -> iterator of Frames
+    choice: str = ""  # what a panel's "show" box says for it (default: the name)
+    method: str = ""  # the Frame.method its frames carry (default: the name)
+    side_title: str = "per-pixel std"  # the small image beside x0
+    side_plot: str = TEXT  # under it: a pixel's distribution, the noise schedule or an explanation
+    explain: Callable | None = None  # (Frame) -> the explanation shown when side_plot is TEXT
+    continuations: bool = False  # K continuations from a step of it mean something (x0 is their mean)
+    forces_pixels: bool = False  # a click on its pixel's distribution forces that pixel
 
     def __post_init__(self):
         if not self.choice:
@@ -45,32 +47,82 @@ class Mode:
 
 
 def _one_shot_text(f) -> str:
-    return ("The whole image predicted in ONE network evaluation. "
-            + ("Showing the mean of every pixel's distribution: a blurry average of all possible images."
-               if f.settings.mode == "mean" else
-               "Every pixel sampled on its own: the pixels do not agree, so it is speckle."))
+    return "The whole image predicted in ONE network evaluation. " + (
+        "Showing the mean of every pixel's distribution: a blurry average of all possible images."
+        if f.settings.mode == "mean"
+        else "Every pixel sampled on its own: the pixels do not agree, so it is speckle."
+    )
 
 
-MODES: dict[str, Mode] = {m.name: m for m in [
-    Mode("autoregressive", "autoregressive", AR_FIELDS, False, runs.ar_frames, side_title="order: blue first",
-         side_plot=DISTRIBUTION, continuations=True, forces_pixels=True),
-    Mode("diffusion", "diffusion", DIFFUSION_FIELDS, False, runs.diffusion_frames, side_title="predicted noise ε̂",
-         side_plot=SCHEDULE, continuations=True),
-    Mode("one-shot-mean", "one shot: the mean", ("temperature",), False,
-         lambda models, s: runs.one_shot_frames(models, s, "mean"), "one-shot mean", method=ONE_SHOT,
-         explain=_one_shot_text),
-    Mode("one-shot-independent", "one shot: independent pixels", ("temperature",), False,
-         lambda models, s: runs.one_shot_frames(models, s, "independent"), "one-shot independent", method=ONE_SHOT,
-         explain=_one_shot_text),
-    Mode("forward-autoregressive", "erasing (forward)", ("order", "pixels_per_step"), True,
-         lambda models, s: runs.forward_frames(models, s, "autoregressive"), "erase a real image",
-         method=FORWARD_AR, side_title="pixels still present",
-         explain=lambda f: "A real image losing its pixels: what autoregression learns to undo, pixel by pixel."),
-    Mode("forward-diffusion", "noising (forward)", ("steps",), True,
-         lambda models, s: runs.forward_frames(models, s, "diffusion", s.seed), "noise a real image",
-         method=FORWARD_DIFFUSION, side_title="the noise ε added", side_plot=SCHEDULE,
-         explain=lambda f: "A real image being noised: what diffusion learns to undo, a little per step."),
-]}
+MODES: dict[str, Mode] = {
+    m.name: m
+    for m in [
+        Mode(
+            "autoregressive",
+            "autoregressive",
+            AR_FIELDS,
+            False,
+            runs.ar_frames,
+            side_title="order: blue first",
+            side_plot=DISTRIBUTION,
+            continuations=True,
+            forces_pixels=True,
+        ),
+        Mode(
+            "diffusion",
+            "diffusion",
+            DIFFUSION_FIELDS,
+            False,
+            runs.diffusion_frames,
+            side_title="predicted noise ε̂",
+            side_plot=SCHEDULE,
+            continuations=True,
+        ),
+        Mode(
+            "one-shot-mean",
+            "one shot: the mean",
+            ("temperature",),
+            False,
+            lambda models, s: runs.one_shot_frames(models, s, "mean"),
+            "one-shot mean",
+            method=ONE_SHOT,
+            explain=_one_shot_text,
+        ),
+        Mode(
+            "one-shot-independent",
+            "one shot: independent pixels",
+            ("temperature",),
+            False,
+            lambda models, s: runs.one_shot_frames(models, s, "independent"),
+            "one-shot independent",
+            method=ONE_SHOT,
+            explain=_one_shot_text,
+        ),
+        Mode(
+            "forward-autoregressive",
+            "erasing (forward)",
+            ("order", "pixels_per_step"),
+            True,
+            lambda models, s: runs.forward_frames(models, s, "autoregressive"),
+            "erase a real image",
+            method=FORWARD_AR,
+            side_title="pixels still present",
+            explain=lambda f: "A real image losing its pixels: what autoregression learns to undo, pixel by pixel.",
+        ),
+        Mode(
+            "forward-diffusion",
+            "noising (forward)",
+            ("steps",),
+            True,
+            lambda models, s: runs.forward_frames(models, s, "diffusion", s.seed),
+            "noise a real image",
+            method=FORWARD_DIFFUSION,
+            side_title="the noise ε added",
+            side_plot=SCHEDULE,
+            explain=lambda f: "A real image being noised: what diffusion learns to undo, a little per step.",
+        ),
+    ]
+}
 
 
 def register(m: Mode) -> Mode:

@@ -6,6 +6,7 @@ A PNG carries the record in a text chunk under the key `pixels-and-noise`; a GIF
 settings table (engine.runtime.fields.parse), so a record that was edited by hand is checked like
 any other input. Qt-free.
 """
+
 from __future__ import annotations
 
 import json
@@ -18,7 +19,7 @@ from engine.runtime import fields
 from engine.runtime.modes import MODES
 from engine.runtime.runs import RunSettings
 
-KEY = "pixels-and-noise"   # the PNG text chunk's key
+KEY = "pixels-and-noise"  # the PNG text chunk's key
 VERSION = 1
 
 
@@ -31,11 +32,19 @@ def of_session(session) -> dict:
 
 def of_run(settings: dict, modes: dict, given=None, image=None) -> dict:
     """{lane: RunSettings}, {lane: mode}, the pixels given to both models and your picture as JSON values."""
-    return {"app": KEY, "version": VERSION, "modes": dict(modes),
-            "settings": {n: fields.to_dict(s) for n, s in settings.items()},
-            "given": None if given is None else {"known": np.asarray(given[0], bool).astype(int).tolist(),
-                                                 "values": np.asarray(given[1], np.float32).tolist()},
-            "image": None if image is None else np.asarray(image, np.float32).tolist()}
+    return {
+        "app": KEY,
+        "version": VERSION,
+        "modes": dict(modes),
+        "settings": {n: fields.to_dict(s) for n, s in settings.items()},
+        "given": None
+        if given is None
+        else {
+            "known": np.asarray(given[0], bool).astype(int).tolist(),
+            "values": np.asarray(given[1], np.float32).tolist(),
+        },
+        "image": None if image is None else np.asarray(image, np.float32).tolist(),
+    }
 
 
 def to_run(record: dict) -> tuple[dict, dict]:
@@ -91,6 +100,7 @@ def read(path) -> dict:
         raise OSError(f"cannot read {p}: no such file")
     if p.suffix.lower() == ".png":
         from PIL import Image
+
         try:
             with Image.open(p, formats=["PNG"]) as im:
                 text = im.text.get(KEY) if hasattr(im, "text") else None

@@ -6,6 +6,7 @@ app from starting. Qt-free (gui/remembered.py keeps the file).
 Keys: a shared setting by its name ("guidance"), a panel's own as "left.order"; besides them the
 app's "device", "speed", "pacing" and "continuations" (K). The panels' modes are not remembered:
 a new launch shows autoregression and diffusion."""
+
 from __future__ import annotations
 
 from engine.runtime import fields
@@ -68,7 +69,11 @@ def _choice(value, allowed, what: str) -> str:
 
 def _k(value) -> int:
     lo, hi = fields.CONTINUATIONS
-    if isinstance(value, bool) or not isinstance(value, (int, str)) or not str(value).isdigit() \
-            or not lo <= int(value) <= hi:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, str))
+        or not str(value).isdigit()
+        or not lo <= int(value) <= hi
+    ):
         raise ValueError(f"continuations must be {lo} to {hi}, got {value!r}")
     return int(value)

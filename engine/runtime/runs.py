@@ -1,14 +1,14 @@
 """Run settings for the two panels, validated, and the generator factories the GUI calls."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from engine.maths import orders
-from engine.networks.data import DATASETS
-from engine.maths import planning
+from engine.maths import orders, planning
 from engine.maths.pixels import PIXELS, SIDE
+from engine.networks.data import DATASETS
 from engine.networks.models import planned_steps
 from engine.runtime.samplers import autoregressive, diffusion
 from engine.runtime.samplers.autoregressive import sample_autoregressive
@@ -19,34 +19,34 @@ from engine.runtime.samplers.one_shot import sample_one_shot
 
 @dataclass(frozen=True)
 class ARSettings:
-    order: str = "raster"        # raster, random, spiral, center-out, confidence, patches
-    pixels_per_step: int = 1     # k pixels fixed per network evaluation
-    temperature: float = 1.0     # logits / T: < 1 sharper, > 1 wilder
-    greedy: bool = False         # argmax instead of sampling: the same image every time
-    planned_steps: int = 0       # planned parallel decoding (ARDM) in this many steps; 0: k pixels a step
+    order: str = "raster"  # raster, random, spiral, center-out, confidence, patches
+    pixels_per_step: int = 1  # k pixels fixed per network evaluation
+    temperature: float = 1.0  # logits / T: < 1 sharper, > 1 wilder
+    greedy: bool = False  # argmax instead of sampling: the same image every time
+    planned_steps: int = 0  # planned parallel decoding (ARDM) in this many steps; 0: k pixels a step
 
 
 @dataclass(frozen=True)
 class DiffusionSettings:
-    sampler: str = "ddim"        # ddim (eta 0: deterministic) or ddpm (ancestral)
-    steps: int = 100             # 1..1000 over the T = 1000 schedule
-    eta: float = 0.0             # DDIM noise: 0 deterministic, 1 DDPM-like
+    sampler: str = "ddim"  # ddim (eta 0: deterministic) or ddpm (ancestral)
+    steps: int = 100  # 1..1000 over the T = 1000 schedule
+    eta: float = 0.0  # DDIM noise: 0 deterministic, 1 DDPM-like
 
 
 @dataclass(frozen=True)
 class RunSettings:
     dataset: str = "mnist"
-    label: int | None = None     # class 0..9, None = unconditional
-    guidance: float = 3.0        # classifier-free guidance w (0 uncond, 1 cond, >1 amplified)
+    label: int | None = None  # class 0..9, None = unconditional
+    guidance: float = 3.0  # classifier-free guidance w (0 uncond, 1 cond, >1 amplified)
     seed: int = 0
     ar: ARSettings = field(default_factory=ARSettings)
     diffusion: DiffusionSettings = field(default_factory=DiffusionSettings)
-    known: np.ndarray | None = field(default=None, compare=False)   # (28, 28) bool: drawn pixels
+    known: np.ndarray | None = field(default=None, compare=False)  # (28, 28) bool: drawn pixels
     values: np.ndarray | None = field(default=None, compare=False)  # (28, 28) in [0, 1]
-    image: np.ndarray | None = field(default=None, compare=False)   # (28, 28) in [0, 1]: the user's own
-                                                                    # image for the forward processes
+    image: np.ndarray | None = field(default=None, compare=False)  # (28, 28) in [0, 1]: the user's own
+    # image for the forward processes
 
-    def validate(self) -> "RunSettings":
+    def validate(self) -> RunSettings:
         if self.dataset not in DATASETS:
             raise ValueError(f"unknown dataset {self.dataset!r}: use one of {', '.join(DATASETS)}")
         if self.label is not None and not 0 <= int(self.label) <= 9:
@@ -69,7 +69,7 @@ class RunSettings:
                     raise ValueError(f"{name} must be a 28x28 image with values in [0, 1]")
         return self
 
-    def with_changes(self, **kw) -> "RunSettings":
+    def with_changes(self, **kw) -> RunSettings:
         return replace(self, **kw)
 
 
@@ -83,23 +83,43 @@ def ar_plan(models, s: RunSettings) -> tuple[int, ...] | None:
 
 def ar_frames(models, s: RunSettings, n: int = 1):
     s.validate()
-    return sample_autoregressive(models.ar, n=n, labels=s.label, order=s.ar.order,
-                                 pixels_per_step=s.ar.pixels_per_step, temperature=s.ar.temperature,
-                                 greedy=s.ar.greedy, guidance=s.guidance, seed=s.seed, known=s.known, values=s.values,
-                                 plan=ar_plan(models, s))
+    return sample_autoregressive(
+        models.ar,
+        n=n,
+        labels=s.label,
+        order=s.ar.order,
+        pixels_per_step=s.ar.pixels_per_step,
+        temperature=s.ar.temperature,
+        greedy=s.ar.greedy,
+        guidance=s.guidance,
+        seed=s.seed,
+        known=s.known,
+        values=s.values,
+        plan=ar_plan(models, s),
+    )
 
 
 def diffusion_frames(models, s: RunSettings, n: int = 1):
     s.validate()
-    return sample_diffusion(models.diffusion, n=n, labels=s.label, sampler=s.diffusion.sampler,
-                            steps=s.diffusion.steps, eta=s.diffusion.eta, guidance=s.guidance, seed=s.seed,
-                            known=s.known, values=s.values)
+    return sample_diffusion(
+        models.diffusion,
+        n=n,
+        labels=s.label,
+        sampler=s.diffusion.sampler,
+        steps=s.diffusion.steps,
+        eta=s.diffusion.eta,
+        guidance=s.guidance,
+        seed=s.seed,
+        known=s.known,
+        values=s.values,
+    )
 
 
 def one_shot_frames(models, s: RunSettings, mode: str = "mean", n: int = 1):
     s.validate()
-    return sample_one_shot(models.ar, n=n, labels=s.label, guidance=s.guidance, seed=s.seed, mode=mode,
-                           temperature=s.ar.temperature)
+    return sample_one_shot(
+        models.ar, n=n, labels=s.label, guidance=s.guidance, seed=s.seed, mode=mode, temperature=s.ar.temperature
+    )
 
 
 def source_image(models, s: RunSettings, bank_index: int = 0) -> np.ndarray:
@@ -118,8 +138,10 @@ def forward_frames(models, s: RunSettings, kind: str = "autoregressive", bank_in
     image = source_image(models, s, bank_index)
     if kind == "autoregressive":  # exactly the panel's order and pixels per step
         if s.ar.order not in orders.STATIC_ORDERS:
-            raise ValueError(f"erasing needs a fixed order ({s.ar.order!r} depends on a network): "
-                             f"use one of {', '.join(orders.STATIC_ORDERS)}")
+            raise ValueError(
+                f"erasing needs a fixed order ({s.ar.order!r} depends on a network): "
+                f"use one of {', '.join(orders.STATIC_ORDERS)}"
+            )
         if s.ar.order == "patches":
             orders.patch_side(s.ar.pixels_per_step)
         return forward_autoregressive(image, order=s.ar.order, pixels_per_step=s.ar.pixels_per_step, seed=s.seed)

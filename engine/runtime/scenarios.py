@@ -7,22 +7,26 @@ variants the lecturer steps through (key V), e.g. 1, 2, 5, 10, 100 steps.
 Qt-free: the GUI applies them (`--scenario NAME`, the Scenarios menu, a lesson) and `--render`
 renders them.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
 import numpy as np
 
-from engine.runtime.runs import ARSettings, DiffusionSettings, RunSettings
-from engine.runtime.modes import AR_FIELDS, DIFFUSION_FIELDS, MODES, Mode, describe, mode  # noqa: F401 (the registry's home is modes)
 from engine.maths.pixels import SIDE
-
+from engine.runtime.modes import AR_FIELDS, DIFFUSION_FIELDS, MODES, Mode, describe, mode  # noqa: F401 (the registry's home is modes)
+from engine.runtime.runs import ARSettings, DiffusionSettings, RunSettings
 
 # the caption when no scenario runs (free play), and when the panels show the forward processes
-FORWARD_CAPTION = ("The forward processes: a real image losing its pixels (left) or being noised (right). "
-                   "This is what the two generators learn to undo. The plots measure the degraded image.")
-FREE_PLAY_CAPTION = ("Left: autoregression fixes pixels one step at a time. Right: diffusion removes a little noise "
-                     "per step. In both, x0 (predicted clean image) is the mean of what the image can still become.")
+FORWARD_CAPTION = (
+    "The forward processes: a real image losing its pixels (left) or being noised (right). "
+    "This is what the two generators learn to undo. The plots measure the degraded image."
+)
+FREE_PLAY_CAPTION = (
+    "Left: autoregression fixes pixels one step at a time. Right: diffusion removes a little noise "
+    "per step. In both, x0 (predicted clean image) is the mean of what the image can still become."
+)
 
 
 @dataclass(frozen=True)
@@ -30,19 +34,21 @@ class Scenario:
     name: str
     title: str
     caption: str
-    left_mode: str                       # autoregressive, one-shot-mean, forward-autoregressive, ...
-    right_mode: str                      # diffusion, autoregressive, one-shot-independent, forward-diffusion
+    left_mode: str  # autoregressive, one-shot-mean, forward-autoregressive, ...
+    right_mode: str  # diffusion, autoregressive, one-shot-independent, forward-diffusion
     left: RunSettings
     right: RunSettings
-    variants: tuple = ()                 # ((label, {"left": {...}, "right": {...}}), ...)
-    speed: str = "max"                   # a speed of the control bar
+    variants: tuple = ()  # ((label, {"left": {...}, "right": {...}}), ...)
+    speed: str = "max"  # a speed of the control bar
     continuations_at: float | None = None  # pause at this fraction of the run and run K continuations
-    sketch: bool = False                 # start from a partial drawing (top half of a held-out image)
-    guidance_view: bool = False          # show each guided step with and without the prompt beside x0
+    sketch: bool = False  # start from a partial drawing (top half of a held-out image)
+    guidance_view: bool = False  # show each guided step with and without the prompt beside x0
 
 
 def _s(label=7, guidance=3.0, seed=0, dataset="mnist", **kw) -> RunSettings:
-    ar = ARSettings(**{k: kw.pop(k) for k in ("order", "pixels_per_step", "planned_steps", "temperature", "greedy") if k in kw})
+    ar = ARSettings(
+        **{k: kw.pop(k) for k in ("order", "pixels_per_step", "planned_steps", "temperature", "greedy") if k in kw}
+    )
     df = DiffusionSettings(**{k: kw.pop(k) for k in ("sampler", "steps", "eta") if k in kw})
     assert not kw, kw
     return RunSettings(dataset=dataset, label=label, guidance=guidance, seed=seed, ar=ar, diffusion=df)
@@ -56,76 +62,150 @@ def _s(label=7, guidance=3.0, seed=0, dataset="mnist", **kw) -> RunSettings:
 FREE_PLAY = _s(order="random", pixels_per_step=1, steps=100)
 
 
-SCENARIOS = {s.name: s for s in [
-    Scenario("blurry-mess", "Predict the whole image at once",
-             "One network evaluation, every pixel at once. Left: the mean of each pixel's distribution — a blurry "
-             "average of every seven it could be. Right: every pixel sampled on its own — speckle, because the "
-             "pixels do not agree with each other.",
-             "one-shot-mean", "one-shot-independent", _s(), _s()),
-    Scenario("pixel-by-pixel", "Autoregression, one pixel at a time",
-             "Raster order, one pixel per network evaluation: watch the predicted distribution of each pixel and "
-             "the value drawn from it. x0 sharpens as pixels are fixed.",
-             "autoregressive", "diffusion", _s(order="raster", pixels_per_step=1), _s(steps=100), speed="200 steps/s"),
-    Scenario("greedy-vs-sampling", "Greedy vs sampling",
-             "Left: always the most likely value — the same image for every seed, and a poor one: the likeliest "
-             "value pixel by pixel is not the likeliest image. Right: sampling — a different seven for each seed.",
-             "autoregressive", "autoregressive", _s(order="raster", pixels_per_step=4, greedy=True),
-             _s(order="raster", pixels_per_step=4),
-             variants=tuple((f"seed {i}", {"left": {"seed": i}, "right": {"seed": i}}) for i in range(5))),
-    Scenario("too-many-pixels", "Many pixels per step",
-             "Left: a square patch of pixels fixed in one network evaluation, without seeing each other — seams and "
-             "broken strokes. Right: as many scattered pixels — much more consistent. How many: in brackets "
-             "(V: 64, 4, 1).",
-             # seed 4: among seeds 0-11 the one whose single picture shows the claim at 16, 64 and 4 pixels a
-             # step (classifier p(seven) patches 0.85 / 0.02 / 0.83, scattered 0.97 / 0.90 / 0.97); seed 0 drew a
-             # clean patch seven and a scattered one with an extra stroke. Over 100 samples the claim holds for
-             # any seed (README claims table: FD 101 vs 37 at 16 pixels a step).
-             "autoregressive", "autoregressive", _s(order="patches", pixels_per_step=16, seed=4),
-             _s(order="random", pixels_per_step=16, seed=4),
-             variants=tuple((f"{k} pixels/step", {"left": {"pixels_per_step": k}, "right": {"pixels_per_step": k}})
-                            for k in (16, 64, 4, 1))),
-    Scenario("forward-processes", "What each method undoes",
-             "Left: a real image losing its pixels, 8 a step — autoregression learns to put them back. Right: the "
-             "same image drowning in noise — diffusion learns to remove it a little at a time. Both take the same "
-             "98 steps, side by side.",
-             # 784 pixels / 8 a step = 98 steps: the noising takes as many, so the two advance in step
-             "forward-autoregressive", "forward-diffusion", _s(order="random", pixels_per_step=8), _s(steps=98),
-             speed="50 steps/s"),
-    Scenario("hundred-steps", "100 steps instead of 784",
-             "The same budget of network evaluations for both: autoregression needs 784 (one per pixel), "
-             "diffusion is done after 100 steps (200 with guidance).",
-             "autoregressive", "diffusion", _s(order="raster", pixels_per_step=1), _s(steps=100), speed="200 steps/s"),
-    Scenario("one-big-step", "Why one big step fails",
-             "Left: 100 small steps. Right: one big step predicts the mean — blurry (V: 2, 5, 10, 100 steps). Each "
-             "step only has to remove a little noise, so a few dozen steps make a sharp image.",
-             "diffusion", "diffusion", _s(steps=100), _s(steps=1),
-             variants=tuple((f"{n} step{'s' if n > 1 else ''}", {"right": {"steps": n}}) for n in (1, 2, 5, 10, 100))),
-    Scenario("x0-is-a-mean", "x0 is a mean",
-             "The run pauses part way and 16 continuations are run from that step. Their average should match x0, "
-             "the predicted clean image (the label beside it says whether it does); their spread is what is still "
-             "undecided.",
-             "autoregressive", "diffusion", _s(order="random", pixels_per_step=16), _s(sampler="ddpm", steps=100),
-             continuations_at=0.3),
-    Scenario("guidance", "Classifier-free guidance",
-             "The model runs with and without the prompt; the difference is amplified by w. Press V: w = 0 (prompt "
-             "ignored), 1 (plain conditional), 3, 7 (the prompt exaggerated).",
-             # seed 9: of seeds 0-9 one whose pictures tell the caption's story in both panels (classifier
-             # p(seven) AR / diffusion: w = 0 0.01 / 0.01 — a 0 and a 5; w = 1 0.98 / 0.97; w = 3 0.95 / 0.98;
-             # w = 7 0.94 / 0.98, heavier strokes). With seed 0 diffusion drew a 4 at w = 1 under "plain
-             # conditional" (w = 1 misses 3 % of MNIST prompts: README); the claims table holds the trend.
-             "autoregressive", "diffusion", _s(order="random", pixels_per_step=4, seed=9), _s(steps=50, seed=9),
-             variants=tuple((f"w = {w:g}", {"left": {"guidance": w}, "right": {"guidance": w}})
-                            for w in (0.0, 1.0, 3.0, 7.0)), guidance_view=True),
-    Scenario("coarse-to-fine", "Coarse to fine",
-             "Diffusion settles the coarse shape first and the fine detail last (the x0 strip; the last plot: x0's "
-             "power from coarse to fine, against real images); autoregression fills in space, not in frequency.",
-             "autoregressive", "diffusion", _s(order="raster", pixels_per_step=4), _s(steps=100), speed="50 steps/s"),
-    Scenario("complete-my-sketch", "Complete my sketch",
-             "The top half of a real seven is given; both models complete the rest. Draw your own with the pen "
-             "button and press Complete.",
-             "autoregressive", "diffusion", _s(order="raster", pixels_per_step=4), _s(sampler="ddpm", steps=100),
-             sketch=True),
-]}
+SCENARIOS = {
+    s.name: s
+    for s in [
+        Scenario(
+            "blurry-mess",
+            "Predict the whole image at once",
+            "One network evaluation, every pixel at once. Left: the mean of each pixel's distribution — a blurry "
+            "average of every seven it could be. Right: every pixel sampled on its own — speckle, because the "
+            "pixels do not agree with each other.",
+            "one-shot-mean",
+            "one-shot-independent",
+            _s(),
+            _s(),
+        ),
+        Scenario(
+            "pixel-by-pixel",
+            "Autoregression, one pixel at a time",
+            "Raster order, one pixel per network evaluation: watch the predicted distribution of each pixel and "
+            "the value drawn from it. x0 sharpens as pixels are fixed.",
+            "autoregressive",
+            "diffusion",
+            _s(order="raster", pixels_per_step=1),
+            _s(steps=100),
+            speed="200 steps/s",
+        ),
+        Scenario(
+            "greedy-vs-sampling",
+            "Greedy vs sampling",
+            "Left: always the most likely value — the same image for every seed, and a poor one: the likeliest "
+            "value pixel by pixel is not the likeliest image. Right: sampling — a different seven for each seed.",
+            "autoregressive",
+            "autoregressive",
+            _s(order="raster", pixels_per_step=4, greedy=True),
+            _s(order="raster", pixels_per_step=4),
+            variants=tuple((f"seed {i}", {"left": {"seed": i}, "right": {"seed": i}}) for i in range(5)),
+        ),
+        Scenario(
+            "too-many-pixels",
+            "Many pixels per step",
+            "Left: a square patch of pixels fixed in one network evaluation, without seeing each other — seams and "
+            "broken strokes. Right: as many scattered pixels — much more consistent. How many: in brackets "
+            "(V: 64, 4, 1).",
+            # seed 4: among seeds 0-11 the one whose single picture shows the claim at 16, 64 and 4 pixels a
+            # step (classifier p(seven) patches 0.85 / 0.02 / 0.83, scattered 0.97 / 0.90 / 0.97); seed 0 drew a
+            # clean patch seven and a scattered one with an extra stroke. Over 100 samples the claim holds for
+            # any seed (README claims table: FD 101 vs 37 at 16 pixels a step).
+            "autoregressive",
+            "autoregressive",
+            _s(order="patches", pixels_per_step=16, seed=4),
+            _s(order="random", pixels_per_step=16, seed=4),
+            variants=tuple(
+                (f"{k} pixels/step", {"left": {"pixels_per_step": k}, "right": {"pixels_per_step": k}})
+                for k in (16, 64, 4, 1)
+            ),
+        ),
+        Scenario(
+            "forward-processes",
+            "What each method undoes",
+            "Left: a real image losing its pixels, 8 a step — autoregression learns to put them back. Right: the "
+            "same image drowning in noise — diffusion learns to remove it a little at a time. Both take the same "
+            "98 steps, side by side.",
+            # 784 pixels / 8 a step = 98 steps: the noising takes as many, so the two advance in step
+            "forward-autoregressive",
+            "forward-diffusion",
+            _s(order="random", pixels_per_step=8),
+            _s(steps=98),
+            speed="50 steps/s",
+        ),
+        Scenario(
+            "hundred-steps",
+            "100 steps instead of 784",
+            "The same budget of network evaluations for both: autoregression needs 784 (one per pixel), "
+            "diffusion is done after 100 steps (200 with guidance).",
+            "autoregressive",
+            "diffusion",
+            _s(order="raster", pixels_per_step=1),
+            _s(steps=100),
+            speed="200 steps/s",
+        ),
+        Scenario(
+            "one-big-step",
+            "Why one big step fails",
+            "Left: 100 small steps. Right: one big step predicts the mean — blurry (V: 2, 5, 10, 100 steps). Each "
+            "step only has to remove a little noise, so a few dozen steps make a sharp image.",
+            "diffusion",
+            "diffusion",
+            _s(steps=100),
+            _s(steps=1),
+            variants=tuple((f"{n} step{'s' if n > 1 else ''}", {"right": {"steps": n}}) for n in (1, 2, 5, 10, 100)),
+        ),
+        Scenario(
+            "x0-is-a-mean",
+            "x0 is a mean",
+            "The run pauses part way and 16 continuations are run from that step. Their average should match x0, "
+            "the predicted clean image (the label beside it says whether it does); their spread is what is still "
+            "undecided.",
+            "autoregressive",
+            "diffusion",
+            _s(order="random", pixels_per_step=16),
+            _s(sampler="ddpm", steps=100),
+            continuations_at=0.3,
+        ),
+        Scenario(
+            "guidance",
+            "Classifier-free guidance",
+            "The model runs with and without the prompt; the difference is amplified by w. Press V: w = 0 (prompt "
+            "ignored), 1 (plain conditional), 3, 7 (the prompt exaggerated).",
+            # seed 9: of seeds 0-9 one whose pictures tell the caption's story in both panels (classifier
+            # p(seven) AR / diffusion: w = 0 0.01 / 0.01 — a 0 and a 5; w = 1 0.98 / 0.97; w = 3 0.95 / 0.98;
+            # w = 7 0.94 / 0.98, heavier strokes). With seed 0 diffusion drew a 4 at w = 1 under "plain
+            # conditional" (w = 1 misses 3 % of MNIST prompts: README); the claims table holds the trend.
+            "autoregressive",
+            "diffusion",
+            _s(order="random", pixels_per_step=4, seed=9),
+            _s(steps=50, seed=9),
+            variants=tuple(
+                (f"w = {w:g}", {"left": {"guidance": w}, "right": {"guidance": w}}) for w in (0.0, 1.0, 3.0, 7.0)
+            ),
+            guidance_view=True,
+        ),
+        Scenario(
+            "coarse-to-fine",
+            "Coarse to fine",
+            "Diffusion settles the coarse shape first and the fine detail last (the x0 strip; the last plot: x0's "
+            "power from coarse to fine, against real images); autoregression fills in space, not in frequency.",
+            "autoregressive",
+            "diffusion",
+            _s(order="raster", pixels_per_step=4),
+            _s(steps=100),
+            speed="50 steps/s",
+        ),
+        Scenario(
+            "complete-my-sketch",
+            "Complete my sketch",
+            "The top half of a real seven is given; both models complete the rest. Draw your own with the pen "
+            "button and press Complete.",
+            "autoregressive",
+            "diffusion",
+            _s(order="raster", pixels_per_step=4),
+            _s(sampler="ddpm", steps=100),
+            sketch=True,
+        ),
+    ]
+}
 
 
 def get(name: str) -> Scenario:
@@ -136,7 +216,9 @@ def get(name: str) -> Scenario:
 
 def _apply(s: RunSettings, changes: dict) -> RunSettings:
     top = {k: v for k, v in changes.items() if k in ("label", "guidance", "seed", "dataset")}
-    ar = {k: v for k, v in changes.items() if k in ("order", "pixels_per_step", "planned_steps", "temperature", "greedy")}
+    ar = {
+        k: v for k, v in changes.items() if k in ("order", "pixels_per_step", "planned_steps", "temperature", "greedy")
+    }
     df = {k: v for k, v in changes.items() if k in ("sampler", "steps", "eta")}
     return replace(s, ar=replace(s.ar, **ar), diffusion=replace(s.diffusion, **df), **top)
 
@@ -150,7 +232,7 @@ def settings_for(sc: Scenario, variant: int = 0, bank=None) -> tuple[RunSettings
     if sc.sketch and bank is not None:
         img = bank.pick(sc.left.label, 0)
         known = np.zeros((SIDE, SIDE), bool)
-        known[:SIDE // 2] = True
+        known[: SIDE // 2] = True
         left = replace(left, known=known, values=img)
         right = replace(right, known=known, values=img)
     return left.validate(), right.validate(), label

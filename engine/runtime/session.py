@@ -4,9 +4,10 @@ run (engine.runtime.lanes: one a panel, raced by `race`). The window's worker th
 around `race` (pause, cancel, steps per second); the window shows the Session; `--render`,
 `--replay` and scripts use both with no window.
 """
+
 from __future__ import annotations
 
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator
 
 import numpy as np
 
@@ -35,15 +36,15 @@ class Session:
         self.variant = 0
         self.modes = dict(DEFAULT_MODES)
         self.settings: dict[str, RunSettings] = {"left": scenarios.FREE_PLAY, "right": scenarios.FREE_PLAY}
-        self.given: tuple | None = None      # (known, values): pixels given to both models (a drawing, a sketch)
+        self.given: tuple | None = None  # (known, values): pixels given to both models (a drawing, a sketch)
         self.user_image: np.ndarray | None = None  # your own picture (28x28): what the forward processes degrade
         self.lanes: dict[str, Lane] = {}
         self.running: dict[str, RunSettings] = {}  # what the lanes run (prepared: with the given pixels)
         self.running_modes: dict[str, str] = {}
-        self.continuations_pending = False   # a scenario's automatic continuations, not yet run
-        self.continuations_k = 16            # K of "K continuations"
-        self.pacing = "same-nfe"             # which lane steps next (PACINGS)
-        self.speed = "50 steps/s"            # steps per second, both panels together (SPEEDS)
+        self.continuations_pending = False  # a scenario's automatic continuations, not yet run
+        self.continuations_k = 16  # K of "K continuations"
+        self.pacing = "same-nfe"  # which lane steps next (PACINGS)
+        self.speed = "50 steps/s"  # steps per second, both panels together (SPEEDS)
         self._listeners: list[Callable[[str], None]] = []
 
     # -- listeners ---------------------------------------------------------------------------
@@ -119,7 +120,10 @@ class Session:
     def use_preset(self, settings: RunSettings, left: str = "autoregressive", right: str = "diffusion") -> None:
         """Both panels share `settings` (no scenario)."""
         self.end_scenario()
-        self.settings, self.modes = {"left": _plain(settings), "right": _plain(settings)}, {"left": left, "right": right}
+        self.settings, self.modes = (
+            {"left": _plain(settings), "right": _plain(settings)},
+            {"left": left, "right": right},
+        )
         self.given = None if settings.known is None else (settings.known, settings.values)
         if settings.image is not None:
             self.user_image = settings.image
@@ -147,11 +151,18 @@ class Session:
         generating = [n for n, m in self.modes.items() if not MODES[m].forward]
         if generating:
             known = np.zeros((SIDE, SIDE), bool)
-            known[:SIDE // 2] = True  # the top half
+            known[: SIDE // 2] = True  # the top half
             self.given = (known, image)
         self.scenario = None
-        what = (["both models complete it from its top half" if len(generating) == 2 else
-                 "the generating panel completes it from its top half"] if generating else [])
+        what = (
+            [
+                "both models complete it from its top half"
+                if len(generating) == 2
+                else "the generating panel completes it from its top half"
+            ]
+            if generating
+            else []
+        )
         if len(generating) < 2:
             what.append("the forward panels erase and noise it")
         return f"Your picture, as 28×28 grey: {' and '.join(what)}."
@@ -180,8 +191,9 @@ class Session:
         ref = None if models.bank is None else models.bank.spectrum
         for name, mode in modes.items():
             make, ls = MODES[mode].make, settings[name]
-            self.lanes[name] = Lane(name, _factory(make, models, ls), classifier=models.classifier,
-                                    reference_spectrum=ref)
+            self.lanes[name] = Lane(
+                name, _factory(make, models, ls), classifier=models.classifier, reference_spectrum=ref
+            )
         self.continuations_pending = bool(self.scenario and self.scenario.continuations_at and given is None)
         return list(self.lanes.values())
 
@@ -194,8 +206,9 @@ class Session:
     def lane_labels(self) -> dict:
         """What each panel runs, e.g. 'diffusion, DDIM 1 step' (legend, strips, exports): the run
         under way, or before any the settings to run."""
-        settings, modes = (self.running, self.running_modes) if self.lanes and self.running else \
-            (self.settings, self.modes)
+        settings, modes = (
+            (self.running, self.running_modes) if self.lanes and self.running else (self.settings, self.modes)
+        )
         return {n: describe(m, settings[n]) for n, m in modes.items() if n in settings}
 
     def titles(self) -> dict:
@@ -212,6 +225,7 @@ class Session:
         """The run under way as plain JSON: both panels' modes and every setting, the given pixels and
         your picture (engine.runtime.record reads it back)."""
         from engine.runtime import record
+
         return record.of_session(self)
 
     def is_finished(self) -> bool:
@@ -237,10 +251,11 @@ class Session:
 
         def prepare():
             with ln.lock:
-                del ln.frames[i + 1:], ln.metrics[i + 1:]
+                del ln.frames[i + 1 :], ln.metrics[i + 1 :]
                 ln.it = continued(frames_after, shown)
                 ln.done, ln.error, ln.distances = False, None, None
                 ln.version += 1
+
         return prepare
 
 
@@ -250,5 +265,8 @@ def _factory(make: Callable, models, settings: RunSettings) -> Callable[[], Iter
 
 def _plain(s: RunSettings) -> RunSettings:
     """Settings without pixels: the session holds the given pixels and your picture once, apart."""
-    return s if s.known is None and s.values is None and s.image is None else \
-        s.with_changes(known=None, values=None, image=None)
+    return (
+        s
+        if s.known is None and s.values is None and s.image is None
+        else s.with_changes(known=None, values=None, image=None)
+    )

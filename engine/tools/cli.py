@@ -3,6 +3,7 @@ the allowed range of each number (a run's settings from engine.runtime.fields, a
 an output can be written before any work starts.
 
 Validate once, here, at the edge: a bad value never reaches a sampler or the trainer."""
+
 from __future__ import annotations
 
 import argparse
@@ -19,12 +20,12 @@ from engine.runtime import fields
 # settings table, engine.runtime.fields; the rest are the offline tools' own.
 LIMITS: dict[str, tuple[float, float]] = {
     **fields.LIMITS,  # and "continuations"
-    "n": (1, 100_000),              # images a command makes
+    "n": (1, 100_000),  # images a command makes
     "batch": (1, 10_000),
-    "threads": (0, 256),           # 0: torch's default
+    "threads": (0, 256),  # 0: torch's default
     "lr": (1e-7, 1.0),
-    "base": (8, 256),              # UNet width (a multiple of its 8 GroupNorm groups)
-    "blocks": (1, 8),              # UNet ResBlocks per level each way
+    "base": (8, 256),  # UNet width (a multiple of its 8 GroupNorm groups)
+    "blocks": (1, 8),  # UNet ResBlocks per level each way
     "train_steps": (1, 10_000_000),
     "save_every": (1, 10_000_000),
     "draws": (0, 100),
@@ -51,11 +52,13 @@ def ranged(name: str, flag: str | None = None):
         try:
             v = int(text) if integer else float(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"{shown} must be {'an integer' if integer else 'a number'}, "
-                                             f"got {text!r}") from None
+            raise argparse.ArgumentTypeError(
+                f"{shown} must be {'an integer' if integer else 'a number'}, got {text!r}"
+            ) from None
         if not math.isfinite(v) or not lo <= v <= hi:
             raise argparse.ArgumentTypeError(f"{shown} must be {lo:g} to {hi:g}, got {text}")
         return v
+
     parse.__name__ = name  # argparse names the type in its own messages
     return parse
 
@@ -81,7 +84,9 @@ def check_writable(path, suffixes: tuple = ()) -> Path:
     like the file). The window's exports and every command line's output use it."""
     path = Path(path)
     if suffixes and path.suffix.lower() not in suffixes:
-        raise ValueError(f"unsupported format {path.suffix.lower() or '(none)'!r} for {path}: use {', '.join(suffixes)}")
+        raise ValueError(
+            f"unsupported format {path.suffix.lower() or '(none)'!r} for {path}: use {', '.join(suffixes)}"
+        )
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.exists():
         raise OSError(f"cannot write {path}: the folder {folder} does not exist")
@@ -111,7 +116,9 @@ def add_run_flags(group, skip: tuple = ()) -> None:
         if f.kind is bool:
             group.add_argument(f.flag, action="store_true", default=None, help=f.tip)
         elif f.ranged:
-            group.add_argument(f.flag, type=ranged(f.name), help=f"{f.tip} ({_num(f.lo)} to {_num(f.hi)})".replace("%", "%%"))
+            group.add_argument(
+                f.flag, type=ranged(f.name), help=f"{f.tip} ({_num(f.lo)} to {_num(f.hi)})".replace("%", "%%")
+            )
         elif f.choices:
             group.add_argument(f.flag, choices=f.choices, help=f.tip.replace("%", "%%"))
         else:

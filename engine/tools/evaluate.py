@@ -11,6 +11,7 @@
 
 Needs the dataset files (see README); the app itself never does.
 """
+
 from __future__ import annotations
 
 import json
@@ -22,13 +23,13 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from engine.tools import cli
 from engine.maths import metrics
+from engine.maths.pixels import PIXELS, SIDE
 from engine.networks import weights
 from engine.networks.data import DATASETS, DataError, load_split
 from engine.networks.device import PRECISIONS
 from engine.networks.nets import NULL_LABEL
-from engine.maths.pixels import PIXELS, SIDE
+from engine.tools import cli
 
 # name -> (method, keyword settings). Guidance 3 for the conditional targets, 0 for unconditional.
 STANDARD_SETTINGS = {
@@ -44,8 +45,9 @@ STANDARD_SETTINGS = {
 
 
 @torch.inference_mode()
-def ar_bits_per_dim(net, images: np.ndarray, labels: np.ndarray | None = None, draws: int = 4,
-                    seed: int = 0, batch: int = 250) -> tuple[float, float]:
+def ar_bits_per_dim(
+    net, images: np.ndarray, labels: np.ndarray | None = None, draws: int = 4, seed: int = 0, batch: int = 250
+) -> tuple[float, float]:
     """Order-agnostic Monte-Carlo bound on bits per pixel (mean, standard error).
 
     For each image and draw: t ~ U{0..783} known pixels, chosen by a random permutation; the
@@ -55,12 +57,16 @@ def ar_bits_per_dim(net, images: np.ndarray, labels: np.ndarray | None = None, d
     per = []
     for _ in range(draws):
         for i in range(0, len(images), batch):
-            x = torch.from_numpy(images[i:i + batch]).to(dev)
+            x = torch.from_numpy(images[i : i + batch]).to(dev)
             n = x.shape[0]
             t = rng.integers(0, PIXELS, n)
             ranks = np.argsort(rng.random((n, PIXELS)), axis=1)  # a random permutation's ranks
             known = torch.from_numpy(ranks < t[:, None]).reshape(n, SIDE, SIDE).to(dev)
-            lab = torch.full((n,), NULL_LABEL, device=dev) if labels is None else torch.from_numpy(labels[i:i + batch]).to(dev)
+            lab = (
+                torch.full((n,), NULL_LABEL, device=dev)
+                if labels is None
+                else torch.from_numpy(labels[i : i + batch]).to(dev)
+            )
             ce = -net.target_log_prob(x.float() / 255, known, lab, x.flatten(1).long())
             unk = (~known.flatten(1)).float()
             per.append(((ce * unk).sum(1) / unk.sum(1)).cpu().numpy())
@@ -83,8 +89,9 @@ def ar_raster_bits_per_dim(net, images: np.ndarray, labels: np.ndarray | None = 
     return float(total.mean() / PIXELS / math.log(2))
 
 
-def save_sample_set(folder, dataset: str, name: str, images, labels, nfe, seconds: float,
-                    provenance: dict | None = None) -> Path:
+def save_sample_set(
+    folder, dataset: str, name: str, images, labels, nfe, seconds: float, provenance: dict | None = None
+) -> Path:
     """One setting's samples as <folder>/<dataset>_<name>.npz, the file contact sheets read back.
     `provenance` (seed, batch, precision, weights fingerprint) lets `--resume` continue the set."""
     path = Path(folder) / f"{dataset}_{name}.npz"
@@ -107,13 +114,27 @@ def resumable_prefix(path: Path, provenance: dict, labels: np.ndarray, batch: in
     if not np.array_equal(old["labels"][:m], labels[:m]):
         return None, f"{path.name} has other labels"
     seconds = float(old["seconds"]) * m / max(len(old["images"]), 1)
-    return {"images": old["images"][:m], "nfe": old["nfe"][:m], "seconds": seconds}, \
-        f"{m} of {len(labels)} images taken from {path.name}"
+    return {
+        "images": old["images"][:m],
+        "nfe": old["nfe"][:m],
+        "seconds": seconds,
+    }, f"{m} of {len(labels)} images taken from {path.name}"
 
 
-def sample_quality(models, name: str, n: int, seed: int, test_feats: np.ndarray, batch: int,
-                   samples_dir=None, precision: str = "fp32", resume: bool = False, log=print) -> dict:
+def sample_quality(
+    models,
+    name: str,
+    n: int,
+    seed: int,
+    test_feats: np.ndarray,
+    batch: int,
+    samples_dir=None,
+    precision: str = "fp32",
+    resume: bool = False,
+    log=print,
+) -> dict:
     from engine.tools.sample import generate  # imported here: evaluation of the classifier alone needs no sampler
+
     method, kw = STANDARD_SETTINGS[name]
     labels = np.arange(n) % 10
     net = models.diffusion if method == "diffusion" else models.ar  # one-shot samples the AR network
@@ -123,28 +144,55 @@ def sample_quality(models, name: str, n: int, seed: int, test_feats: np.ndarray,
         done, why = resumable_prefix(Path(samples_dir) / f"{models.dataset}_{name}.npz", provenance, labels, batch)
         log(f"{name}: resume: {why}")
     first = 0 if done is None else len(done["images"])
-    images, labels, nfe, seconds = generate(models, method, n=n, labels=labels, seed=seed, batch=batch,
-                                            precision=precision, first=first, **kw)
+    images, labels, nfe, seconds = generate(
+        models, method, n=n, labels=labels, seed=seed, batch=batch, precision=precision, first=first, **kw
+    )
     if done is not None:
         images[:first], nfe[:first] = done["images"], done["nfe"]
         seconds += done["seconds"]
     if samples_dir is not None:  # kept for contact sheets and slides (benchmarks/contact_sheets.py --from)
         save_sample_set(samples_dir, models.dataset, name, images, labels, nfe, seconds, provenance)
-    probs = np.concatenate([metrics.classifier_probs(models.classifier, images[i:i + 1000].astype(np.float32) / 255)
-                            for i in range(0, n, 1000)])
+    probs = np.concatenate(
+        [
+            metrics.classifier_probs(models.classifier, images[i : i + 1000].astype(np.float32) / 255)
+            for i in range(0, n, 1000)
+        ]
+    )
     feats = metrics.classifier_features(models.classifier, images)
-    return {"method": method, **kw, "n": n, "seed": seed, "batch": batch, "precision": precision,
-            "agreement": float((probs.argmax(1) == labels).mean()),
-            "frechet": metrics.frechet_distance(feats, test_feats),
-            "nfe_per_image": float(np.mean(nfe)), "seconds": float(seconds),
-            "sharpness": float(metrics.sharpness_batch(images.astype(np.float32) / 255).mean())}
+    return {
+        "method": method,
+        **kw,
+        "n": n,
+        "seed": seed,
+        "batch": batch,
+        "precision": precision,
+        "agreement": float((probs.argmax(1) == labels).mean()),
+        "frechet": metrics.frechet_distance(feats, test_feats),
+        "nfe_per_image": float(np.mean(nfe)),
+        "seconds": float(seconds),
+        "sharpness": float(metrics.sharpness_batch(images.astype(np.float32) / 255).mean()),
+    }
 
 
-def evaluate(dataset: str, n: int = 500, seed: int = 0, n_ar: int | None = None,
-             settings=tuple(STANDARD_SETTINGS), data_dir=None,
-             device="auto", weights_dir=None, draws: int = 4, raster_subset: int = 0, batch: int = 100,
-             log=print, samples_dir=None, precision: str = "fp32", resume: bool = False) -> dict:
+def evaluate(
+    dataset: str,
+    n: int = 500,
+    seed: int = 0,
+    n_ar: int | None = None,
+    settings=tuple(STANDARD_SETTINGS),
+    data_dir=None,
+    device="auto",
+    weights_dir=None,
+    draws: int = 4,
+    raster_subset: int = 0,
+    batch: int = 100,
+    log=print,
+    samples_dir=None,
+    precision: str = "fp32",
+    resume: bool = False,
+) -> dict:
     from engine.networks.models import load_models
+
     models = load_models(dataset, device, weights_dir)
     x_train, y_train = load_split(dataset, "train", data_dir)
     x_test, y_test = load_split(dataset, "test", data_dir)
@@ -156,9 +204,15 @@ def evaluate(dataset: str, n: int = 500, seed: int = 0, n_ar: int | None = None,
     # draws = 0: sample quality only; write_cards then keeps the card's bits/dim
     bpd, se = ar_bits_per_dim(models.ar, eval_x, None, draws, seed) if draws else (None, None)
     bpd_c, se_c = ar_bits_per_dim(models.ar, eval_x, eval_y, draws, seed) if draws else (None, None)
-    out["ar_bits_per_dim"] = {"estimator": "order-agnostic Monte-Carlo bound, random orders", "images": len(eval_x),
-                              "draws_per_image": draws, "unconditional": bpd, "unconditional_se": se,
-                              "conditional": bpd_c, "conditional_se": se_c}
+    out["ar_bits_per_dim"] = {
+        "estimator": "order-agnostic Monte-Carlo bound, random orders",
+        "images": len(eval_x),
+        "draws_per_image": draws,
+        "unconditional": bpd,
+        "unconditional_se": se,
+        "conditional": bpd_c,
+        "conditional_se": se_c,
+    }
     if not draws:
         del out["ar_bits_per_dim"]
     elif raster_subset:
@@ -168,8 +222,10 @@ def evaluate(dataset: str, n: int = 500, seed: int = 0, n_ar: int | None = None,
         log(f"AR bits/dim {bpd:.3f} ± {se:.3f} (conditional {bpd_c:.3f}) in {time.time() - t0:.0f} s")
     rng = np.random.default_rng(seed)
     ref_n = min(n, len(x_test), len(x_train))
-    test_feats = metrics.classifier_features(models.classifier, x_test[:max(ref_n, 2000)])
-    train_feats = metrics.classifier_features(models.classifier, x_train[rng.choice(len(x_train), ref_n, replace=False)])
+    test_feats = metrics.classifier_features(models.classifier, x_test[: max(ref_n, 2000)])
+    train_feats = metrics.classifier_features(
+        models.classifier, x_train[rng.choice(len(x_train), ref_n, replace=False)]
+    )
     out["frechet_real_vs_real"] = {"n": ref_n, "value": metrics.frechet_distance(train_feats, test_feats)}
     log(f"Fréchet real (train) vs held-out: {out['frechet_real_vs_real']['value']:.3f}")
     out["samples"] = {}
@@ -178,12 +234,19 @@ def evaluate(dataset: str, n: int = 500, seed: int = 0, n_ar: int | None = None,
         m = n_ar if (n_ar and STANDARD_SETTINGS[name][0] == "autoregressive") else n
         r = sample_quality(models, name, m, seed, test_feats, batch, samples_dir, precision, resume, log)
         # the Fréchet distance grows as n shrinks: each setting keeps the real-vs-real value at its own n
-        r["frechet_real_vs_real"] = out["frechet_real_vs_real"]["value"] if m == ref_n else metrics.frechet_distance(
-            metrics.classifier_features(models.classifier, x_train[rng.choice(len(x_train), m, replace=False)]),
-            test_feats)
+        r["frechet_real_vs_real"] = (
+            out["frechet_real_vs_real"]["value"]
+            if m == ref_n
+            else metrics.frechet_distance(
+                metrics.classifier_features(models.classifier, x_train[rng.choice(len(x_train), m, replace=False)]),
+                test_feats,
+            )
+        )
         out["samples"][name] = r
-        log(f"{name}: agreement {r['agreement']:.3f}, Fréchet {r['frechet']:.3f}, {r['nfe_per_image']:.0f} NFE, "
-            f"{time.time() - t0:.0f} s")
+        log(
+            f"{name}: agreement {r['agreement']:.3f}, Fréchet {r['frechet']:.3f}, {r['nfe_per_image']:.0f} NFE, "
+            f"{time.time() - t0:.0f} s"
+        )
     return out
 
 
@@ -200,7 +263,8 @@ def write_cards(result: dict, weights_dir=None) -> None:
         if kind == "autoregressive" and "ar_bits_per_dim" in result:
             ev["bits_per_dim"] = result["ar_bits_per_dim"]
         ev.setdefault("samples", {}).update(
-            {k: v for k, v in result.get("samples", {}).items() if v["method"] == kind})  # merge runs
+            {k: v for k, v in result.get("samples", {}).items() if v["method"] == kind}
+        )  # merge runs
         c_path.write_text(json.dumps(card, indent=2) + "\n")
 
 
@@ -208,23 +272,40 @@ def main(argv=None) -> int:
     p = cli.Parser(prog="python -m engine.tools.evaluate", description=__doc__.split("\n")[0])
     p.add_argument("--dataset", choices=DATASETS, required=True)
     p.add_argument("--n", type=cli.ranged("n"), default=500, help="samples per setting (labels 0..9 round-robin)")
-    p.add_argument("--n-ar", type=cli.ranged("n", "--n-ar"), help="samples per AR setting (default --n; AR costs 784 NFE an image)")
+    p.add_argument(
+        "--n-ar", type=cli.ranged("n", "--n-ar"), help="samples per AR setting (default --n; AR costs 784 NFE an image)"
+    )
     p.add_argument("--seed", type=cli.ranged("seed"), default=0)
     p.add_argument("--settings", default="all", help=f"comma list of {', '.join(STANDARD_SETTINGS)}, all, or none")
-    p.add_argument("--draws", type=cli.ranged("draws"), default=4,
-                   help="Monte-Carlo draws per held-out image for bits/dim (0: skip bits/dim, keep the card's)")
-    p.add_argument("--raster-subset", type=cli.ranged("raster_subset"), default=0,
-                   help="exact raster-order NLL on this many test images")
+    p.add_argument(
+        "--draws",
+        type=cli.ranged("draws"),
+        default=4,
+        help="Monte-Carlo draws per held-out image for bits/dim (0: skip bits/dim, keep the card's)",
+    )
+    p.add_argument(
+        "--raster-subset",
+        type=cli.ranged("raster_subset"),
+        default=0,
+        help="exact raster-order NLL on this many test images",
+    )
     p.add_argument("--batch", type=cli.ranged("batch"), default=100)
     p.add_argument("--device", default="auto")
     p.add_argument("--data-dir")
     p.add_argument("--weights-dir")
-    p.add_argument("--precision", choices=PRECISIONS, default="fp32",
-                   help="sampling precision; bf16 autocast is about 2x faster on CPUs with AVX-512 BF16")
+    p.add_argument(
+        "--precision",
+        choices=PRECISIONS,
+        default="fp32",
+        help="sampling precision; bf16 autocast is about 2x faster on CPUs with AVX-512 BF16",
+    )
     p.add_argument("--samples-dir", help="also save each setting's samples as <dataset>_<setting>.npz here")
-    p.add_argument("--resume", action="store_true",
-                   help="continue each setting's sample set in --samples-dir where an earlier run with the same "
-                        "seed, batch, precision and weights stopped (or a smaller --n ended)")
+    p.add_argument(
+        "--resume",
+        action="store_true",
+        help="continue each setting's sample set in --samples-dir where an earlier run with the same "
+        "seed, batch, precision and weights stopped (or a smaller --n ended)",
+    )
     p.add_argument("--json", action="store_true", help="print the result as JSON on stdout")
     p.add_argument("--write-cards", action="store_true", help="store the numbers in the weights' JSON cards")
     args = p.parse_args(argv)
@@ -242,11 +323,23 @@ def main(argv=None) -> int:
         except ValueError as e:
             p.error(str(e))
     try:
-        result = evaluate(args.dataset, args.n, args.seed, args.n_ar, settings, args.data_dir, args.device,
-                          args.weights_dir,
-                          args.draws, args.raster_subset, args.batch,
-                          log=(lambda m: print(m, file=sys.stderr)) if args.json else print,
-                          samples_dir=args.samples_dir, precision=args.precision, resume=args.resume)
+        result = evaluate(
+            args.dataset,
+            args.n,
+            args.seed,
+            args.n_ar,
+            settings,
+            args.data_dir,
+            args.device,
+            args.weights_dir,
+            args.draws,
+            args.raster_subset,
+            args.batch,
+            log=(lambda m: print(m, file=sys.stderr)) if args.json else print,
+            samples_dir=args.samples_dir,
+            precision=args.precision,
+            resume=args.resume,
+        )
     except (DataError, weights.WeightsError, ValueError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2

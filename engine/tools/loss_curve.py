@@ -8,6 +8,7 @@ evaluation of a batch of held-out images per t: D evaluations in all. `--write-c
 curves in the model's card (`eval.loss_curve`), where the sampler reads them; run it again when
 the weights change. Nothing is measured at start-up.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -30,8 +31,9 @@ CURVE_ORDERS = ("random", "raster")  # the orders whose own curve is stored; oth
 
 
 @torch.inference_mode()
-def measure_curve(net, images: np.ndarray, labels: np.ndarray, order: str = "random", batch: int = 100,
-                  seed: int = 0, log=None) -> np.ndarray:
+def measure_curve(
+    net, images: np.ndarray, labels: np.ndarray, order: str = "random", batch: int = 100, seed: int = 0, log=None
+) -> np.ndarray:
     """(PIXELS,) float: nats per unknown pixel with t known, t = 0 .. PIXELS-1. The batch for t is
     images [t*batch, (t+1)*batch) of the held-out set, taken round-robin."""
     rng = np.random.default_rng(seed)
@@ -88,16 +90,25 @@ def main(argv=None) -> int:
     except (DataError, weights.WeightsError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
-    result = {"dataset": args.dataset, "estimator": "nats per unknown pixel with t known, label given",
-              "images": int(min(len(x), args.batch * PIXELS)), "batch": args.batch, "seed": args.seed,
-              "fingerprint": weights.fingerprint(net), "curves": {}}
+    result = {
+        "dataset": args.dataset,
+        "estimator": "nats per unknown pixel with t known, label given",
+        "images": int(min(len(x), args.batch * PIXELS)),
+        "batch": args.batch,
+        "seed": args.seed,
+        "fingerprint": weights.fingerprint(net),
+        "curves": {},
+    }
     for order in chosen:
         t0 = time.time()
-        curve = measure_curve(net, x, y.astype(np.int64), order, args.batch, args.seed,
-                              log=lambda m: print(m, flush=True))
+        curve = measure_curve(
+            net, x, y.astype(np.int64), order, args.batch, args.seed, log=lambda m: print(m, flush=True)
+        )
         result["curves"][order] = [round(float(v), 5) for v in curve]
         bpd = curve.sum() / (PIXELS * np.log(2))
-        print(f"{args.dataset} {order}: one pixel a step bound {bpd:.3f} bits/dim ({time.time() - t0:.0f} s)", flush=True)
+        print(
+            f"{args.dataset} {order}: one pixel a step bound {bpd:.3f} bits/dim ({time.time() - t0:.0f} s)", flush=True
+        )
     write_text_atomic(out, json.dumps(result) + "\n")
     print(f"wrote {out}")
     if args.write_card:

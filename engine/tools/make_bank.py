@@ -1,5 +1,6 @@
 """`python -m engine.tools.make_bank --dataset D`: write weights/<dataset>_bank.safetensors, the
 held-out images the forward processes degrade (engine.networks.bank)."""
+
 from __future__ import annotations
 
 import argparse

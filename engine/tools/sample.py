@@ -7,6 +7,7 @@
 
 Writes `images` (uint8 N×28×28), `labels` (N, −1 = none), `nfe` (N) and `seconds`.
 """
+
 from __future__ import annotations
 
 import sys
@@ -14,26 +15,35 @@ import time
 
 import numpy as np
 
-from engine.tools import cli
+from engine.maths import planning
+from engine.maths.orders import ORDERS
+from engine.maths.pixels import PIXELS, SIDE
 from engine.networks import weights
 from engine.networks.data import DATASETS, parse_label
 from engine.networks.device import PRECISIONS, with_precision
 from engine.networks.models import planned_steps
-from engine.maths.orders import ORDERS
-from engine.maths import planning
-from engine.maths.pixels import PIXELS, SIDE
 from engine.runtime.samplers import autoregressive, diffusion
 from engine.runtime.samplers.autoregressive import sample_autoregressive
 from engine.runtime.samplers.diffusion import sample_diffusion
 from engine.runtime.samplers.one_shot import sample_one_shot
+from engine.tools import cli
 
 METHODS = ("diffusion", "autoregressive", "one-shot")
 AR_ONLY = ("order", "pixels_per_step", "greedy")
 DIFFUSION_ONLY = ("sampler", "steps", "eta")
 
 
-def generate(models, method: str, n: int, labels=None, seed: int = 0, batch: int = 100,
-             precision: str = "fp32", first: int = 0, **kw):
+def generate(
+    models,
+    method: str,
+    n: int,
+    labels=None,
+    seed: int = 0,
+    batch: int = 100,
+    precision: str = "fp32",
+    first: int = 0,
+    **kw,
+):
     """Generate n images in batches. Returns (images uint8 (n,28,28), labels (n,), nfe (n,), seconds).
 
     Batch b uses seed + b, so results depend on the batch size but are reproducible for it.
@@ -47,17 +57,25 @@ def generate(models, method: str, n: int, labels=None, seed: int = 0, batch: int
     t0 = time.perf_counter()
     for i in range(first, n, batch):
         b = i // batch  # the batch's index in one uninterrupted run: its seed
-        lab = labels[i:i + batch]
+        lab = labels[i : i + batch]
         m = len(lab)
         if method == "diffusion":
-            gen = sample_diffusion(with_precision(models.diffusion, precision), n=m, labels=lab, seed=seed + b,
-                                   guidance_parts=False, **kw)
+            gen = sample_diffusion(
+                with_precision(models.diffusion, precision), n=m, labels=lab, seed=seed + b, guidance_parts=False, **kw
+            )
         elif method == "autoregressive":
             if kw.get("steps") is not None:  # planned parallel decoding: the plan replaces k pixels a step
                 kw = dict(kw)
                 kw["plan"] = planned_steps(models, kw.get("order", "raster"), kw.pop("steps"))
-            gen = sample_autoregressive(with_precision(models.ar, precision), n=m, labels=lab, seed=seed + b,
-                                        guidance_parts=False, x0=False, **kw)  # only the final images are kept
+            gen = sample_autoregressive(
+                with_precision(models.ar, precision),
+                n=m,
+                labels=lab,
+                seed=seed + b,
+                guidance_parts=False,
+                x0=False,
+                **kw,
+            )  # only the final images are kept
         elif method == "one-shot":
             gen = sample_one_shot(with_precision(models.ar, precision), n=m, labels=lab, seed=seed + b, **kw)
         else:
@@ -67,8 +85,8 @@ def generate(models, method: str, n: int, labels=None, seed: int = 0, batch: int
             pass
         if last is None:
             raise ValueError(f"the {method} sampler yielded no frame")
-        images[i:i + m] = np.clip(np.round(last.state * 255), 0, 255).astype(np.uint8)
-        nfe[i:i + m] = last.nfe
+        images[i : i + m] = np.clip(np.round(last.state * 255), 0, 255).astype(np.uint8)
+        nfe[i : i + m] = last.nfe
     return images, labels, nfe, time.perf_counter() - t0
 
 
@@ -81,9 +99,12 @@ def parse_args(argv=None):
     p.add_argument("--guidance", type=cli.ranged("guidance"), default=3.0)
     p.add_argument("--seed", type=cli.ranged("seed"), default=0)
     p.add_argument("--sampler", choices=("ddim", "ddpm"))
-    p.add_argument("--steps", type=cli.ranged("steps"),
-                   help="diffusion: steps over the schedule; autoregressive: planned parallel decoding in this many "
-                        "network steps (1..784, the plan from the model's loss curve)")
+    p.add_argument(
+        "--steps",
+        type=cli.ranged("steps"),
+        help="diffusion: steps over the schedule; autoregressive: planned parallel decoding in this many "
+        "network steps (1..784, the plan from the model's loss curve)",
+    )
     p.add_argument("--eta", type=cli.ranged("eta"))
     p.add_argument("--order", choices=ORDERS)
     p.add_argument("--pixels-per-step", dest="pixels_per_step", type=cli.ranged("pixels_per_step"))
@@ -92,18 +113,26 @@ def parse_args(argv=None):
     p.add_argument("--mode", choices=("mean", "independent"))
     p.add_argument("--batch", type=cli.ranged("batch"), default=100)
     p.add_argument("--device", default="auto")
-    p.add_argument("--precision", choices=PRECISIONS, default="fp32",
-                   help="bf16: bfloat16 autocast, about 2x faster in batches on CPUs with AVX-512 BF16")
+    p.add_argument(
+        "--precision",
+        choices=PRECISIONS,
+        default="fp32",
+        help="bf16: bfloat16 autocast, about 2x faster in batches on CPUs with AVX-512 BF16",
+    )
     p.add_argument("--weights-dir")
     p.add_argument("--out", required=True, help="output .npz")
     args = p.parse_args(argv)
     given = {k for k in AR_ONLY + DIFFUSION_ONLY + ("mode", "temperature") if getattr(args, k) is not None}
     if args.method == "autoregressive" and {"steps", "pixels_per_step"} <= given:
-        p.error("--steps (planned parallel decoding) and --pixels-per-step (k pixels every step) are two "
-                "schedules: give one of them")
-    wrong = {"diffusion": given - set(DIFFUSION_ONLY),
-             "autoregressive": given - set(AR_ONLY) - {"temperature", "steps"},
-             "one-shot": given - {"mode", "temperature"}}[args.method]
+        p.error(
+            "--steps (planned parallel decoding) and --pixels-per-step (k pixels every step) are two "
+            "schedules: give one of them"
+        )
+    wrong = {
+        "diffusion": given - set(DIFFUSION_ONLY),
+        "autoregressive": given - set(AR_ONLY) - {"temperature", "steps"},
+        "one-shot": given - {"mode", "temperature"},
+    }[args.method]
     if wrong:
         p.error(f"--{sorted(wrong)[0].replace('_', '-')} does not apply to --method {args.method}")
     if args.method == "diffusion" and args.eta is not None and args.sampler == "ddpm":
@@ -118,7 +147,10 @@ def parse_args(argv=None):
 def main(argv=None) -> int:
     args = parse_args(argv)
     from engine.networks.models import load_models
-    kw = {k: getattr(args, k) for k in AR_ONLY + DIFFUSION_ONLY + ("mode", "temperature") if getattr(args, k) is not None}
+
+    kw = {
+        k: getattr(args, k) for k in AR_ONLY + DIFFUSION_ONLY + ("mode", "temperature") if getattr(args, k) is not None
+    }
     try:
         if args.label is None:
             labels = np.arange(args.n) % 10
@@ -128,20 +160,24 @@ def main(argv=None) -> int:
         if args.method == "diffusion":  # check settings before loading anything
             diffusion.validate(kw.get("sampler", "ddim"), kw.get("steps", 100), kw.get("eta", 0.0), args.guidance)
         elif args.method == "autoregressive":
-            autoregressive.validate(kw.get("order", "raster"), kw.get("pixels_per_step", 1),
-                                    kw.get("temperature", 1.0), args.guidance)
+            autoregressive.validate(
+                kw.get("order", "raster"), kw.get("pixels_per_step", 1), kw.get("temperature", 1.0), args.guidance
+            )
             if "steps" in kw:
                 planning.check_steps(kw["steps"], PIXELS)
         kinds = ("diffusion",) if args.method == "diffusion" else ("autoregressive",)
         models = load_models(args.dataset, args.device, args.weights_dir, kinds=kinds, bank=False)
-        images, labels, nfe, seconds = generate(models, args.method, args.n, labels, args.seed, args.batch,
-                                                args.precision, guidance=args.guidance, **kw)
+        images, labels, nfe, seconds = generate(
+            models, args.method, args.n, labels, args.seed, args.batch, args.precision, guidance=args.guidance, **kw
+        )
         np.savez_compressed(args.out, images=images, labels=labels, nfe=nfe, seconds=np.float64(seconds))
     except (ValueError, weights.WeightsError, OSError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
-    print(f"wrote {args.out}: {args.n} {args.dataset} images by {args.method}, {nfe.mean():.0f} NFE each, "
-          f"{seconds:.1f} s ({seconds / args.n * 1e3:.0f} ms per image)")
+    print(
+        f"wrote {args.out}: {args.n} {args.dataset} images by {args.method}, {nfe.mean():.0f} NFE each, "
+        f"{seconds:.1f} s ({seconds / args.n * 1e3:.0f} ms per image)"
+    )
     return 0
 
 

@@ -6,6 +6,7 @@ final EMA weights and their card go to that run folder (or `--out`); only `--ins
 app's shipped `weights/`. A log is appended next to the
 checkpoint; progress is printed as it goes.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -21,13 +22,13 @@ import torch
 import torch.nn.functional as F
 from safetensors.torch import load_file, save_file
 
-from engine.tools import cli
 from engine.maths import metrics, orders
+from engine.maths.parametrization import training_target
+from engine.maths.pixels import SIDE
 from engine.networks import nets, weights
 from engine.networks.data import DATASETS, DataError, load_split
 from engine.networks.device import resolve_device
-from engine.maths.parametrization import training_target
-from engine.maths.pixels import SIDE
+from engine.tools import cli
 
 DEFAULTS = {  # per model kind: steps, batch, lr, EMA decay
     "diffusion": dict(steps=8000, batch=64, lr=1e-3, ema=0.999),
@@ -44,7 +45,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--steps", type=cli.ranged("train_steps", "--steps"), help="optimizer steps (default per model)")
     p.add_argument("--batch", type=cli.ranged("batch"))
     p.add_argument("--lr", type=cli.ranged("lr"))
-    p.add_argument("--base", type=cli.ranged("base"), help="UNet width at full resolution (default 32; a multiple of 8)")
+    p.add_argument(
+        "--base", type=cli.ranged("base"), help="UNet width at full resolution (default 32; a multiple of 8)"
+    )
     p.add_argument("--blocks", type=cli.ranged("blocks"), help="UNet ResBlocks per level each way (default 1)")
     p.add_argument("--seed", type=cli.ranged("seed"), default=0)
     p.add_argument("--device", default="auto", help="auto, cpu or cuda")
@@ -52,25 +55,46 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--data-dir", help="folder with the four IDX gzip files")
     p.add_argument("--run-dir", default="runs", help="where checkpoints and logs go")
     p.add_argument("--out", help="weights folder for the finished model (default: the run folder; see --install)")
-    p.add_argument("--install", action="store_true",
-                   help="write the finished model into the app's weights/ folder (replacing the shipped one)")
-    p.add_argument("--precision", choices=("fp32", "bf16"), default="fp32",
-                   help="bf16 runs forward and backward under bfloat16 autocast (weights and Adam stay fp32)")
-    p.add_argument("--init-from", metavar="FILE",
-                   help="start a fresh run from these weights (a .safetensors of the same architecture, "
-                        "e.g. an ε-prediction model fine-tuned to predict v); step counter starts at 0")
-    p.add_argument("--decay-from", type=cli.ranged("train_steps", "--decay-from"), metavar="STEP",
-                   help="diffusion/AR: keep the learning rate constant until STEP, then cosine-decay it "
-                        "to 0 at --steps (used to finish a resumed run)")
-    p.add_argument("--raster-share", type=cli.ranged("share", "--raster-share"), default=orders.RASTER_SHARE,
-                   help="autoregressive: share of training masks cut from the raster order (default 0.2; "
-                        "the rest random 5/8, spiral, center-out, patches 1/8 each)")
+    p.add_argument(
+        "--install",
+        action="store_true",
+        help="write the finished model into the app's weights/ folder (replacing the shipped one)",
+    )
+    p.add_argument(
+        "--precision",
+        choices=("fp32", "bf16"),
+        default="fp32",
+        help="bf16 runs forward and backward under bfloat16 autocast (weights and Adam stay fp32)",
+    )
+    p.add_argument(
+        "--init-from",
+        metavar="FILE",
+        help="start a fresh run from these weights (a .safetensors of the same architecture, "
+        "e.g. an ε-prediction model fine-tuned to predict v); step counter starts at 0",
+    )
+    p.add_argument(
+        "--decay-from",
+        type=cli.ranged("train_steps", "--decay-from"),
+        metavar="STEP",
+        help="diffusion/AR: keep the learning rate constant until STEP, then cosine-decay it "
+        "to 0 at --steps (used to finish a resumed run)",
+    )
+    p.add_argument(
+        "--raster-share",
+        type=cli.ranged("share", "--raster-share"),
+        default=orders.RASTER_SHARE,
+        help="autoregressive: share of training masks cut from the raster order (default 0.2; "
+        "the rest random 5/8, spiral, center-out, patches 1/8 each)",
+    )
     p.add_argument("--save-every", type=cli.ranged("save_every"), default=250)
     p.add_argument("--fresh", action="store_true", help="ignore an existing checkpoint")
-    p.add_argument("--init-from-weights", action="store_true",
-                   help="with no checkpoint: start model and EMA from the shipped weights at the step their "
-                        "card records (fresh Adam moments, 200 warm-up steps); finishes a run whose "
-                        "checkpoint is gone, e.g. with --decay-from")
+    p.add_argument(
+        "--init-from-weights",
+        action="store_true",
+        help="with no checkpoint: start model and EMA from the shipped weights at the step their "
+        "card records (fresh Adam moments, 200 warm-up steps); finishes a run whose "
+        "checkpoint is gone, e.g. with --decay-from",
+    )
     args = p.parse_args(argv)
     for k, v in DEFAULTS[args.model].items():
         if getattr(args, k, None) is None:
@@ -112,8 +136,9 @@ def init_from_file(path: str, model, ema) -> list:
     wrong = [k for k in own if k not in tensors or tensors[k].shape != own[k].shape]
     body_wrong = [k for k in wrong if not k.startswith(OUTPUT_LAYER)]
     if body_wrong:
-        raise ValueError(f"--init-from {path}: {len(body_wrong)} tensors missing or of another shape, "
-                         f"e.g. {body_wrong[0]}")
+        raise ValueError(
+            f"--init-from {path}: {len(body_wrong)} tensors missing or of another shape, e.g. {body_wrong[0]}"
+        )
     model.load_state_dict({k: (own[k] if k in wrong else tensors[k].float()) for k in own})
     ema.load_state_dict(model.state_dict())
     note = f" (new output layer: {', '.join(wrong)})" if wrong else ""
@@ -152,8 +177,9 @@ def diffusion_loss(model, x01, labels, gen, alpha_bar: torch.Tensor) -> torch.Te
     return F.mse_loss(model(x_t.to(dev), t.to(dev), drop_labels(labels, gen).to(dev)).float(), target.to(dev))
 
 
-def ar_loss(model, x01, labels, gen, rng: np.random.Generator,
-            raster_share: float = orders.RASTER_SHARE) -> torch.Tensor:
+def ar_loss(
+    model, x01, labels, gen, rng: np.random.Generator, raster_share: float = orders.RASTER_SHARE
+) -> torch.Tensor:
     """Mean cross-entropy over the unknown pixels: averaged over a uniform number of known
     pixels this is the order-agnostic bound on NLL per pixel (OA-ARDM, Hoogeboom et al. 2021)."""
     dev = next(model.parameters()).device
@@ -194,9 +220,18 @@ def save_checkpoint(args, model, ema, opt, step, seconds, history):
     tensors = {k: v.detach().cpu().contiguous() for k, v in tensors.items()}
     save_file(tensors, str(ckpt.with_suffix(".tmp")))
     ckpt.with_suffix(".tmp").replace(ckpt)
-    meta.write_text(json.dumps({"step": step, "seconds": seconds, "config": model.cfg.to_dict(),
-                                "args": {k: v for k, v in vars(args).items()},
-                                "history": history}, indent=1))
+    meta.write_text(
+        json.dumps(
+            {
+                "step": step,
+                "seconds": seconds,
+                "config": model.cfg.to_dict(),
+                "args": {k: v for k, v in vars(args).items()},
+                "history": history,
+            },
+            indent=1,
+        )
+    )
 
 
 def load_checkpoint(args, model, ema, opt) -> tuple[int, float, list]:
@@ -211,9 +246,11 @@ def load_checkpoint(args, model, ema, opt) -> tuple[int, float, list]:
     ema.load_state_dict({k[4:]: v for k, v in t.items() if k.startswith("ema.")})
     for n, p in model.named_parameters():
         if f"opt.{n}.exp_avg" in t:
-            opt.state[p] = {"step": torch.tensor(float(info["step"])),
-                            "exp_avg": t[f"opt.{n}.exp_avg"].to(p.device),
-                            "exp_avg_sq": t[f"opt.{n}.exp_avg_sq"].to(p.device)}
+            opt.state[p] = {
+                "step": torch.tensor(float(info["step"])),
+                "exp_avg": t[f"opt.{n}.exp_avg"].to(p.device),
+                "exp_avg_sq": t[f"opt.{n}.exp_avg_sq"].to(p.device),
+            }
     history = info.get("history") or [{"command": _command_of(info["args"]), "to_step": int(info["step"])}]
     return int(info["step"]), float(info["seconds"]), history
 
@@ -227,15 +264,20 @@ def init_from_weights(args, model, ema) -> tuple[int, float, list]:
     model.load_state_dict(shipped.state_dict())
     ema.load_state_dict(shipped.state_dict())
     history = t.get("commands") or [{"command": t["command"], "to_step": t["steps"]}]
-    history = history + [{"command": "(checkpoint lost: restarted from the shipped EMA weights, fresh Adam moments)",
-                          "to_step": t["steps"]}]
+    history = history + [
+        {
+            "command": "(checkpoint lost: restarted from the shipped EMA weights, fresh Adam moments)",
+            "to_step": t["steps"],
+        }
+    ]
     return int(t["steps"]), float(t["seconds"]), history
 
 
 def _command_of(a: dict) -> str:
     """Rebuild the command line of a checkpoint written before histories were kept."""
-    return (f"python -m engine.tools.train --dataset {a['dataset']} --model {a['model']} --steps {a['steps']}"
-            + (f" --threads {a['threads']}" if a.get("threads") else ""))
+    return f"python -m engine.tools.train --dataset {a['dataset']} --model {a['model']} --steps {a['steps']}" + (
+        f" --threads {a['threads']}" if a.get("threads") else ""
+    )
 
 
 def main(argv=None) -> int:
@@ -280,8 +322,12 @@ def main(argv=None) -> int:
     cmd = "python -m engine.tools.train " + " ".join(argv if argv is not None else sys.argv[1:])
     if history and history[-1]["command"] == cmd:
         history = history[:-1]  # the same command resumed after an interruption: one entry
-    print(f"{cmd}\n{args.model} on {args.dataset}: {sum(p.numel() for p in model.parameters()):,} parameters, "
-          f"device {device}, steps {start} -> {args.steps}", file=log, flush=True)
+    print(
+        f"{cmd}\n{args.model} on {args.dataset}: {sum(p.numel() for p in model.parameters()):,} parameters, "
+        f"device {device}, steps {start} -> {args.steps}",
+        file=log,
+        flush=True,
+    )
     alpha_bar = torch.from_numpy(model.noise_schedule().alpha_bar).float() if args.model == "diffusion" else None
     x_all = torch.from_numpy(x_train).float().div(255)
     y_all = torch.from_numpy(y_train)
@@ -302,8 +348,11 @@ def main(argv=None) -> int:
             else:
                 loss = F.cross_entropy(model(augment_shift(xb, gen).to(device)), yb.to(device), label_smoothing=0.05)
         if not torch.isfinite(loss):
-            print(f"error: the loss is {loss.item()} at step {step + 1} (learning rate {lr:.3g}): training stopped; "
-                  f"the last checkpoint (if any) is untouched; lower --lr", file=sys.stderr)
+            print(
+                f"error: the loss is {loss.item()} at step {step + 1} (learning rate {lr:.3g}): training stopped; "
+                f"the last checkpoint (if any) is untouched; lower --lr",
+                file=sys.stderr,
+            )
             print(f"stopped: non-finite loss at step {step + 1}", file=log, flush=True)
             return 1
         opt.zero_grad(set_to_none=True)
@@ -321,28 +370,46 @@ def main(argv=None) -> int:
         if done % 50 == 0 or done == args.steps:
             el = seconds + time.time() - t0
             rate = (time.time() - t0) / (done - start)
-            msg = (f"step {done}/{args.steps} loss {np.mean(losses):.4f} lr {lr:.2e} "
-                   f"{el / 60:.1f} min, eta {rate * (args.steps - done) / 60:.1f} min")
+            msg = (
+                f"step {done}/{args.steps} loss {np.mean(losses):.4f} lr {lr:.2e} "
+                f"{el / 60:.1f} min, eta {rate * (args.steps - done) / 60:.1f} min"
+            )
             print(msg, flush=True)
             print(msg, file=log, flush=True)
             losses = []
         if done % args.save_every == 0 or done == args.steps:
-            save_checkpoint(args, model, ema, opt, done, seconds + time.time() - t0,
-                            history + [{"command": cmd, "to_step": done}])
+            save_checkpoint(
+                args, model, ema, opt, done, seconds + time.time() - t0, history + [{"command": cmd, "to_step": done}]
+            )
     seconds += time.time() - t0
-    card = {"data": {"dataset": args.dataset, "train_images": len(x_train), "test_images": len(x_test)},
-            "training": {"command": cmd, "commands": history + [{"command": cmd, "to_step": args.steps}],
-                         "steps": args.steps, "batch": args.batch, "lr": args.lr, "precision": args.precision,
-                         "ema": args.ema, "seed": args.seed, "label_dropout": LABEL_DROPOUT,
-                         **({"raster_share": args.raster_share} if args.model == "autoregressive" else {}),
-                         "seconds": round(seconds, 1), "device": str(device)},
-            "eval": {}}
+    card = {
+        "data": {"dataset": args.dataset, "train_images": len(x_train), "test_images": len(x_test)},
+        "training": {
+            "command": cmd,
+            "commands": history + [{"command": cmd, "to_step": args.steps}],
+            "steps": args.steps,
+            "batch": args.batch,
+            "lr": args.lr,
+            "precision": args.precision,
+            "ema": args.ema,
+            "seed": args.seed,
+            "label_dropout": LABEL_DROPOUT,
+            **({"raster_share": args.raster_share} if args.model == "autoregressive" else {}),
+            "seconds": round(seconds, 1),
+            "device": str(device),
+        },
+        "eval": {},
+    }
     if args.model == "classifier":
         ema.eval()
         card["eval"]["test_accuracy"] = metrics.classifier_accuracy(ema, x_test, y_test)
     w, c = weights.save(ema, args.dataset, card, output_dir(args))
-    print(f"wrote {w} and {c}" + (f"; test accuracy {card['eval']['test_accuracy']:.4f}"
-                                   if args.model == "classifier" else ""), file=log, flush=True)
+    print(
+        f"wrote {w} and {c}"
+        + (f"; test accuracy {card['eval']['test_accuracy']:.4f}" if args.model == "classifier" else ""),
+        file=log,
+        flush=True,
+    )
     print(f"wrote {w} ({w.stat().st_size / 1e6:.1f} MB) and {c}")
     return 0
 

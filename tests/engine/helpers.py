@@ -1,5 +1,6 @@
 """Tiny random-init networks for testing mechanics (never presented as trained), and every kind
 of broken weights file."""
+
 import json
 import pickle
 
@@ -19,6 +20,7 @@ def tiny(kind: str, seed: int = 0):
 
 class ConstantEps(torch.nn.Module):
     """A dummy diffusion model whose ε̂ is a constant (per label, to test guidance)."""
+
     kind = "diffusion"
 
     def __init__(self, value=0.5, per_label=0.0):
@@ -33,6 +35,7 @@ class ConstantEps(torch.nn.Module):
 class OracleDenoiser(torch.nn.Module):
     """A dummy diffusion model that knows the answer: its output (ε, v or x0, per `prediction`)
     always corresponds to the same clean image `x0` (model units), on the given schedule."""
+
     kind = "diffusion"
 
     def __init__(self, x0: torch.Tensor, prediction: str, schedule):
@@ -45,18 +48,28 @@ class OracleDenoiser(torch.nn.Module):
 
     def forward(self, x_t, t, labels):
         from engine.maths.parametrization import eps_from_x0, training_target
+
         ab = torch.as_tensor(self.schedule.alpha_bar[t.long().cpu().numpy()], dtype=torch.float32)[:, None, None]
         x0 = self.x0.expand_as(x_t)
         return training_target(x0, eps_from_x0(x0, x_t, ab), ab, self.prediction)
 
 
-BAD_WEIGHTS = ["missing", "truncated", "random bytes", "pickle", "wrong shapes", "bad card", "malformed config",
-               "nan tensors"]
+BAD_WEIGHTS = [
+    "missing",
+    "truncated",
+    "random bytes",
+    "pickle",
+    "wrong shapes",
+    "bad card",
+    "malformed config",
+    "nan tensors",
+]
 
 
 def corrupt(path, kind: str) -> None:
     """Break the weights file `path` (a .safetensors beside its .json card) the way `kind` says."""
     from safetensors.numpy import load_file, save_file
+
     card = path.with_suffix(".json")
     if kind == "missing":
         path.unlink()

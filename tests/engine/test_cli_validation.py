@@ -1,6 +1,7 @@
 """Every bad command-line value, of every kind, in every command: exit code 2, one `error:` line
 that names the flag, and nothing written. Parsing is checked in-process (it happens before any
 model is loaded); main.py runs as a subprocess once per kind to check the real exit path."""
+
 import os
 import subprocess
 import sys
@@ -74,12 +75,27 @@ def test_bad_values_exit_2_with_one_error_line_naming_the_flag(cmd, base, bad, f
     assert not any(tmp_path.rglob("*.npz")) and not (tmp_path / "runs").exists()  # nothing written
 
 
-@pytest.mark.parametrize("bad", [["--seed", str(2**40)], ["--steps", "0"], ["--guidance", "inf"],
-                                 ["--temperature", "0"], ["--pixels-per-step", "-3"], ["--eta", "nan"]])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        ["--seed", str(2**40)],
+        ["--steps", "0"],
+        ["--guidance", "inf"],
+        ["--temperature", "0"],
+        ["--pixels-per-step", "-3"],
+        ["--eta", "nan"],
+    ],
+)
 def test_main_render_options_are_checked_before_any_window(bad, tmp_path):
     out = tmp_path / "x.gif"
-    r = subprocess.run([sys.executable, "main.py", "--render", str(out), *bad], cwd=ROOT, capture_output=True,
-                       text=True, timeout=120, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    r = subprocess.run(
+        [sys.executable, "main.py", "--render", str(out), *bad],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
     lines = r.stderr.strip().splitlines()
     assert r.returncode == 2 and len(lines) == 1 and lines[0].startswith("error:") and bad[0] in lines[0]
     assert not out.exists()
@@ -108,8 +124,12 @@ def test_check_writable_says_why(tmp_path):
 # -- every flag, every kind: generated from the parsers themselves (a new flag is covered at once) --
 import main as app_main  # noqa: E402  (main.py parses without Qt)
 
-COMMANDS = {"sample": (sample.parse_args, SAMPLE), "train": (train.parse_args, TRAIN),
-            "evaluate": (evaluate.main, EVAL), "main": (app_main.parse_args, [])}
+COMMANDS = {
+    "sample": (sample.parse_args, SAMPLE),
+    "train": (train.parse_args, TRAIN),
+    "evaluate": (evaluate.main, EVAL),
+    "main": (app_main.parse_args, []),
+}
 WRITTEN_PATHS = {"out", "run_dir", "samples_dir", "self_test", "render"}  # flags that name something to write
 
 
@@ -122,6 +142,7 @@ def _parser_of(entry, base, monkeypatch):
 
     def capture(self, *a, **kw):
         raise Captured(self)
+
     with monkeypatch.context() as m:
         m.setattr(cli.Parser, "parse_args", capture)
         try:
@@ -139,8 +160,15 @@ def _bad_values(action):
         lo, hi = LIMITS[kind_of]
         integer = isinstance(lo, int) and isinstance(hi, int)
         below = lo - 1 if integer else lo - (abs(lo) or 1) * 0.5
-        return [("below", str(below)), ("above", str(hi + 1 if integer else hi * 2 + 1)), ("huge", str(10**30)),
-                ("nan", "nan"), ("inf", "inf"), ("-inf", "-inf"), ("text", "ten")]
+        return [
+            ("below", str(below)),
+            ("above", str(hi + 1 if integer else hi * 2 + 1)),
+            ("huge", str(10**30)),
+            ("nan", "nan"),
+            ("inf", "inf"),
+            ("-inf", "-inf"),
+            ("text", "ten"),
+        ]
     if action.choices:
         return [("unknown choice", "no-such-choice")]
     if action.dest in WRITTEN_PATHS:
@@ -150,6 +178,7 @@ def _bad_values(action):
 
 def _cases():
     import _pytest.monkeypatch
+
     mp = _pytest.monkeypatch.MonkeyPatch()
     try:
         for name, (entry, base) in COMMANDS.items():
@@ -169,7 +198,7 @@ def test_every_flag_of_every_command_refuses_each_kind_of_bad_value(command, fla
     base = [a.format(tmp=tmp_path) for a in base]
     if flag in base:  # the bad value replaces the base's own
         i = base.index(flag)
-        base = base[:i] + base[i + 2:]
+        base = base[:i] + base[i + 2 :]
     with pytest.raises(SystemExit) as e:
         entry(base + [flag, value.format(tmp=tmp_path)])
     assert e.value.code == 2

@@ -1,5 +1,6 @@
 """The one settings table (engine/runtime/fields.py): the CLI's flags and LIMITS, parsing and the
 record of a run all come from it; a value is kept at the precision it is shown and run at."""
+
 import argparse
 
 import numpy as np
@@ -34,18 +35,45 @@ def test_the_clis_limits_and_flags_come_from_the_table():
         p.parse_args(["--planned-steps", "785"])
 
 
-@pytest.mark.parametrize("name, value, expected", [
-    ("guidance", 2.25, 2.25), ("guidance", "2.25", 2.25), ("guidance", 2.254, 2.25), ("seed", "42", 42),
-    ("steps", 5.0, 5), ("greedy", "true", True), ("label", "seven", 7), ("label", "none", None),
-    ("label", 3, 3), ("planned_steps", 0, 0), ("order", "spiral", "spiral")])
+@pytest.mark.parametrize(
+    "name, value, expected",
+    [
+        ("guidance", 2.25, 2.25),
+        ("guidance", "2.25", 2.25),
+        ("guidance", 2.254, 2.25),
+        ("seed", "42", 42),
+        ("steps", 5.0, 5),
+        ("greedy", "true", True),
+        ("label", "seven", 7),
+        ("label", "none", None),
+        ("label", 3, 3),
+        ("planned_steps", 0, 0),
+        ("order", "spiral", "spiral"),
+    ],
+)
 def test_parse_keeps_a_value_at_its_precision(name, value, expected):
     assert fields.parse(name, value) == expected
 
 
-@pytest.mark.parametrize("name, value", [
-    ("steps", 1e30), ("seed", 2**40), ("seed", -1), ("steps", float("nan")), ("guidance", float("inf")),
-    ("steps", "many"), ("steps", [5]), ("greedy", "maybe"), ("order", "zigzag"), ("label", "giraffe"),
-    ("steps", True), ("temperature", 0.0), ("planned_steps", 785), ("steps", 2.5)])
+@pytest.mark.parametrize(
+    "name, value",
+    [
+        ("steps", 1e30),
+        ("seed", 2**40),
+        ("seed", -1),
+        ("steps", float("nan")),
+        ("guidance", float("inf")),
+        ("steps", "many"),
+        ("steps", [5]),
+        ("greedy", "maybe"),
+        ("order", "zigzag"),
+        ("label", "giraffe"),
+        ("steps", True),
+        ("temperature", 0.0),
+        ("planned_steps", 785),
+        ("steps", 2.5),
+    ],
+)
 def test_parse_refuses_a_value_that_does_not_fit_in_one_line(name, value):
     with pytest.raises(ValueError) as e:
         fields.parse(name, value)
@@ -70,9 +98,11 @@ def test_a_record_round_trips_every_setting_and_the_given_pixels():
     known[:5] = True
     values = np.linspace(0, 1, 784, dtype=np.float32).reshape(28, 28)
     left = RunSettings(label=3, guidance=2.25, seed=9, ar=ARSettings(order="spiral", planned_steps=30))
-    rec = record.of_run({"left": left, "right": left}, {"left": "autoregressive", "right": "diffusion"},
-                        (known, values))
+    rec = record.of_run(
+        {"left": left, "right": left}, {"left": "autoregressive", "right": "diffusion"}, (known, values)
+    )
     import json
+
     settings, modes = record.to_run(json.loads(record.dumps(rec)))
     assert modes == {"left": "autoregressive", "right": "diffusion"}
     assert settings["left"] == left and settings["left"].guidance == 2.25

@@ -1,13 +1,14 @@
 """Forcing an AR pixel; the user's own image as 28×28 grey; forward processes on it."""
+
 import numpy as np
 import pytest
 from PIL import Image
 
-from engine.runtime import runs
-from engine.runtime.samplers.autoregressive import sample_autoregressive
 from engine.networks.images import load_28x28
-from engine.runtime.interventions import force_pixel
 from engine.networks.models import ModelSet
+from engine.runtime import runs
+from engine.runtime.interventions import force_pixel
+from engine.runtime.samplers.autoregressive import sample_autoregressive
 from tests.engine.helpers import tiny
 
 MODELS = ModelSet("mnist", "cpu", ar=tiny("autoregressive"), diffusion=tiny("diffusion"))
@@ -24,8 +25,16 @@ def test_forcing_a_pixel_keeps_the_known_ones_sets_it_and_fills_the_rest():
     with pytest.raises(ValueError, match="grey level"):
         force_pixel(MODELS, f, 300, 256)
     with pytest.raises(ValueError, match="only an autoregressive run"):
-        force_pixel(MODELS, next(runs.diffusion_frames(MODELS, runs.RunSettings(label=1).with_changes(
-            diffusion=runs.DiffusionSettings(steps=2)))), 0, 0)
+        force_pixel(
+            MODELS,
+            next(
+                runs.diffusion_frames(
+                    MODELS, runs.RunSettings(label=1).with_changes(diffusion=runs.DiffusionSettings(steps=2))
+                )
+            ),
+            0,
+            0,
+        )
 
 
 def test_a_dark_on_white_picture_becomes_light_ink_on_black_28x28(tmp_path):

@@ -1,15 +1,16 @@
 """Each lecture point is checked on the frames the shipped models make, the way the hall sees
 them: a caption may only claim what these numbers show. Small batches keep it cheap; the full
 measurements are in benchmarks/diffusion_x0.py and benchmarks/claims.py (README)."""
+
 import numpy as np
 import pytest
 
 from engine.maths import metrics
 from engine.networks import weights
+from engine.networks.models import load_models
 from engine.runtime.samplers.autoregressive import sample_autoregressive
 from engine.runtime.samplers.continuations import continuations
 from engine.runtime.samplers.diffusion import sample_diffusion
-from engine.networks.models import load_models
 from engine.runtime.samplers.one_shot import sample_one_shot
 
 pytestmark = pytest.mark.slow  # whole runs of the shipped networks: `pytest -m "not slow"` leaves them out
@@ -50,9 +51,12 @@ def test_the_first_x0_from_pure_noise_is_the_blurry_class_mean(models):
 
 def test_one_big_step_is_blurry_and_more_steps_sharpen(models):
     """The one-big-step scenario: 1 DDIM step gives the blurry mean (not speckle), 100 steps detail."""
-    hf = {steps: metrics.high_frequency_share(_last(sample_diffusion(models.diffusion, n=10, labels=LABELS,
-                                                                     steps=steps, guidance=3.0, seed=0)).state)
-          for steps in (1, 10, 100)}
+    hf = {
+        steps: metrics.high_frequency_share(
+            _last(sample_diffusion(models.diffusion, n=10, labels=LABELS, steps=steps, guidance=3.0, seed=0)).state
+        )
+        for steps in (1, 10, 100)
+    }
     real = metrics.high_frequency_share(_real(models))
     assert hf[1] < 0.5 * real
     assert hf[1] < hf[10] and hf[1] < 0.5 * hf[100]
@@ -68,8 +72,13 @@ def test_x0_sharpens_along_a_diffusion_run(models):
     assert all(b > a - 0.002 for a, b in zip(sharp, sharp[1:])) and sharp[-1] > 1.1 * sharp[0]
     assert all(b > a for a, b in zip(detail, detail[1:])) and detail[-1] > 2.5 * detail[0]
     final = [metrics.radial_power_spectrum(im, 6) for im in frames[-1].state]
-    share_at = lambda i: np.mean([metrics.radial_power_spectrum(im, 6) / f  # noqa: E731
-                                  for im, f in zip(frames[i].x0_mean, final)], 0)
+    share_at = lambda i: np.mean(
+        [
+            metrics.radial_power_spectrum(im, 6) / f  # noqa: E731
+            for im, f in zip(frames[i].x0_mean, final)
+        ],
+        0,
+    )
     early = share_at(20)
     assert early[0] > 2 * early[-1]  # at 20 % the coarse band is far nearer its final power than the finest
 
@@ -81,7 +90,7 @@ def test_diffusion_x0_is_the_mean_of_its_continuations(models, frac):
     frames = list(sample_diffusion(models.diffusion, n=1, labels=7, sampler="ddpm", steps=50, guidance=1.0, seed=1))
     f = frames[int(frac * len(frames)) - 1]
     c = continuations(models, f, k=16, seed=2)
-    spread = float(np.sqrt(np.mean(c.std ** 2)))
+    spread = float(np.sqrt(np.mean(c.std**2)))
     assert c.error <= 3 * spread / 4 + 0.03, (c.error, spread)
 
 
@@ -91,15 +100,22 @@ def test_scattered_pixels_stay_more_consistent_than_patches(models):
     labels = np.tile(LABELS, 2)
     agree = {}
     for order in ("patches", "random"):
-        last = _last(sample_autoregressive(models.ar, n=20, labels=labels, order=order, pixels_per_step=16,
-                                           guidance=3.0, seed=0))
+        last = _last(
+            sample_autoregressive(models.ar, n=20, labels=labels, order=order, pixels_per_step=16, guidance=3.0, seed=0)
+        )
         agree[order] = (metrics.classifier_probs(models.classifier, last.state).argmax(1) == labels).mean()
     assert agree["random"] >= agree["patches"] + 0.1 or (agree["random"] >= 0.9 and agree["patches"] < 0.9), agree
 
 
 def test_greedy_gives_the_same_image_for_every_seed_and_sampling_does_not(models):
-    runs = {(g, s): _last(sample_autoregressive(models.ar, n=1, labels=7, order="raster", pixels_per_step=16,
-                                                greedy=g, guidance=3.0, seed=s)).state
-            for g in (True, False) for s in (0, 1)}
+    runs = {
+        (g, s): _last(
+            sample_autoregressive(
+                models.ar, n=1, labels=7, order="raster", pixels_per_step=16, greedy=g, guidance=3.0, seed=s
+            )
+        ).state
+        for g in (True, False)
+        for s in (0, 1)
+    }
     assert np.array_equal(runs[True, 0], runs[True, 1])
     assert not np.array_equal(runs[False, 0], runs[False, 1])

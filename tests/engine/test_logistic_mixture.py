@@ -1,5 +1,6 @@
 """The discretized logistic mixture head: a proper distribution over 256 levels, the cheap training
 formula agrees with the full one, and an AR net with either head plugs into the same sampler."""
+
 import numpy as np
 import pytest
 import torch
@@ -23,15 +24,15 @@ def test_all_levels_sum_to_one_and_match_the_training_formula():
 
 def test_a_sharp_component_puts_its_mass_on_the_level_under_its_mean():
     params = torch.zeros(1, 1, 15)
-    params[..., 5:10] = 2 * 100 / 255 - 1     # every component centred on grey level 100
-    params[..., 10:] = -7.0                    # very narrow
+    params[..., 5:10] = 2 * 100 / 255 - 1  # every component centred on grey level 100
+    params[..., 10:] = -7.0  # very narrow
     p = lm.all_log_probs(params).exp()[0, 0]
     assert int(p.argmax()) == 100 and float(p[100]) > 0.95
 
 
 def test_the_end_bins_take_the_tails():
     params = torch.zeros(1, 1, 15)
-    params[..., 5:10] = -1.5                   # mean below black: almost everything is level 0
+    params[..., 5:10] = -1.5  # mean below black: almost everything is level 0
     params[..., 10:] = -3.0
     assert float(lm.all_log_probs(params).exp()[0, 0, 0]) > 0.99
     params[..., 5:10] = 1.5
@@ -47,8 +48,16 @@ def test_mixture_distribution_is_smooth_where_the_softmax_need_not_be():
 
 
 def test_old_cards_build_the_256_way_head_and_bad_heads_are_refused():
-    old = {"in_ch": 2, "out_ch": 256, "base": 8, "mults": [1, 2], "emb": 16, "groups": 4, "attention": False,
-           "out_kernel": 1}
+    old = {
+        "in_ch": 2,
+        "out_ch": 256,
+        "base": 8,
+        "mults": [1, 2],
+        "emb": 16,
+        "groups": 4,
+        "attention": False,
+        "out_kernel": 1,
+    }
     cfg = nets.ARConfig.from_dict(old)
     assert cfg.head == "categorical"
     with pytest.raises(ValueError):
@@ -60,8 +69,18 @@ def test_old_cards_build_the_256_way_head_and_bad_heads_are_refused():
 @pytest.mark.parametrize("head", nets.AR_HEADS)
 def test_both_heads_sample_and_score(head):
     out_ch = 256 if head == "categorical" else 15
-    cfg = nets.ARConfig(in_ch=2, out_ch=out_ch, base=8, mults=(1, 2), emb=16, groups=4, attention=False,
-                        out_kernel=1, head=head, mixtures=5)
+    cfg = nets.ARConfig(
+        in_ch=2,
+        out_ch=out_ch,
+        base=8,
+        mults=(1, 2),
+        emb=16,
+        groups=4,
+        attention=False,
+        out_kernel=1,
+        head=head,
+        mixtures=5,
+    )
     torch.manual_seed(0)
     net = nets.build("autoregressive", cfg).eval()
     x = torch.rand(2, 28, 28)

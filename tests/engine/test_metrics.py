@@ -1,4 +1,5 @@
 """Image measures behind the claims table: blur and speckle must move them the right way."""
+
 import numpy as np
 import pytest
 
@@ -16,7 +17,7 @@ def _box_blur(img: np.ndarray, passes: int) -> np.ndarray:
     out = img.copy()
     for _ in range(passes):
         padded = np.pad(out, 1, mode="edge")
-        out = sum(padded[dy:dy + 28, dx:dx + 28] for dy in range(3) for dx in range(3)) / 9
+        out = sum(padded[dy : dy + 28, dx : dx + 28] for dy in range(3) for dx in range(3)) / 9
     return out
 
 
@@ -45,13 +46,17 @@ def test_radial_spectrum_of_a_flat_image_is_zero():
 
 def test_frame_metrics_carry_the_radial_spectrum_of_x0():
     from engine.runtime.frames import Frame
+
     yy, xx = np.indices((28, 28))
     blob = np.exp(-((yy - 14) ** 2 + (xx - 14) ** 2) / 30.0).astype(np.float32)[None]  # smooth: coarse only
     stripes = np.zeros((1, 28, 28), np.float32)
     stripes[0, :, ::3] = 1.0  # period 3: fine detail
-    spec = {name: metrics.frame_metrics(Frame(method="diffusion", step=0, total_steps=1, nfe=1, state=img,
-                                              x0_mean=img))["spectrum"] for name, img in (("blob", blob),
-                                                                                          ("stripes", stripes))}
+    spec = {
+        name: metrics.frame_metrics(Frame(method="diffusion", step=0, total_steps=1, nfe=1, state=img, x0_mean=img))[
+            "spectrum"
+        ]
+        for name, img in (("blob", blob), ("stripes", stripes))
+    }
     assert spec["blob"].shape == (metrics.SPECTRUM_BANDS,) and spec["blob"][0] > 100 * spec["blob"][-1]
     assert spec["stripes"][3:].sum() > 5 * spec["stripes"][:3].sum()
     detail = metrics.frame_metrics(Frame(method="diffusion", step=0, total_steps=1, nfe=1, state=blob, x0_mean=blob))

@@ -1,4 +1,5 @@
 """Every order is a permutation of the 784 pixels; k-per-step grouping."""
+
 import numpy as np
 import pytest
 
@@ -57,6 +58,7 @@ def test_training_masks_raster_share_sets_how_many_masks_are_raster_prefixes():
         counts = m.sum(1)
         prefix = np.array([m[i, :c].all() for i, c in enumerate(counts)])
         return prefix[(counts > 30) & (counts < 754)].mean()  # short prefixes of other orders can look raster
+
     assert raster_prefixes(0.0) < 0.02
     assert 0.15 < raster_prefixes(0.2) < 0.25
     assert 0.75 < raster_prefixes(0.8) < 0.85
@@ -70,6 +72,15 @@ def test_training_masks_default_share_keeps_earlier_runs_masks():
     m = orders.training_masks(50, np.random.default_rng(5))
     for i in range(50):
         u = rng.random()
-        order = (rng.permutation(784) if u < 0.5 else orders.raster() if u < 0.7 else orders.spiral() if u < 0.8
-                 else orders.center_out() if u < 0.9 else orders.patches(int(rng.choice([4, 16])), rng))
-        assert (m[i] == np.isin(np.arange(784), order[:rng.integers(0, 784)])).all()
+        order = (
+            rng.permutation(784)
+            if u < 0.5
+            else orders.raster()
+            if u < 0.7
+            else orders.spiral()
+            if u < 0.8
+            else orders.center_out()
+            if u < 0.9
+            else orders.patches(int(rng.choice([4, 16])), rng)
+        )
+        assert (m[i] == np.isin(np.arange(784), order[: rng.integers(0, 784)])).all()

@@ -1,5 +1,6 @@
 """Planned parallel decoding (ARDM): the dynamic program against brute force, plans that decode
 every pixel once in exactly N steps, N = 784 is today's one-pixel run, bad N is a clear error."""
+
 import itertools
 import subprocess
 import sys
@@ -58,8 +59,16 @@ def test_plan_decodes_every_pixel_once_in_exactly_n_steps(steps):
     for order in ("random", "raster", "confidence", "patches"):
         if steps > 100 and order == "confidence":
             continue  # ranks every pixel each step: slow on a tiny net too
-        frames = list(sample_autoregressive(net, order=order, pixels_per_step=16 if order == "patches" else 1,
-                                            plan=sizes, seed=1, x0=order == "confidence"))
+        frames = list(
+            sample_autoregressive(
+                net,
+                order=order,
+                pixels_per_step=16 if order == "patches" else 1,
+                plan=sizes,
+                seed=1,
+                x0=order == "confidence",
+            )
+        )
         fixed = np.concatenate([f.new_pixels.indices[0] for f in frames])
         assert len(frames) == steps and frames[-1].total_steps == steps
         assert sorted(fixed.tolist()) == list(range(784)), order
@@ -86,8 +95,9 @@ def test_plan_with_given_pixels_covers_only_the_unknown_ones():
     models = ModelSet("mnist", "cpu", ar=net, ar_loss_curves={"random": np.linspace(1, 0.2, 784)})
     known = np.zeros((28, 28), bool)
     known[:14] = True
-    s = RunSettings(seed=2, known=known, values=np.full((28, 28), 0.5, np.float32),
-                    ar=ARSettings(order="random", planned_steps=20))
+    s = RunSettings(
+        seed=2, known=known, values=np.full((28, 28), 0.5, np.float32), ar=ARSettings(order="random", planned_steps=20)
+    )
     frames = list(runs.ar_frames(models, s))
     assert len(frames) == 20 and sum(frames[-1].settings.plan) == 392
 
@@ -107,14 +117,33 @@ def test_settings_refuse_bad_planned_steps_and_cards_without_a_curve():
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("args, message", [
-    (["--steps", "0"], "steps must be"),
-    (["--steps", "785"], "planned steps must be 1..784"),
-    (["--steps", "ten"], "steps"),
-    (["--steps", "100", "--pixels-per-step", "4"], "give one of them"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--steps", "0"], "steps must be"),
+        (["--steps", "785"], "planned steps must be 1..784"),
+        (["--steps", "ten"], "steps"),
+        (["--steps", "100", "--pixels-per-step", "4"], "give one of them"),
+    ],
+)
 def test_sample_cli_refuses_bad_planned_steps(tmp_path, args, message):
-    r = subprocess.run([sys.executable, "-m", "engine.tools.sample", "--method", "autoregressive", "--n", "1",
-                        "--out", str(tmp_path / "a.npz"), *args], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "engine.tools.sample",
+            "--method",
+            "autoregressive",
+            "--n",
+            "1",
+            "--out",
+            str(tmp_path / "a.npz"),
+            *args,
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert r.returncode == 2 and message in r.stderr, r.stderr
     assert "Traceback" not in r.stderr and not (tmp_path / "a.npz").exists()

@@ -1,35 +1,58 @@
 """Run settings validation, the factories the GUI calls, K continuations, resuming, order skipping."""
+
 import numpy as np
 import pytest
 import torch
 
 from engine.maths import guidance
-from engine.runtime import runs
-from engine.runtime.samplers.autoregressive import sample_autoregressive
 from engine.networks.bank import Bank
-from engine.runtime.samplers.continuations import Continuations, continuations, iter_continuations
-from engine.runtime.samplers.diffusion import sample_diffusion
 from engine.networks.models import ModelSet
 from engine.networks.nets import NULL_LABEL
+from engine.runtime import runs
+from engine.runtime.samplers.autoregressive import sample_autoregressive
+from engine.runtime.samplers.continuations import Continuations, continuations, iter_continuations
+from engine.runtime.samplers.diffusion import sample_diffusion
 from tests.engine.helpers import ConstantEps, tiny
 
 AR = tiny("autoregressive")
 DM = tiny("diffusion")
-MODELS = ModelSet("mnist", torch.device("cpu"), ar=AR, diffusion=DM, classifier=None,
-                  bank=Bank(np.tile(np.arange(10, dtype=np.uint8)[:, None, None] * 20, (1, 28, 28)), np.arange(10)))
-FAST = runs.RunSettings(label=3, guidance=2.0, seed=1, ar=runs.ARSettings(order="random", pixels_per_step=98),
-                        diffusion=runs.DiffusionSettings(sampler="ddpm", steps=6))
+MODELS = ModelSet(
+    "mnist",
+    torch.device("cpu"),
+    ar=AR,
+    diffusion=DM,
+    classifier=None,
+    bank=Bank(np.tile(np.arange(10, dtype=np.uint8)[:, None, None] * 20, (1, 28, 28)), np.arange(10)),
+)
+FAST = runs.RunSettings(
+    label=3,
+    guidance=2.0,
+    seed=1,
+    ar=runs.ARSettings(order="random", pixels_per_step=98),
+    diffusion=runs.DiffusionSettings(sampler="ddpm", steps=6),
+)
 
 
-@pytest.mark.parametrize("change", [
-    dict(dataset="cifar"), dict(label=12), dict(seed=-1), dict(guidance=-0.5),
-    dict(ar=runs.ARSettings(order="zigzag")), dict(ar=runs.ARSettings(order="patches", pixels_per_step=8)),
-    dict(ar=runs.ARSettings(temperature=0.0)), dict(ar=runs.ARSettings(pixels_per_step=0)),
-    dict(diffusion=runs.DiffusionSettings(steps=0)), dict(diffusion=runs.DiffusionSettings(steps=1001)),
-    dict(diffusion=runs.DiffusionSettings(sampler="euler")), dict(diffusion=runs.DiffusionSettings(eta=2.0)),
-    dict(known=np.ones((28, 28), bool)), dict(known=np.ones((5, 5), bool), values=np.ones((5, 5))),
-    dict(known=np.ones((28, 28), bool), values=np.full((28, 28), 2.0)),
-])
+@pytest.mark.parametrize(
+    "change",
+    [
+        dict(dataset="cifar"),
+        dict(label=12),
+        dict(seed=-1),
+        dict(guidance=-0.5),
+        dict(ar=runs.ARSettings(order="zigzag")),
+        dict(ar=runs.ARSettings(order="patches", pixels_per_step=8)),
+        dict(ar=runs.ARSettings(temperature=0.0)),
+        dict(ar=runs.ARSettings(pixels_per_step=0)),
+        dict(diffusion=runs.DiffusionSettings(steps=0)),
+        dict(diffusion=runs.DiffusionSettings(steps=1001)),
+        dict(diffusion=runs.DiffusionSettings(sampler="euler")),
+        dict(diffusion=runs.DiffusionSettings(eta=2.0)),
+        dict(known=np.ones((28, 28), bool)),
+        dict(known=np.ones((5, 5), bool), values=np.ones((5, 5))),
+        dict(known=np.ones((28, 28), bool), values=np.full((28, 28), 2.0)),
+    ],
+)
 def test_run_settings_reject_bad_values(change):
     with pytest.raises(ValueError):
         runs.RunSettings(**change).validate()
@@ -48,7 +71,12 @@ def test_factories_yield_frames_of_each_method():
     assert [len(ar), len(dm), len(one), len(fa), len(fd)] == [8, 6, 1, 8, 6]
     assert ar[-1].state.shape == (2, 28, 28) and ar[-1].known.all() and ar[-1].labels.tolist() == [3, 3]
     assert {f.method for f in (ar[0], dm[0], one[0], fa[0], fd[0])} == {
-        "autoregressive", "diffusion", "one-shot", "forward-autoregressive", "forward-diffusion"}
+        "autoregressive",
+        "diffusion",
+        "one-shot",
+        "forward-autoregressive",
+        "forward-diffusion",
+    }
     assert np.allclose(fa[0].x0_mean[0], 60 / 255)  # the bank image of class 3
     with pytest.raises(ValueError):
         runs.forward_frames(MODELS, FAST, "teleport")
@@ -76,8 +104,18 @@ def test_ar_continuations_keep_the_frame_pixels_and_vary_elsewhere():
 def test_ar_continuation_follows_the_runs_random_order():
     frames = list(sample_autoregressive(AR, n=1, order="random", pixels_per_step=98, seed=7))
     f = frames[2]
-    rest = list(sample_autoregressive(AR, n=1, order="random", pixels_per_step=98, seed=99,
-                                      known=f.known[0], values=f.state[0], order_seed=f.settings.order_seed))
+    rest = list(
+        sample_autoregressive(
+            AR,
+            n=1,
+            order="random",
+            pixels_per_step=98,
+            seed=99,
+            known=f.known[0],
+            values=f.state[0],
+            order_seed=f.settings.order_seed,
+        )
+    )
     assert len(rest) == 5
     for a, b in zip(frames[3:], rest):
         assert np.array_equal(a.new_pixels.indices, b.new_pixels.indices)

@@ -1,14 +1,15 @@
 """Sampler behaviour with tiny random-init nets: frames, known pixels, determinism, guidance."""
+
 import numpy as np
 import pytest
 import torch
 
 from engine.maths import guidance
+from engine.networks.nets import NULL_LABEL
+from engine.runtime.frames import Frame
 from engine.runtime.samplers.autoregressive import sample_autoregressive
 from engine.runtime.samplers.diffusion import sample_diffusion
 from engine.runtime.samplers.forward import forward_autoregressive, forward_diffusion
-from engine.runtime.frames import Frame
-from engine.networks.nets import NULL_LABEL
 from engine.runtime.samplers.one_shot import sample_one_shot
 from tests.engine.helpers import ConstantEps, tiny
 
@@ -20,8 +21,18 @@ def run(gen):
     return list(gen)
 
 
-@pytest.mark.parametrize("order,k", [("raster", 16), ("random", 64), ("spiral", 49), ("center-out", 16),
-                                     ("confidence", 32), ("patches", 16), ("patches", 64)])
+@pytest.mark.parametrize(
+    "order,k",
+    [
+        ("raster", 16),
+        ("random", 64),
+        ("spiral", 49),
+        ("center-out", 16),
+        ("confidence", 32),
+        ("patches", 16),
+        ("patches", 64),
+    ],
+)
 def test_ar_fills_every_pixel_once(order, k):
     frames = run(sample_autoregressive(AR, n=2, labels=[3, -1], order=order, pixels_per_step=k, seed=0, guidance=2.0))
     assert len(frames) == frames[-1].total_steps
@@ -62,7 +73,9 @@ def test_ar_inpainting_keeps_known_pixels():
     assert frames[0].total_steps == 18  # only the 18 unknown rows are generated
     for f in frames:
         assert np.allclose(f.state[:, known], np.broadcast_to(values[known], (3, known.sum())), atol=1e-6)
-    conf = run(sample_autoregressive(AR, n=1, order="confidence", pixels_per_step=40, seed=0, known=known, values=values))
+    conf = run(
+        sample_autoregressive(AR, n=1, order="confidence", pixels_per_step=40, seed=0, known=known, values=values)
+    )
     assert np.allclose(conf[-1].state[0][known], values[known], atol=1e-6)
 
 
@@ -80,13 +93,22 @@ def test_ar_same_seed_same_frames_and_greedy_ignores_the_seed():
 def test_low_temperature_approaches_greedy():
     def first_values(**kw):
         return next(sample_autoregressive(AR, n=4, order="random", pixels_per_step=64, seed=3, **kw)).new_pixels.values
+
     greedy = first_values(greedy=True)
     assert np.array_equal(first_values(temperature=1e-6), greedy)
     assert not np.array_equal(first_values(temperature=1.0), greedy)
 
 
-@pytest.mark.parametrize("bad", [dict(order="zigzag"), dict(pixels_per_step=0), dict(order="patches", pixels_per_step=8),
-                                 dict(temperature=0.0), dict(guidance=-1.0)])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        dict(order="zigzag"),
+        dict(pixels_per_step=0),
+        dict(order="patches", pixels_per_step=8),
+        dict(temperature=0.0),
+        dict(guidance=-1.0),
+    ],
+)
 def test_ar_rejects_bad_settings(bad):
     with pytest.raises(ValueError):
         next(sample_autoregressive(AR, n=1, **bad))
@@ -156,7 +178,9 @@ def test_diffusion_inpainting_keeps_known_pixels():
 def test_diffusion_resume_from_a_frame_continues_the_schedule():
     frames = run(sample_diffusion(DM, n=1, sampler="ddim", steps=10, seed=0))
     mid = frames[3]
-    rest = run(sample_diffusion(DM, n=1, sampler="ddim", steps=10, seed=9, start=(mid.noise_level.x_t, mid.noise_level.t)))
+    rest = run(
+        sample_diffusion(DM, n=1, sampler="ddim", steps=10, seed=9, start=(mid.noise_level.x_t, mid.noise_level.t))
+    )
     assert len(rest) == 6
     assert np.allclose(rest[-1].state, frames[-1].state, atol=1e-5)  # deterministic DDIM: same ending
 
@@ -181,15 +205,20 @@ def test_forward_processes():
 
 
 @pytest.mark.parametrize("prediction", ["epsilon", "v", "x0"])
-@pytest.mark.parametrize("sampler,steps,eta", [("ddim", 1, 0.0), ("ddim", 10, 0.0), ("ddim", 10, 1.0),
-                                               ("ddpm", 10, 0.0), ("ddpm", 1000, 0.0)])
+@pytest.mark.parametrize(
+    "sampler,steps,eta",
+    [("ddim", 1, 0.0), ("ddim", 10, 0.0), ("ddim", 10, 1.0), ("ddpm", 10, 0.0), ("ddpm", 1000, 0.0)],
+)
 def test_a_denoiser_that_knows_x0_predicts_it_at_every_step_and_lands_on_it(prediction, sampler, steps, eta):
     """Every parametrization, sampler and step count: x̂0 is the oracle's image from the first step
     on (v and x0 exactly; ε up to float error amplified near pure noise) and the run ends on it."""
     from engine.maths.schedule import NoiseSchedule
     from tests.engine.helpers import OracleDenoiser
+
     target = torch.linspace(-1, 1, 784).reshape(1, 28, 28)
-    net = OracleDenoiser(target, prediction, NoiseSchedule.cosine() if prediction != "epsilon" else NoiseSchedule.linear())
+    net = OracleDenoiser(
+        target, prediction, NoiseSchedule.cosine() if prediction != "epsilon" else NoiseSchedule.linear()
+    )
     frames = run(sample_diffusion(net, n=2, sampler=sampler, steps=steps, eta=eta, seed=3))
     want = ((target[0] + 1) / 2).numpy()
     tol = 2e-2 if prediction == "epsilon" else 1e-4

@@ -1,12 +1,24 @@
 """Every lecture scenario (and each variant) gives valid settings for both panels."""
+
+import numpy as np
 import pytest
 
-from engine.runtime import scenarios
 from engine.networks.bank import Bank
-import numpy as np
+from engine.runtime import scenarios
 
-REQUIRED = ["blurry-mess", "pixel-by-pixel", "greedy-vs-sampling", "too-many-pixels", "forward-processes",
-            "hundred-steps", "one-big-step", "x0-is-a-mean", "guidance", "coarse-to-fine", "complete-my-sketch"]
+REQUIRED = [
+    "blurry-mess",
+    "pixel-by-pixel",
+    "greedy-vs-sampling",
+    "too-many-pixels",
+    "forward-processes",
+    "hundred-steps",
+    "one-big-step",
+    "x0-is-a-mean",
+    "guidance",
+    "coarse-to-fine",
+    "complete-my-sketch",
+]
 BANK = Bank(np.full((10, 28, 28), 200, np.uint8), np.arange(10))
 
 

@@ -1,15 +1,16 @@
 """Schedule maths against closed forms; the three parametrizations and the DDPM and DDIM steps
 against hand-computed values."""
+
 import math
 
 import numpy as np
 import pytest
 import torch
 
-from engine.runtime.samplers import ddim, ddpm
-from engine.networks import nets
 from engine.maths.parametrization import PREDICTIONS, eps_from_x0, to_x0_eps, training_target
 from engine.maths.schedule import NoiseSchedule
+from engine.networks import nets
+from engine.runtime.samplers import ddim, ddpm
 
 
 def test_linear_schedule_closed_forms():
@@ -63,7 +64,7 @@ def test_each_parametrization_recovers_x0_and_eps_from_its_target(prediction):
 def test_v_target_and_x0_by_hand():
     # ᾱ = 0.36: sqrt 0.6, sqrt(1 - ᾱ) 0.8; x0 = 0.5, ε = -1 -> x_t = 0.3 - 0.8 = -0.5
     v = training_target(torch.tensor(0.5), torch.tensor(-1.0), 0.36, "v")
-    assert v.item() == pytest.approx(0.6 * -1 - 0.8 * 0.5)                    # -1.0
+    assert v.item() == pytest.approx(0.6 * -1 - 0.8 * 0.5)  # -1.0
     x0, eps = to_x0_eps(torch.tensor(-1.0), torch.tensor(-0.5), 0.36, "v")
     assert x0.item() == pytest.approx(0.6 * -0.5 - 0.8 * -1.0) == 0.5
     assert eps.item() == pytest.approx(0.8 * -0.5 + 0.6 * -1.0) == -1.0
@@ -86,8 +87,16 @@ def test_unknown_prediction_is_refused():
 
 
 def test_an_old_epsilon_card_config_still_loads_as_epsilon_on_the_linear_schedule():
-    old = {"in_ch": 1, "out_ch": 1, "base": 8, "mults": [1, 2], "emb": 16, "groups": 4, "attention": False,
-           "out_kernel": 3}
+    old = {
+        "in_ch": 1,
+        "out_ch": 1,
+        "base": 8,
+        "mults": [1, 2],
+        "emb": 16,
+        "groups": 4,
+        "attention": False,
+        "out_kernel": 3,
+    }
     net = nets.build("diffusion", nets.DiffusionConfig.from_dict(old))
     assert net.prediction == "epsilon" and net.noise_schedule().alpha_bar[-1] == pytest.approx(4.036e-5, rel=1e-2)
     assert nets.default_config("diffusion").prediction == "v"
@@ -118,7 +127,7 @@ def test_ddim_eta_one_has_ddpm_variance():
     ab_t, ab_prev = 0.5, 0.8
     s = ddim.sigma(ab_t, ab_prev, 1.0)
     beta_tilde = (1 - ab_prev) / (1 - ab_t) * (1 - ab_t / ab_prev)
-    assert s ** 2 == pytest.approx(beta_tilde)
+    assert s**2 == pytest.approx(beta_tilde)
 
 
 def test_final_step_returns_x0():

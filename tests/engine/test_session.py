@@ -1,12 +1,13 @@
 """race(lanes, pacing): which lane steps next, lanes keep their frames, failures and stops; the
 Session: scenario, modes, settings, given pixels, lanes, with no window."""
+
 import numpy as np
 import pytest
 import torch
 
 from engine.networks.bank import Bank
-from engine.runtime.frames import Frame
 from engine.networks.models import ModelSet
+from engine.runtime.frames import Frame
 from engine.runtime.runs import ARSettings, DiffusionSettings, RunSettings
 from engine.runtime.session import Lane, Session, pick, race, run_to_end
 
@@ -19,6 +20,7 @@ def frames(method="diffusion", steps=4, nfe_per_step=1, seconds_per_step=0.0):
     for i in range(steps):
         if seconds_per_step:
             import time
+
             t = time.perf_counter()
             while time.perf_counter() - t < seconds_per_step:
                 pass
@@ -81,12 +83,19 @@ def test_a_failing_lane_stops_with_its_error_and_the_other_runs_on():
     def broken():
         yield next(frames(steps=3))
         raise RuntimeError("boom")
+
     errors, ended = [], []
     a = Lane("left", broken)
     b = Lane("right", lambda: frames(steps=3))
     c = Lane("bad", lambda: 1 / 0)  # the factory itself fails (bad settings)
-    run_to_end_lanes = list(race([a, b, c], "same-nfe", on_error=lambda ln, m: errors.append((ln.name, m)),
-                                 on_done=lambda ln: ended.append(ln.name)))
+    run_to_end_lanes = list(
+        race(
+            [a, b, c],
+            "same-nfe",
+            on_error=lambda ln, m: errors.append((ln.name, m)),
+            on_done=lambda ln: ended.append(ln.name),
+        )
+    )
     assert a.done and a.error == "RuntimeError: boom" and len(a.frames) == 1
     assert c.done and "division by zero" in c.error and not c.frames
     assert b.done and b.error is None and len(b.frames) == 3
@@ -104,6 +113,7 @@ def test_record_can_drop_a_frame_and_stop_the_race():
         lane.frames.append(frame)
         kept.append(frame.step)
         return True
+
     assert [f.step for _, f in race([a], record=record)] == [0, 1]
     assert kept == [0, 1] and len(a.frames) == 2
 
@@ -115,6 +125,7 @@ def test_stopping_between_items_stops_between_network_steps():
         for f in frames(steps=10):
             pulled.append(f.step)
             yield f
+
     a = Lane("left", gen)
     r = race([a])
     next(r), next(r)
@@ -136,8 +147,14 @@ def test_run_to_end_and_unknown_pacing():
 def _models():
     rng = np.random.default_rng(0)
     bank = Bank(images=rng.integers(0, 256, (20, 28, 28)).astype(np.uint8), labels=np.repeat(np.arange(10), 2))
-    return ModelSet("mnist", torch.device("cpu"), ar=tiny("autoregressive"), diffusion=tiny("diffusion"),
-                    classifier=tiny("classifier"), bank=bank)
+    return ModelSet(
+        "mnist",
+        torch.device("cpu"),
+        ar=tiny("autoregressive"),
+        diffusion=tiny("diffusion"),
+        classifier=tiny("classifier"),
+        bank=bank,
+    )
 
 
 def test_a_scenario_sets_what_each_panel_runs_and_the_variant_wraps():
@@ -198,11 +215,19 @@ def test_automatic_continuations_are_due_once_at_their_fraction_of_the_run():
     settings, given = s.prepared(s.settings)
     s.start(models, settings, s.modes, given)
     img = np.zeros((1, 28, 28), np.float32)
-    at = lambda step: [Frame(method="autoregressive", step=step, total_steps=10, nfe=step + 1,  # noqa: E731
-                             state=img, x0_mean=img)]
+    at = lambda step: [
+        Frame(
+            method="autoregressive",
+            step=step,
+            total_steps=10,
+            nfe=step + 1,  # noqa: E731
+            state=img,
+            x0_mean=img,
+        )
+    ]
     assert not s.continuations_due(at(1))
-    assert s.continuations_due(at(2))       # 3 of 10 steps: 30 %
-    assert not s.continuations_due(at(5))   # once only
+    assert s.continuations_due(at(2))  # 3 of 10 steps: 30 %
+    assert not s.continuations_due(at(5))  # once only
     s.end_scenario()
     assert not s.continuations_pending
 
@@ -229,8 +254,14 @@ def test_the_real_images_spectrum_is_computed_once_per_bank():
     first = s.start(models, settings, s.modes, given)[0].reference_spectrum
     again = s.start(models, settings, s.modes, given)[0].reference_spectrum
     assert again is first and first.shape == (6,)
-    other = ModelSet("mnist", models.device, ar=models.ar, diffusion=models.diffusion, classifier=None,
-                     bank=Bank(images=np.zeros((2, 28, 28), np.uint8), labels=np.arange(2)))
+    other = ModelSet(
+        "mnist",
+        models.device,
+        ar=models.ar,
+        diffusion=models.diffusion,
+        classifier=None,
+        bank=Bank(images=np.zeros((2, 28, 28), np.uint8), labels=np.arange(2)),
+    )
     assert np.allclose(s.start(other, settings, s.modes, given)[0].reference_spectrum, 0.0)
 
 
@@ -243,5 +274,9 @@ def test_free_play_starts_from_the_engines_settings_in_a_random_order():
     assert s.scenario is None and s.modes == {"left": "autoregressive", "right": "diffusion"}
     assert s.settings == {"left": FREE_PLAY, "right": FREE_PLAY}
     assert (FREE_PLAY.label, FREE_PLAY.ar.order, FREE_PLAY.ar.pixels_per_step, FREE_PLAY.diffusion.steps) == (
-        7, "random", 1, 100)
+        7,
+        "random",
+        1,
+        100,
+    )
     assert s.lane_labels()["left"].startswith("autoregressive")

@@ -1,5 +1,6 @@
 """Every shipped weights file loads, and clears a cheap quality floor, so that a broken or
 untrained weights file cannot land. Floors sit well below the measured numbers (README)."""
+
 import numpy as np
 import pytest
 
@@ -47,6 +48,7 @@ def test_shipped_classifier_recognises_held_out_images(dataset):
 @pytest.mark.parametrize("dataset", DATASETS)
 def test_shipped_diffusion_samples_are_recognised(dataset):
     from engine.runtime.samplers.diffusion import sample_diffusion
+
     net, _ = _shipped(dataset, "diffusion")
     clf, _ = _shipped(dataset, "classifier")
     labels = np.arange(10)
@@ -58,6 +60,7 @@ def test_shipped_diffusion_samples_are_recognised(dataset):
 @pytest.mark.parametrize("dataset", DATASETS)
 def test_shipped_ar_model_predicts_held_out_pixels(dataset):
     from engine.tools.evaluate import ar_bits_per_dim
+
     net, _ = _shipped(dataset, "autoregressive")
     bank = load_bank(dataset, weights.SHIPPED_WEIGHTS_DIR)
     bpd, _ = ar_bits_per_dim(net, bank.images, None, draws=1, seed=0)
@@ -68,11 +71,11 @@ def test_shipped_ar_model_predicts_held_out_pixels(dataset):
 def test_shipped_ar_samples_are_recognised(dataset):
     """16 scattered pixels a step (49 guided steps) keeps it cheap; samples must still read as the label."""
     from engine.runtime.samplers.autoregressive import sample_autoregressive
+
     net, _ = _shipped(dataset, "autoregressive")
     clf, _ = _shipped(dataset, "classifier")
     labels = np.arange(10)
-    *_, last = sample_autoregressive(net, n=10, labels=labels, order="random", pixels_per_step=16,
-                                     guidance=3.0, seed=0)
+    *_, last = sample_autoregressive(net, n=10, labels=labels, order="random", pixels_per_step=16, guidance=3.0, seed=0)
     agree = (metrics.classifier_probs(clf, last.state).argmax(1) == labels).mean()
     assert agree >= FLOORS[dataset]["ar"]
 
@@ -85,6 +88,7 @@ def test_shipped_ar_distribution_reads_as_a_distribution(dataset):
     The 256-way softmax heads measured 0.216 (MNIST) / 0.040 (Fashion); the mixture heads 0.0006 / 0.0048
     (Fashion 0.0039 before its raster fine-tune)."""
     import torch
+
     net, card = _shipped(dataset, "autoregressive")
     assert card["config"].get("head") == "logistic_mixture"
     bank = load_bank(dataset, weights.SHIPPED_WEIGHTS_DIR)
@@ -92,7 +96,7 @@ def test_shipped_ar_distribution_reads_as_a_distribution(dataset):
     known = torch.zeros(50, 28, 28, dtype=torch.bool)
     known[:, :14] = True
     with torch.no_grad():
-        p = torch.softmax(net(x, known, torch.from_numpy(bank.labels[:50])), -1)[:, 14 * 28:].reshape(-1, 256)
+        p = torch.softmax(net(x, known, torch.from_numpy(bank.labels[:50])), -1)[:, 14 * 28 :].reshape(-1, 256)
     p = p[p[:, 0] < 0.5]
     mid, smooth = p[:, 16:240], (p[:, 15:239] + p[:, 16:240] + p[:, 17:241]) / 3
     rough = float(((mid - smooth).abs().sum(1) / mid.sum(1).clamp(min=1e-9)).mean())

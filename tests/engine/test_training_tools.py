@@ -1,4 +1,5 @@
 """The training schedule and the evaluation tooling around the shipped weights."""
+
 import math
 
 import numpy as np
@@ -48,8 +49,9 @@ def test_contact_sheet_reuses_evaluation_samples_one_row_per_class(tmp_path):
     images = np.zeros((n, 28, 28), np.uint8)
     images[:, 0, 0] = labels * 20  # marks each sample with its class
     images[:, 0, 1] = np.arange(n)  # and its index
-    np.savez_compressed(tmp_path / "mnist_ar-raster-k1-T1-w3.npz", images=images, labels=labels,
-                        nfe=np.full(n, 1568), seconds=12.0)
+    np.savez_compressed(
+        tmp_path / "mnist_ar-raster-k1-T1-w3.npz", images=images, labels=labels, nfe=np.full(n, 1568), seconds=12.0
+    )
     got, got_labels, seconds = saved_sheet(tmp_path, "mnist", "autoregressive")
     assert got_labels.tolist() == np.repeat(np.arange(10), 10).tolist()
     assert (got[:, 0, 0] == got_labels * 20).all()
@@ -76,6 +78,7 @@ def test_bf16_sampling_stays_close_to_fp32_and_returns_float32():
     from engine.networks.device import with_precision
     from engine.networks.models import load_models
     from engine.tools.sample import generate
+
     models = load_models("mnist", "cpu", kinds=("autoregressive",))
     x = torch.rand(4, 28, 28)
     known = torch.rand(4, 28, 28) < 0.5
@@ -96,6 +99,7 @@ def test_bf16_sampling_stays_close_to_fp32_and_returns_float32():
 
 def test_unknown_precision_is_refused():
     from engine.networks.device import with_precision
+
     with pytest.raises(ValueError, match="precision"):
         with_precision(object(), "fp16")
 
@@ -129,9 +133,25 @@ def _continue_shipped_classifier(tmp_path, extra_steps: int):
     for src in weights.paths("mnist", "classifier"):
         shutil.copy(src, tmp_path / src.name)
     shipped, card = weights.load("mnist", "classifier", "cpu", tmp_path)
-    rc = main(["--dataset", "mnist", "--model", "classifier", "--steps", str(card["training"]["steps"] + extra_steps),
-               "--init-from-weights", "--threads", "1", "--out", str(tmp_path), "--run-dir", str(tmp_path / "runs"),
-               "--data-dir", str(_bank_as_idx(tmp_path / "data"))])
+    rc = main(
+        [
+            "--dataset",
+            "mnist",
+            "--model",
+            "classifier",
+            "--steps",
+            str(card["training"]["steps"] + extra_steps),
+            "--init-from-weights",
+            "--threads",
+            "1",
+            "--out",
+            str(tmp_path),
+            "--run-dir",
+            str(tmp_path / "runs"),
+            "--data-dir",
+            str(_bank_as_idx(tmp_path / "data")),
+        ]
+    )
     return rc, shipped, card
 
 
@@ -145,8 +165,11 @@ def test_init_from_weights_continues_the_shipped_model_and_its_history(tmp_path)
     steps = card["training"]["steps"]
     assert rc == 0
     tuned, new_card = weights.load("mnist", "classifier", "cpu", tmp_path)
-    moved = max((a - b).abs().max().item() for a, b in zip(tuned.state_dict().values(), shipped.state_dict().values())
-                if a.is_floating_point())
+    moved = max(
+        (a - b).abs().max().item()
+        for a, b in zip(tuned.state_dict().values(), shipped.state_dict().values())
+        if a.is_floating_point()
+    )
     assert 0 < moved < 0.05  # two tiny steps away from the shipped weights, not a fresh network
     assert new_card["training"]["steps"] == steps + 2
     assert new_card["training"]["commands"][0]["command"] == card["training"]["command"]
@@ -156,6 +179,7 @@ def test_init_from_weights_continues_the_shipped_model_and_its_history(tmp_path)
 
 def test_log_ticks_label_one_two_five_steps_inside_the_data_range():
     from benchmarks.plot_png import _log_ticks
+
     major, minor = _log_ticks(2, 2000)
     labels = [text for _, text in major]
     assert labels == ["2", "5", "10", "20", "50", "100", "200", "500", "1000", "2000"]
@@ -174,8 +198,27 @@ def _train_tiny_diffusion(tmp_path, *extra):
     data = tmp_path / "data"
     if not data.exists():
         _bank_as_idx(data)
-    return main(["--dataset", "mnist", "--model", "diffusion", "--steps", "2", "--batch", "4", "--base", "8",
-                 "--threads", "1", "--run-dir", str(tmp_path / "runs"), "--data-dir", str(data), *extra])
+    return main(
+        [
+            "--dataset",
+            "mnist",
+            "--model",
+            "diffusion",
+            "--steps",
+            "2",
+            "--batch",
+            "4",
+            "--base",
+            "8",
+            "--threads",
+            "1",
+            "--run-dir",
+            str(tmp_path / "runs"),
+            "--data-dir",
+            str(data),
+            *extra,
+        ]
+    )
 
 
 def test_training_writes_to_its_run_folder_unless_told_to_install(tmp_path):
@@ -194,6 +237,7 @@ def test_training_writes_to_its_run_folder_unless_told_to_install(tmp_path):
 def test_training_stops_with_a_clear_error_on_a_non_finite_loss(tmp_path, capsys, monkeypatch):
     """--lr inf is refused at the edge now (test_cli_validation); a loss can still blow up: the guard."""
     from engine.tools import train
+
     real = train.diffusion_loss
     monkeypatch.setattr(train, "diffusion_loss", lambda *a: real(*a) * float("nan"))
     assert _train_tiny_diffusion(tmp_path) == 1
@@ -207,10 +251,16 @@ def test_init_from_starts_a_fresh_run_from_given_weights(tmp_path, capsys):
     assert _train_tiny_diffusion(tmp_path, "--out", str(tmp_path / "first")) == 0
     first, _ = weights.load("mnist", "diffusion", "cpu", tmp_path / "first")
     src = str(weights.paths("mnist", "diffusion", tmp_path / "first")[0])
-    assert _train_tiny_diffusion(tmp_path, "--fresh", "--init-from", src, "--lr", "1e-7",
-                                 "--out", str(tmp_path / "second")) == 0
+    assert (
+        _train_tiny_diffusion(
+            tmp_path, "--fresh", "--init-from", src, "--lr", "1e-7", "--out", str(tmp_path / "second")
+        )
+        == 0
+    )
     second, card = weights.load("mnist", "diffusion", "cpu", tmp_path / "second")
-    assert all(torch.allclose(a, b, atol=1e-4) for a, b in zip(first.state_dict().values(), second.state_dict().values()))
+    assert all(
+        torch.allclose(a, b, atol=1e-4) for a, b in zip(first.state_dict().values(), second.state_dict().values())
+    )
     assert card["training"]["commands"][0]["command"] == f"(initialised from {src})"
     assert _train_tiny_diffusion(tmp_path, "--fresh", "--init-from", str(tmp_path / "nothing.safetensors")) == 2
 
@@ -240,15 +290,20 @@ def test_evaluation_reports_random_order_beside_raster():
     """`ar-random-k1-T1-w3` is the raster target's setting with only the order changed."""
     from itertools import islice
 
-    from engine.tools.evaluate import STANDARD_SETTINGS
     from engine.networks.models import load_models
     from engine.runtime.samplers.autoregressive import sample_autoregressive
-    (m_raster, raster), (m_random, random_) = STANDARD_SETTINGS["ar-raster-k1-T1-w3"], STANDARD_SETTINGS["ar-random-k1-T1-w3"]
+    from engine.tools.evaluate import STANDARD_SETTINGS
+
+    (m_raster, raster), (m_random, random_) = (
+        STANDARD_SETTINGS["ar-raster-k1-T1-w3"],
+        STANDARD_SETTINGS["ar-random-k1-T1-w3"],
+    )
     assert m_raster == m_random == "autoregressive"
     assert {**raster, "order": "random"} == random_
     net = load_models("mnist", "cpu", kinds=("autoregressive",)).ar
-    *_, frame = islice(sample_autoregressive(net, n=2, labels=[7, 7], seed=0, guidance_parts=False, x0=False,
-                                             **random_), 30)
+    *_, frame = islice(
+        sample_autoregressive(net, n=2, labels=[7, 7], seed=0, guidance_parts=False, x0=False, **random_), 30
+    )
     known = frame.known.reshape(2, -1)
     assert known.sum(1).tolist() == [30, 30]
     assert not known[:, :30].all(1).any()  # not the first 30 pixels of raster order
@@ -256,16 +311,38 @@ def test_evaluation_reports_random_order_beside_raster():
 
 def test_raster_share_reaches_the_training_masks_and_the_card(tmp_path, monkeypatch):
     from engine.maths import orders
-    from engine.tools import train
     from engine.networks import weights
+    from engine.tools import train
 
     shares = []
     real = orders.training_masks
     monkeypatch.setattr(orders, "training_masks", lambda n, rng, share: shares.append(share) or real(n, rng, share))
     data = _bank_as_idx(tmp_path / "data")
-    assert train.main(["--dataset", "mnist", "--model", "autoregressive", "--steps", "2", "--batch", "4", "--base", "8",
-                       "--threads", "1", "--raster-share", "0.7", "--run-dir", str(tmp_path / "runs"),
-                       "--data-dir", str(data)]) == 0
+    assert (
+        train.main(
+            [
+                "--dataset",
+                "mnist",
+                "--model",
+                "autoregressive",
+                "--steps",
+                "2",
+                "--batch",
+                "4",
+                "--base",
+                "8",
+                "--threads",
+                "1",
+                "--raster-share",
+                "0.7",
+                "--run-dir",
+                str(tmp_path / "runs"),
+                "--data-dir",
+                str(data),
+            ]
+        )
+        == 0
+    )
     _, card = weights.load("mnist", "autoregressive", "cpu", tmp_path / "runs" / "mnist_autoregressive")
     assert shares == [0.7, 0.7] and card["training"]["raster_share"] == 0.7
     with pytest.raises(SystemExit):
@@ -275,10 +352,12 @@ def test_raster_share_reaches_the_training_masks_and_the_card(tmp_path, monkeypa
 def test_generate_from_a_later_batch_draws_what_one_run_draws_there():
     from engine.networks.models import load_models
     from engine.tools.sample import generate
+
     models = load_models("mnist", "cpu", kinds=("autoregressive",))
     full, *_ = generate(models, "one-shot", 6, np.arange(6), seed=3, batch=2, mode="independent", guidance=3.0)
-    later, labels, nfe, _ = generate(models, "one-shot", 6, np.arange(6), seed=3, batch=2, first=4,
-                                     mode="independent", guidance=3.0)
+    later, labels, nfe, _ = generate(
+        models, "one-shot", 6, np.arange(6), seed=3, batch=2, first=4, mode="independent", guidance=3.0
+    )
     assert np.array_equal(later[4:], full[4:]) and not later[:4].any() and nfe[:4].tolist() == [0] * 4
     assert not np.array_equal(full[4:], full[2:4])  # each batch has its own seed
     with pytest.raises(ValueError, match="whole number of batches"):
@@ -288,15 +367,17 @@ def test_generate_from_a_later_batch_draws_what_one_run_draws_there():
 def test_resumed_evaluation_equals_one_run_and_refuses_other_settings(tmp_path, monkeypatch):
     """`engine.tools.evaluate --resume` continues a smaller saved sample set to a larger n: the images and
     numbers are those of one uninterrupted run; a set drawn with another seed is not taken."""
-    from engine.tools import evaluate as ev
     from engine.networks.bank import load_bank
     from engine.networks.models import load_models
+    from engine.tools import evaluate as ev
+
     monkeypatch.setitem(ev.STANDARD_SETTINGS, "one-shot-sampled", ("one-shot", dict(mode="independent", guidance=3.0)))
     models = load_models("mnist", "cpu", kinds=("autoregressive", "classifier"))
     feats = ev.metrics.classifier_features(models.classifier, load_bank("mnist").images[:100])
     logs = []
     run = lambda n, folder, resume=False, seed=0: ev.sample_quality(  # noqa: E731
-        models, "one-shot-sampled", n, seed, feats, 10, folder, resume=resume, log=logs.append)
+        models, "one-shot-sampled", n, seed, feats, 10, folder, resume=resume, log=logs.append
+    )
     one = run(40, tmp_path / "one")
     run(20, tmp_path / "parts")
     resumed = run(40, tmp_path / "parts", resume=True)
@@ -311,6 +392,7 @@ def test_resumed_evaluation_equals_one_run_and_refuses_other_settings(tmp_path, 
 
 def test_resume_needs_the_samples_folder(capsys):
     from engine.tools.evaluate import main
+
     with pytest.raises(SystemExit):
         main(["--dataset", "mnist", "--resume"])
     assert "--resume needs --samples-dir" in capsys.readouterr().err

@@ -1,4 +1,5 @@
 """Weights round-trip, each bad weights file's clear error, the sample CLI, Qt-free engine."""
+
 import json
 import os
 import subprocess
@@ -21,8 +22,11 @@ def save_tiny_set(d: Path, dataset="mnist"):
     for kind in weights.KINDS:
         weights.save(tiny(kind), dataset, {"training": {"steps": 1}}, d)
     from safetensors.torch import save_file
-    save_file({"images": torch.zeros(20, 28, 28, dtype=torch.uint8), "labels": torch.arange(20) % 10},
-              str(d / f"{dataset}_bank.safetensors"))
+
+    save_file(
+        {"images": torch.zeros(20, 28, 28, dtype=torch.uint8), "labels": torch.arange(20) % 10},
+        str(d / f"{dataset}_bank.safetensors"),
+    )
 
 
 def test_weights_round_trip(tmp_path):
@@ -35,7 +39,9 @@ def test_weights_round_trip(tmp_path):
 
 
 def test_missing_weights_say_how_to_fix(tmp_path):
-    with pytest.raises(weights.WeightsError, match=r"mnist_autoregressive\.safetensors is missing.*engine\.tools\.train"):
+    with pytest.raises(
+        weights.WeightsError, match=r"mnist_autoregressive\.safetensors is missing.*engine\.tools\.train"
+    ):
         weights.load("mnist", "autoregressive", "cpu", tmp_path)
 
 
@@ -56,12 +62,15 @@ def test_wrong_shapes(tmp_path):
         weights.load("mnist", "diffusion", "cpu", tmp_path)
 
 
-@pytest.mark.parametrize("edit,match", [
-    (lambda c: c.update(kind="classifier"), "kind is 'classifier'"),
-    (lambda c: c.update(dataset="fashion"), "dataset is 'fashion'"),
-    (lambda c: c.update(format="other"), "format"),
-    (lambda c: c.pop("config"), "config is missing"),
-])
+@pytest.mark.parametrize(
+    "edit,match",
+    [
+        (lambda c: c.update(kind="classifier"), "kind is 'classifier'"),
+        (lambda c: c.update(dataset="fashion"), "dataset is 'fashion'"),
+        (lambda c: c.update(format="other"), "format"),
+        (lambda c: c.pop("config"), "config is missing"),
+    ],
+)
 def test_wrong_card(tmp_path, edit, match):
     weights.save(tiny("diffusion"), "mnist", {}, tmp_path)
     _, c = weights.paths("mnist", "diffusion", tmp_path)
@@ -72,8 +81,10 @@ def test_wrong_card(tmp_path, edit, match):
         weights.load("mnist", "diffusion", "cpu", tmp_path)
 
 
-@pytest.mark.parametrize("config_edit", [{"groups": 0}, {"mults": []}, {"base": -4}, {"prediction": "score"},
-                                         {"schedule": 7}, {"unknown_field": 1}])
+@pytest.mark.parametrize(
+    "config_edit",
+    [{"groups": 0}, {"mults": []}, {"base": -4}, {"prediction": "score"}, {"schedule": 7}, {"unknown_field": 1}],
+)
 def test_malformed_config_is_one_clear_error(tmp_path, config_edit):
     weights.save(tiny("diffusion"), "mnist", {}, tmp_path)
     _, c = weights.paths("mnist", "diffusion", tmp_path)
@@ -107,16 +118,36 @@ def test_card_that_is_not_json(tmp_path):
         weights.load("mnist", "diffusion", "cpu", tmp_path)
 
 
-@pytest.mark.parametrize("method,extra,nfe", [
-    ("diffusion", ["--sampler", "ddim", "--steps", "3"], 6),
-    ("autoregressive", ["--order", "random", "--pixels-per-step", "196"], 8),
-    ("one-shot", ["--mode", "mean"], 2),
-])
+@pytest.mark.parametrize(
+    "method,extra,nfe",
+    [
+        ("diffusion", ["--sampler", "ddim", "--steps", "3"], 6),
+        ("autoregressive", ["--order", "random", "--pixels-per-step", "196"], 8),
+        ("one-shot", ["--mode", "mean"], 2),
+    ],
+)
 def test_sample_cli_writes_npz(tmp_path, method, extra, nfe, capsys):
     save_tiny_set(tmp_path)
     out = tmp_path / "s.npz"
-    rc = sample_main(["--dataset", "mnist", "--method", method, "--n", "3", "--guidance", "3", "--seed", "0",
-                      "--weights-dir", str(tmp_path), "--out", str(out), *extra])
+    rc = sample_main(
+        [
+            "--dataset",
+            "mnist",
+            "--method",
+            method,
+            "--n",
+            "3",
+            "--guidance",
+            "3",
+            "--seed",
+            "0",
+            "--weights-dir",
+            str(tmp_path),
+            "--out",
+            str(out),
+            *extra,
+        ]
+    )
     assert rc == 0
     z = np.load(out)
     assert z["images"].dtype == np.uint8 and z["images"].shape == (3, 28, 28)
@@ -124,23 +155,30 @@ def test_sample_cli_writes_npz(tmp_path, method, extra, nfe, capsys):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("args", [
-    ["--method", "diffusion", "--steps", "0"],
-    ["--method", "diffusion", "--order", "raster"],
-    ["--method", "autoregressive", "--sampler", "ddim"],
-    ["--method", "autoregressive", "--order", "patches", "--pixels-per-step", "8"],
-    ["--method", "teleport"],
-    ["--method", "diffusion", "--label", "giraffe"],
-    ["--method", "diffusion", "--out", "x.txt"],
-    ["--method", "diffusion", "--sampler", "ddpm", "--eta", "0.5"],
-    ["--method", "one-shot", "--greedy"],
-    ["--method", "diffusion", "--dataset", "cifar"],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--method", "diffusion", "--steps", "0"],
+        ["--method", "diffusion", "--order", "raster"],
+        ["--method", "autoregressive", "--sampler", "ddim"],
+        ["--method", "autoregressive", "--order", "patches", "--pixels-per-step", "8"],
+        ["--method", "teleport"],
+        ["--method", "diffusion", "--label", "giraffe"],
+        ["--method", "diffusion", "--out", "x.txt"],
+        ["--method", "diffusion", "--sampler", "ddpm", "--eta", "0.5"],
+        ["--method", "one-shot", "--greedy"],
+        ["--method", "diffusion", "--dataset", "cifar"],
+    ],
+)
 def test_sample_cli_bad_flags_exit_2_with_one_line(tmp_path, args):
     if "--out" not in args:
         args = [*args, "--out", str(tmp_path / "s.npz")]
-    r = subprocess.run([sys.executable, "-m", "engine.tools.sample", "--weights-dir", str(tmp_path), *args],
-                       cwd=ROOT, capture_output=True, text=True)
+    r = subprocess.run(
+        [sys.executable, "-m", "engine.tools.sample", "--weights-dir", str(tmp_path), *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert r.returncode == 2
     lines = r.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error:"), r.stderr
@@ -148,20 +186,52 @@ def test_sample_cli_bad_flags_exit_2_with_one_line(tmp_path, args):
 
 @pytest.mark.slow
 def test_sample_cli_missing_weights_is_one_line(tmp_path):
-    r = subprocess.run([sys.executable, "-m", "engine.tools.sample", "--method", "diffusion", "--weights-dir", str(tmp_path),
-                        "--out", str(tmp_path / "s.npz")], cwd=ROOT, capture_output=True, text=True)
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "engine.tools.sample",
+            "--method",
+            "diffusion",
+            "--weights-dir",
+            str(tmp_path),
+            "--out",
+            str(tmp_path / "s.npz"),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert r.returncode == 2 and r.stderr.count("\n") == 1 and "is missing" in r.stderr
 
 
 @pytest.mark.slow
 def test_each_command_loads_only_what_it_needs(tmp_path):
     from engine.networks.models import load_models
+
     save_tiny_set(tmp_path)
     (tmp_path / "mnist_bank.safetensors").write_bytes(b"corrupt")
     (tmp_path / "mnist_classifier.safetensors").write_bytes(b"corrupt")
-    r = subprocess.run([sys.executable, "-m", "engine.tools.sample", "--method", "diffusion", "--steps", "2", "--n", "2",
-                        "--weights-dir", str(tmp_path), "--out", str(tmp_path / "s.npz")], cwd=ROOT, capture_output=True,
-                       text=True)
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "engine.tools.sample",
+            "--method",
+            "diffusion",
+            "--steps",
+            "2",
+            "--n",
+            "2",
+            "--weights-dir",
+            str(tmp_path),
+            "--out",
+            str(tmp_path / "s.npz"),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert r.returncode == 0, r.stderr  # the sample CLI never reads the bank or the classifier
     with pytest.raises(weights.WeightsError, match="classifier"):
         load_models("mnist", "cpu", tmp_path)
@@ -171,11 +241,13 @@ def test_each_command_loads_only_what_it_needs(tmp_path):
 
 
 def test_engine_imports_no_qt():
-    code = ("import sys, pkgutil, importlib, engine\n"
-            "for m in pkgutil.walk_packages(engine.__path__, 'engine.'): importlib.import_module(m.name)\n"
-            "assert 'engine.runtime.samplers.diffusion' in sys.modules\n"
-            "bad = [m for m in sys.modules if m.split('.')[0] in ('PySide6', 'pyqtgraph', 'PyQt5', 'PyQt6', 'shiboken6')]\n"
-            "print(bad); sys.exit(1 if bad else 0)")
+    code = (
+        "import sys, pkgutil, importlib, engine\n"
+        "for m in pkgutil.walk_packages(engine.__path__, 'engine.'): importlib.import_module(m.name)\n"
+        "assert 'engine.runtime.samplers.diffusion' in sys.modules\n"
+        "bad = [m for m in sys.modules if m.split('.')[0] in ('PySide6', 'pyqtgraph', 'PyQt5', 'PyQt6', 'shiboken6')]\n"
+        "print(bad); sys.exit(1 if bad else 0)"
+    )
     r = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert r.returncode == 0, r.stdout + r.stderr
 
@@ -194,13 +266,47 @@ def test_every_cli_names_a_bad_weights_file_in_one_line_and_writes_nothing(tmp_p
     corrupt(w / "mnist_diffusion.safetensors", kind)
     out = tmp_path / "out"
     out.mkdir()
-    commands = [["-m", "engine.tools.sample", "--method", "diffusion", "--steps", "2", "--n", "2", "--weights-dir", str(w),
-                 "--out", str(out / "s.npz")],
-                ["-m", "engine.tools.evaluate", "--dataset", "mnist", "--settings", "diffusion-ddim100-w3", "--n", "10",
-                 "--draws", "0", "--weights-dir", str(w), "--samples-dir", str(out)]]
+    commands = [
+        [
+            "-m",
+            "engine.tools.sample",
+            "--method",
+            "diffusion",
+            "--steps",
+            "2",
+            "--n",
+            "2",
+            "--weights-dir",
+            str(w),
+            "--out",
+            str(out / "s.npz"),
+        ],
+        [
+            "-m",
+            "engine.tools.evaluate",
+            "--dataset",
+            "mnist",
+            "--settings",
+            "diffusion-ddim100-w3",
+            "--n",
+            "10",
+            "--draws",
+            "0",
+            "--weights-dir",
+            str(w),
+            "--samples-dir",
+            str(out),
+        ],
+    ]
     for cmd in commands:
-        r = subprocess.run([sys.executable, *cmd], cwd=ROOT, capture_output=True, text=True, timeout=300,
-                           env={**os.environ, "OMP_NUM_THREADS": "1"})
+        r = subprocess.run(
+            [sys.executable, *cmd],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            env={**os.environ, "OMP_NUM_THREADS": "1"},
+        )
         lines = r.stderr.strip().splitlines()
         assert r.returncode == 2 and len(lines) == 1 and lines[0].startswith("error:"), (cmd[1], r.stderr)
         assert "mnist_diffusion" in lines[0] and "Traceback" not in r.stderr
@@ -211,7 +317,11 @@ def test_every_package_is_listed_for_installs():
     """pyproject lists packages by name: a new subpackage missing there works in the editable
     install and is absent from a wheel (and so from a plain `pip install .`)."""
     import tomllib
+
     listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
-    found = {str(p.parent.relative_to(ROOT)).replace("/", ".") for top in ("engine", "gui")
-             for p in (ROOT / top).rglob("__init__.py")}
+    found = {
+        str(p.parent.relative_to(ROOT)).replace("/", ".")
+        for top in ("engine", "gui")
+        for p in (ROOT / top).rglob("__init__.py")
+    }
     assert found == listed

@@ -1,4 +1,5 @@
 """The real window, offscreen, driven through pytest-qt with the shipped weights."""
+
 from pathlib import Path
 
 import pytest

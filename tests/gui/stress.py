@@ -2,6 +2,7 @@
 and benchmarks/gui_stress.py (hundreds, with timing and memory): restart, step, pause, scrub, new
 seeds, dataset and mode switches, scenarios, K continuations and their cancel, forcing a pixel,
 closing a window mid-run and opening the next one."""
+
 from __future__ import annotations
 
 import random
@@ -46,6 +47,7 @@ def small_settings(win):
 def make_window():
     """A real window at 1280x720 with small, fast settings: what each stress cycle opens."""
     from gui.main_window import MainWindow
+
     w = MainWindow(device="cpu", remember=False)
     w.resize(1280, 720)
     w.show()
@@ -66,8 +68,12 @@ def actions(win, rng: random.Random):
         ("steps", lambda: c.steps.setValue(rng.choice([1, 5, 10, 1000]))),
         ("px/step", lambda: c.k.setCurrentText(rng.choice(["1", "16", "64"]))),
         ("mode", lambda: c.right_mode.setCurrentText(rng.choice(["diffusion", "one-shot mean", "noise a real image"]))),
-        ("scenario", lambda: win.apply_scenario(rng.choice(["blurry-mess", "x0-is-a-mean", "one-big-step",
-                                                             "forward-processes"]))),
+        (
+            "scenario",
+            lambda: win.apply_scenario(
+                rng.choice(["blurry-mess", "x0-is-a-mean", "one-big-step", "forward-processes"])
+            ),
+        ),
         ("scrub", lambda: win.scrub(rng.randrange(0, max(1, win.timeline.maximum()) + 1))),
         ("continuations", win.run_continuations),
         ("cancel continuations", win.continuations.cancel),
@@ -76,8 +82,16 @@ def actions(win, rng: random.Random):
     ]
 
 
-def cycles(app, make_window, n: int, seed: int = 0, recorder: Recorder | None = None,
-           dwell_s: float = 0.05, close_every: int = 10, every_50=None):
+def cycles(
+    app,
+    make_window,
+    n: int,
+    seed: int = 0,
+    recorder: Recorder | None = None,
+    dwell_s: float = 0.05,
+    close_every: int = 10,
+    every_50=None,
+):
     """Run n random actions on windows made by make_window(); a window is closed mid-run every
     `close_every` actions and a new one opened. Returns weak references to the windows closed."""
     rng = random.Random(seed)

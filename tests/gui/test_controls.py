@@ -1,7 +1,8 @@
 """The controls do what they show: the restart button, titles from what each panel runs, a
 scenario's settings in the controls, edits that apply at once, an error banner that goes away."""
-import pytest
+
 import numpy as np
+import pytest
 from PySide6.QtCore import Qt
 
 from .conftest import wait_done, wait_threads_end
@@ -135,6 +136,7 @@ def test_the_continuations_label_claims_only_what_its_numbers_show():
 
     from engine.runtime.samplers.continuations import Continuations
     from gui.panels import continuations_verdict
+
     std = np.full((28, 28), 0.2, np.float32)  # sampling error of a mean of 16: 0.2 / 4 = 0.05
     img = np.zeros((28, 28), np.float32)
     close = Continuations(samples=np.zeros((16, 28, 28)), mean=img, std=std, x0_mean=img, error=0.06)
@@ -145,6 +147,7 @@ def test_the_continuations_label_claims_only_what_its_numbers_show():
 
 def test_pacing_says_when_the_machine_cannot_keep_up():
     from gui.worker import pace_note
+
     assert pace_note(50.0, 48.0) == "" and pace_note(0.0, 3.0) == "" and pace_note(50.0, None) == ""
     assert pace_note(200.0, 61.4) == "running at 61 of 200 steps/s"
 
@@ -162,6 +165,7 @@ def test_a_new_slide_does_not_keep_the_last_runs_pace_note(qtbot, win):
 
 def test_the_guidance_view_shows_with_and_without_the_prompt(qtbot, win):
     from PySide6.QtCore import Qt
+
     win.activateWindow()
     qtbot.waitUntil(win.isActiveWindow, timeout=5000)
     assert win.restart()  # guidance w = 3: two network passes a step
@@ -184,6 +188,7 @@ def test_the_guidance_view_shows_with_and_without_the_prompt(qtbot, win):
 
 def test_clicking_a_grey_level_forces_the_pixel_and_the_rest_adapts(qtbot, win):
     from PySide6.QtCore import QPointF
+
     win.controls.k.setCurrentText("16")
     assert win.restart()
     wait_done(qtbot, win)
@@ -246,6 +251,7 @@ def test_a_new_run_cancels_the_old_runs_continuations(qtbot, win):
 
 def test_the_pixel_distribution_axis_only_steps_up_within_a_run():
     from gui.panels import steady_top
+
     tops, top = [], 0.0
     for peak in (0.03, 0.9, 0.04, 0.07, 1.0, 0.01):
         top = steady_top(top, peak)
@@ -273,6 +279,7 @@ def test_a_ready_slide_names_its_views_for_its_mode(qtbot, win):
 
 def test_a_narrow_title_drops_the_prompt_before_the_method_is_cut(qtbot):
     from gui.fit_label import FitLabel
+
     label = FitLabel()
     qtbot.addWidget(label)
     full, short = "ONE SHOT: INDEPENDENT PIXELS — “seven”", "ONE SHOT: INDEPENDENT PIXELS"

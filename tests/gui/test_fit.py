@@ -1,6 +1,7 @@
 """The window fits common projectors (1280x720, 1366x768, 1920x1080), windowed or fullscreen, in
 normal and lecture mode: nothing lies outside the window, nothing is squeezed below its minimum,
 and the canvases, the pixel's distribution, the plots and the timeline stay readable."""
+
 import pytest
 from PySide6.QtCore import QPoint, QRect
 from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QComboBox, QLabel, QSizePolicy, QWidget
@@ -95,10 +96,18 @@ def test_a_4k_projector_with_2x_scaling_shows_the_1080p_layout_at_double_resolut
     import os
     import subprocess
     import sys
+
     from .conftest import ROOT
+
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "QT_SCALE_FACTOR": "2", "PYTHONPATH": str(ROOT)}
-    r = subprocess.run([sys.executable, "-m", "tests.gui.hidpi_probe", "1920", "1080", lecture], cwd=ROOT,
-                       env=env, capture_output=True, text=True, timeout=300)
+    r = subprocess.run(
+        [sys.executable, "-m", "tests.gui.hidpi_probe", "1920", "1080", lecture],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert r.returncode == 0, r.stderr[-2000:]
     got = json.loads(r.stdout.strip().splitlines()[-1])
     assert got["logical"] == [1920, 1080] and got["ratio"] == 2 and got["device"] == [3840, 2160]

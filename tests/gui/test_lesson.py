@@ -1,5 +1,6 @@
 """A lesson: its file format (Qt-free), and stepping it like slides with the keys of a presenter
 remote in the real window."""
+
 import subprocess
 import sys
 
@@ -10,8 +11,19 @@ from engine.runtime import lessons
 
 from .conftest import ROOT
 
-ORDER = ["blurry-mess", "pixel-by-pixel", "greedy-vs-sampling", "too-many-pixels", "forward-processes",
-         "hundred-steps", "one-big-step", "x0-is-a-mean", "coarse-to-fine", "guidance", "complete-my-sketch"]
+ORDER = [
+    "blurry-mess",
+    "pixel-by-pixel",
+    "greedy-vs-sampling",
+    "too-many-pixels",
+    "forward-processes",
+    "hundred-steps",
+    "one-big-step",
+    "x0-is-a-mean",
+    "coarse-to-fine",
+    "guidance",
+    "complete-my-sketch",
+]
 
 
 def test_the_default_lesson_is_the_scenarios_in_teaching_order():
@@ -22,22 +34,31 @@ def test_the_default_lesson_is_the_scenarios_in_teaching_order():
 
 def test_a_lesson_file_reorders_recaptions_and_picks_variants(tmp_path):
     path = tmp_path / "mine.lesson"
-    path.write_text("# my lecture\ntitle: Week 3\n\nslide: one-big-step\nvariant: 5 steps\n"
-                    "caption: Five small steps already work.\nslide: guidance\nvariant: 3\nslide: blurry-mess\n")
+    path.write_text(
+        "# my lecture\ntitle: Week 3\n\nslide: one-big-step\nvariant: 5 steps\n"
+        "caption: Five small steps already work.\nslide: guidance\nvariant: 3\nslide: blurry-mess\n"
+    )
     lesson = lessons.load(path)
-    assert lesson.title == "Week 3" and [s.scenario for s in lesson.slides] == ["one-big-step", "guidance", "blurry-mess"]
+    assert lesson.title == "Week 3" and [s.scenario for s in lesson.slides] == [
+        "one-big-step",
+        "guidance",
+        "blurry-mess",
+    ]
     assert lesson.slides[0].variant == 2 and lesson.slides[0].caption == "Five small steps already work."
     assert lesson.slides[1].variant == 2 and lesson.slides[2].caption is None  # "3" = the third variant, w = 3
 
 
-@pytest.mark.parametrize("text, message", [
-    ("slide: blurry-mes\n", "2: unknown scenario 'blurry-mes'"),
-    ("caption: hello\nslide: guidance\n", "1: 'caption:' belongs to a slide"),
-    ("slide: guidance\nvariant: w = 5\n", "2: 'guidance' has no variant 'w = 5'"),
-    ("slide: guidance\nnext slide please\n", "2: expected 'slide: SCENARIO'"),
-    ("# nothing here\n", "no slides"),
-    ("slide: blurry-mess\nvariant: 2\n", "2: scenario 'blurry-mess' has no variants"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("slide: blurry-mes\n", "2: unknown scenario 'blurry-mes'"),
+        ("caption: hello\nslide: guidance\n", "1: 'caption:' belongs to a slide"),
+        ("slide: guidance\nvariant: w = 5\n", "2: 'guidance' has no variant 'w = 5'"),
+        ("slide: guidance\nnext slide please\n", "2: expected 'slide: SCENARIO'"),
+        ("# nothing here\n", "no slides"),
+        ("slide: blurry-mess\nvariant: 2\n", "2: scenario 'blurry-mess' has no variants"),
+    ],
+)
 def test_a_malformed_lesson_is_one_clear_error(tmp_path, text, message):
     path = tmp_path / "bad.lesson"
     path.write_text(text if "blurry-mes\n" not in text else "# typo\n" + text)
@@ -50,12 +71,18 @@ def test_a_malformed_lesson_is_one_clear_error(tmp_path, text, message):
 def test_main_with_a_malformed_lesson_exits_2_with_one_line(tmp_path):
     bad = tmp_path / "bad.lesson"
     bad.write_text("slide: no-such-scenario\n")
-    r = subprocess.run([sys.executable, "main.py", "--lesson", str(bad)], cwd=ROOT, capture_output=True, text=True,
-                       timeout=300)
+    r = subprocess.run(
+        [sys.executable, "main.py", "--lesson", str(bad)], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
     lines = r.stderr.strip().splitlines()
     assert r.returncode == 2 and len(lines) == 1 and lines[0].startswith("error: ") and "no-such-scenario" in lines[0]
-    r = subprocess.run([sys.executable, "main.py", "--lesson", str(tmp_path / "missing.lesson")], cwd=ROOT,
-                       capture_output=True, text=True, timeout=300)
+    r = subprocess.run(
+        [sys.executable, "main.py", "--lesson", str(tmp_path / "missing.lesson")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert r.returncode == 2 and "cannot read lesson file" in r.stderr and len(r.stderr.strip().splitlines()) == 1
 
 
@@ -68,7 +95,11 @@ def test_stepping_a_lesson_with_remote_keys(qtbot, win):
     win.activateWindow()
     qtbot.waitUntil(win.isActiveWindow, timeout=5000)
     win.lesson.start(lessons.load())
-    assert win.session.scenario.name == ORDER[0] and win.slide_label.text() == "1 / 11" and win.slide_label.isVisibleTo(win)
+    assert (
+        win.session.scenario.name == ORDER[0]
+        and win.slide_label.text() == "1 / 11"
+        and win.slide_label.isVisibleTo(win)
+    )
     assert win.worker.is_paused() and not any(ln.frames for ln in win.session.lanes.values())  # arrives ready, paused
     _key(qtbot, win, Qt.Key_PageDown)  # plays the slide's run
     qtbot.waitUntil(win.is_finished, timeout=60000)
@@ -143,8 +174,10 @@ def test_a_remote_steps_through_a_slides_variants_before_the_next_slide(qtbot, w
 
 
 def test_lessons_and_scenarios_import_no_qt():
-    code = ("import sys, engine.runtime.lessons, engine.runtime.scenarios; "
-            "bad = [m for m in sys.modules if m.split('.')[0] in ('PySide6', 'pyqtgraph', 'gui')]; "
-            "assert not bad, bad; engine.runtime.lessons.load()")
+    code = (
+        "import sys, engine.runtime.lessons, engine.runtime.scenarios; "
+        "bad = [m for m in sys.modules if m.split('.')[0] in ('PySide6', 'pyqtgraph', 'gui')]; "
+        "assert not bad, bad; engine.runtime.lessons.load()"
+    )
     r = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stderr

@@ -1,4 +1,5 @@
 """gui.memory: the runs' threads share few malloc arenas and ended runs' pages go back to the system."""
+
 import sys
 
 import pytest

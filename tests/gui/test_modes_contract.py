@@ -1,6 +1,7 @@
 """One Frame contract over every registered mode (engine/runtime/modes.py; diffusers' common scheduler test
 as the model), on tiny random networks: a new mode gets this test by its registry entry alone. (Here, not
 in tests/engine, which another session edits.)"""
+
 from types import SimpleNamespace
 
 import numpy as np
@@ -8,21 +9,27 @@ import pytest
 
 from engine.runtime.modes import MODES, describe, mode, shows_real_image
 from engine.runtime.runs import ARSettings, DiffusionSettings, RunSettings
-
 from tests.engine.helpers import tiny
 
 
 @pytest.fixture(scope="module")
 def models():
-    return SimpleNamespace(dataset="mnist", ar=tiny("autoregressive"), diffusion=tiny("diffusion"),
-                           classifier=None, bank=None)
+    return SimpleNamespace(
+        dataset="mnist", ar=tiny("autoregressive"), diffusion=tiny("diffusion"), classifier=None, bank=None
+    )
 
 
 @pytest.mark.parametrize("name", list(MODES))
 def test_every_mode_keeps_the_frame_contract(models, name):
     m = mode(name)
-    s = RunSettings(dataset="mnist", label=7, seed=1, image=np.full((28, 28), 0.5, np.float32),
-                    ar=ARSettings(pixels_per_step=64), diffusion=DiffusionSettings(steps=4))
+    s = RunSettings(
+        dataset="mnist",
+        label=7,
+        seed=1,
+        image=np.full((28, 28), 0.5, np.float32),
+        ar=ARSettings(pixels_per_step=64),
+        diffusion=DiffusionSettings(steps=4),
+    )
     frames = list(m.make(models, s))
     assert frames and frames[-1].is_last and not any(f.is_last for f in frames[:-1])
     assert [f.step for f in frames] == list(range(len(frames)))

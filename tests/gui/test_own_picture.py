@@ -1,4 +1,5 @@
 """Your own picture (opened or dropped on the window) for the forward processes and completion."""
+
 import numpy as np
 from PIL import Image
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
@@ -24,9 +25,14 @@ def test_forward_processes_degrade_your_picture(qtbot, win, tmp_path):
     assert win.open_image(str(tmp_path / "bar.png"))
     wait_done(qtbot, win)
     for name in ("left", "right"):
-        assert np.allclose(win.session.lanes[name].frames[0].x0_mean[0], mine, atol=1e-6), name  # the real image is yours
-    assert np.allclose(win.session.lanes["left"].frames[0].state[0][win.session.lanes["left"].frames[0].known[0]],
-                       mine[win.session.lanes["left"].frames[0].known[0]], atol=1e-6)
+        assert np.allclose(win.session.lanes[name].frames[0].x0_mean[0], mine, atol=1e-6), (
+            name
+        )  # the real image is yours
+    assert np.allclose(
+        win.session.lanes["left"].frames[0].state[0][win.session.lanes["left"].frames[0].known[0]],
+        mine[win.session.lanes["left"].frames[0].known[0]],
+        atol=1e-6,
+    )
     assert "Your picture" in win.caption.text()
 
 

@@ -1,4 +1,5 @@
 """Plot axes show the values plotted: a probability axis reads 0-1, never 0-1000."""
+
 import pyqtgraph as pg
 
 from gui import style

@@ -1,6 +1,7 @@
 """Remembered settings (issue 30 §1): read through the one settings table, so no remembered value
 stops the window from starting: a wrong type or range is dropped with a one-line notice beside the
 timeline and the rest kept; a file that cannot be read at all is moved aside; --reset-settings."""
+
 import subprocess
 import sys
 
@@ -29,6 +30,7 @@ def _remember(p, value, lecture=None):
 
 def _open(qtbot):
     from gui.main_window import MainWindow
+
     w = MainWindow(device="cpu", remember=True)
     w.show()
     return w
@@ -40,8 +42,19 @@ def _close(qtbot, w):
 
 
 def test_settings_remembered_are_restored_through_the_table(qtbot, store):
-    _remember(store, {"guidance": 2.25, "seed": 12, "label": "three", "right.steps": 7, "left.planned_steps": 20,
-                      "pacing": "same-time", "speed": "10 steps/s", "continuations": 8})
+    _remember(
+        store,
+        {
+            "guidance": 2.25,
+            "seed": 12,
+            "label": "three",
+            "right.steps": 7,
+            "left.planned_steps": 20,
+            "pacing": "same-time",
+            "speed": "10 steps/s",
+            "continuations": 8,
+        },
+    )
     w = _open(qtbot)
     try:
         s = w.session
@@ -67,16 +80,19 @@ def test_an_older_versions_names_are_read(qtbot, store):
         _close(qtbot, w)
 
 
-@pytest.mark.parametrize("bad, kept", [
-    ({"right.steps": 1e30, "guidance": 2.5}, "guidance"),
-    ({"seed": 2**40, "guidance": 2.5}, "guidance"),
-    ({"left.temperature": "hot", "guidance": 2.5}, "guidance"),
-    ({"left.order": ["raster"], "guidance": 2.5}, "guidance"),
-    ({"left.greedy": 3, "guidance": 2.5}, "guidance"),
-    ({"dataset": "cifar", "guidance": 2.5}, "guidance"),
-    ({"label": "giraffe", "guidance": 2.5}, "guidance"),
-    ({"speed": "warp", "device": "tpu", "continuations": 10**9, "guidance": 2.5}, "guidance"),
-])
+@pytest.mark.parametrize(
+    "bad, kept",
+    [
+        ({"right.steps": 1e30, "guidance": 2.5}, "guidance"),
+        ({"seed": 2**40, "guidance": 2.5}, "guidance"),
+        ({"left.temperature": "hot", "guidance": 2.5}, "guidance"),
+        ({"left.order": ["raster"], "guidance": 2.5}, "guidance"),
+        ({"left.greedy": 3, "guidance": 2.5}, "guidance"),
+        ({"dataset": "cifar", "guidance": 2.5}, "guidance"),
+        ({"label": "giraffe", "guidance": 2.5}, "guidance"),
+        ({"speed": "warp", "device": "tpu", "continuations": 10**9, "guidance": 2.5}, "guidance"),
+    ],
+)
 def test_a_remembered_value_that_does_not_fit_is_dropped_with_one_line_the_rest_kept(qtbot, store, bad, kept):
     _remember(store, bad)
     w = _open(qtbot)
@@ -92,6 +108,7 @@ def test_a_remembered_value_that_does_not_fit_is_dropped_with_one_line_the_rest_
 @pytest.mark.parametrize("value", ["a string", 5, [1, 2, 3], "@Variant(\\0\\0\\0\\b\\0\\0"])
 def test_a_controls_value_that_is_no_table_starts_with_the_defaults(qtbot, store, value):
     from engine.runtime.scenarios import FREE_PLAY
+
     _remember(store, value)
     w = _open(qtbot)
     try:
@@ -117,6 +134,7 @@ def test_a_settings_file_that_cannot_be_read_is_moved_aside(qtbot, store):
     w = _open(qtbot)
     try:
         from engine.runtime.scenarios import FREE_PLAY
+
         assert w.session.settings["left"] == FREE_PLAY
         bak = store.with_name(store.name + ".bak")
         assert bak.read_bytes() == b"\x00\xff\xfe[[[\n=\n"
@@ -131,9 +149,11 @@ def test_reset_settings_forgets_them(tmp_path):
     conf = tmp_path / "PixelsAndNoise" / "PixelsAndNoise.conf"
     conf.parent.mkdir()
     conf.write_text("[General]\ncontrols=nonsense\n")
-    r = subprocess.run([sys.executable, "main.py", "--reset-settings"], cwd=ROOT, capture_output=True, text=True,
-                       timeout=120, env=env)
+    r = subprocess.run(
+        [sys.executable, "main.py", "--reset-settings"], cwd=ROOT, capture_output=True, text=True, timeout=120, env=env
+    )
     assert r.returncode == 0 and "forgot" in r.stdout and not conf.exists()
-    r = subprocess.run([sys.executable, "main.py", "--reset-settings"], cwd=ROOT, capture_output=True, text=True,
-                       timeout=120, env=env)
+    r = subprocess.run(
+        [sys.executable, "main.py", "--reset-settings"], cwd=ROOT, capture_output=True, text=True, timeout=120, env=env
+    )
     assert r.returncode == 0 and "no remembered settings" in r.stdout

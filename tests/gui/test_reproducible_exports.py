@@ -1,5 +1,6 @@
 """Every export carries its exact run (issue 26): a PNG in its `pixels-and-noise` text chunk, a GIF
 or MP4 in a `.json` sidecar; `main.py --replay FILE` re-runs exactly that run."""
+
 import json
 import subprocess
 import sys
@@ -59,9 +60,11 @@ def test_render_png_and_gif_record_and_run_guidance_225_and_replay_exactly(tmp_p
 @pytest.mark.slow
 def test_replay_of_a_file_with_no_record_is_one_line(tmp_path):
     from PIL import Image
+
     plain = tmp_path / "plain.png"
     Image.new("L", (4, 4)).save(plain)
     for f in (plain, tmp_path / "missing.gif"):
-        r = subprocess.run([sys.executable, "main.py", "--replay", str(f)], cwd=ROOT, capture_output=True,
-                           text=True, timeout=120)
+        r = subprocess.run(
+            [sys.executable, "main.py", "--replay", str(f)], cwd=ROOT, capture_output=True, text=True, timeout=120
+        )
         assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1 and r.stderr.startswith("error:")

@@ -1,5 +1,6 @@
 """The window under pressure and bad input (issue 16): a device this machine lacks, a broken
 classifier, restarts and closes while long work runs, memory after closing, leaving a scenario."""
+
 import gc
 import shutil
 import weakref
@@ -9,7 +10,6 @@ import torch
 
 from gui import worker as worker_mod
 from gui.main_window import MainWindow
-
 from tests.engine.helpers import BAD_WEIGHTS, corrupt
 
 from .conftest import ROOT, wait_done, wait_threads_end
@@ -46,6 +46,7 @@ def test_cuda_without_cuda_falls_back_to_the_cpu_with_a_notice(qtbot, monkeypatc
 
 def test_a_corrupt_classifier_leaves_the_panels_running(qtbot, monkeypatch, tmp_path):
     from engine.networks import weights
+
     for f in (ROOT / "weights").iterdir():
         shutil.copy(f, tmp_path / f.name)
     (tmp_path / "mnist_classifier.safetensors").write_bytes(b"not a safetensors file" * 10)
@@ -93,6 +94,7 @@ def _frame(step, total=3):
     import numpy as np
 
     from engine.runtime.frames import Frame
+
     img = np.full((1, 28, 28), 0.5, np.float32)
     return Frame(method="diffusion", step=step, total_steps=total, nfe=step + 1, state=img, x0_mean=img)
 
@@ -101,6 +103,7 @@ def test_a_cancelled_worker_drops_the_step_it_was_in():
     """Results of a worker cancelled mid-step are dropped (nobody shows that run any more); a
     worker whose lanes a next worker carries on keeps that step (keep_last)."""
     from gui.worker import Lane, RunWorker
+
     for keep, expected in ((False, 1), (True, 2)):
         w = None
 
@@ -156,6 +159,7 @@ def test_leaving_x0_is_a_mean_mid_run_by_a_new_seed_keeps_painting(qtbot, win):
     """Reported: choose x0-is-a-mean, change the seed: every repaint raised AttributeError
     ('NoneType' object has no attribute 'continuations_at') and the picture froze."""
     import sys
+
     errors = []
     old_hook = sys.excepthook
     sys.excepthook = lambda *a: errors.append(a)
@@ -166,8 +170,15 @@ def test_leaving_x0_is_a_mean_mid_run_by_a_new_seed_keeps_painting(qtbot, win):
         win.end_scenario()  # what an edit of a point field does, before the run restarts
         win.paint(force=True)  # raised AttributeError before
         win.controls.seed.setValue(win.controls.seed.value() + 1)  # the user's edit: restart after a pause
-        qtbot.waitUntil(lambda: win.worker is not None and win.session.lanes and all(ln.done for ln in win.session.lanes.values())
-                        and win.session.lanes["left"].frames[0].settings.seed == win.controls.seed.value(), timeout=120000)
+        qtbot.waitUntil(
+            lambda: (
+                win.worker is not None
+                and win.session.lanes
+                and all(ln.done for ln in win.session.lanes.values())
+                and win.session.lanes["left"].frames[0].settings.seed == win.controls.seed.value()
+            ),
+            timeout=120000,
+        )
         win.paint(force=True)
     finally:
         sys.excepthook = old_hook
@@ -179,15 +190,18 @@ def test_leaving_x0_is_a_mean_mid_run_by_a_new_seed_keeps_painting(qtbot, win):
 def test_render_into_a_missing_folder_fails_before_the_work(tmp_path):
     import subprocess
     import sys
+
     out = tmp_path / "missing" / "x.png"
-    r = subprocess.run([sys.executable, "main.py", "--render", str(out)], cwd=ROOT, capture_output=True, text=True,
-                       timeout=300)
+    r = subprocess.run(
+        [sys.executable, "main.py", "--render", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
     assert r.returncode == 2 and "wrote" not in r.stdout and not out.exists()
     assert len(r.stderr.strip().splitlines()) == 1 and "does not exist" in r.stderr
 
 
 def test_exports_that_cannot_be_written_say_why_in_one_line(qtbot, win, tmp_path, monkeypatch):
     from gui import export
+
     (tmp_path / "file").write_text("x")
     assert not win.export_png(str(tmp_path / "file" / "window.png"))  # Ctrl+S into a "folder" that is a file
     assert win.banner.isVisible() and "not a folder" in win.messages.last_error and "\n" not in win.messages.last_error
@@ -204,6 +218,7 @@ def test_exports_that_cannot_be_written_say_why_in_one_line(qtbot, win, tmp_path
 
     def broken_pipe(*a):
         raise BrokenPipeError(32, "Broken pipe")  # what ffmpeg dying mid-write looks like
+
     monkeypatch.setattr(export, "_write", broken_pipe)
     with pytest.raises(OSError) as e:
         win.export_run(str(tmp_path / "run.mp4"))
@@ -211,11 +226,13 @@ def test_exports_that_cannot_be_written_say_why_in_one_line(qtbot, win, tmp_path
     assert win.export_png(str(tmp_path / "ok.png")) and (tmp_path / "ok.png").stat().st_size > 1000
 
 
-@pytest.mark.parametrize("box, typed, rng", [("seed", "2147483648", "0 to 2147483647"),
-                                              ("guidance", "21", "0 to 20"),
-                                              ("temperature", "0.01", "0.05 to 3")])
+@pytest.mark.parametrize(
+    "box, typed, rng",
+    [("seed", "2147483648", "0 to 2147483647"), ("guidance", "21", "0 to 20"), ("temperature", "0.01", "0.05 to 3")],
+)
 def test_out_of_range_input_is_said_and_never_changes_the_value_silently(qtbot, win, box, typed, rng):
     from PySide6.QtCore import Qt
+
     w = getattr(win.controls, box)
     before = w.value()
     assert rng in w.toolTip()  # the allowed range is in the tooltip
@@ -234,9 +251,11 @@ def test_out_of_range_input_is_said_and_never_changes_the_value_silently(qtbot, 
 def test_render_bad_run_options_exit_2_with_one_line_and_write_nothing(tmp_path, bad):
     import subprocess
     import sys
+
     out = tmp_path / "x.gif"
-    r = subprocess.run([sys.executable, "main.py", "--render", str(out), *bad], cwd=ROOT, capture_output=True,
-                       text=True, timeout=300)
+    r = subprocess.run(
+        [sys.executable, "main.py", "--render", str(out), *bad], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
     assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1 and r.stderr.startswith("error:")
     assert not out.exists()  # --steps 0 used to run 100 steps silently
 
@@ -249,9 +268,11 @@ def test_render_writes_a_gif_without_a_window(qapp, tmp_path, monkeypatch):
 
     def no_window(*a, **k):
         raise AssertionError("--render .gif built a window")
+
     monkeypatch.setattr(main_window.MainWindow, "__init__", no_window)
-    args = main.parse_args(["--render", str(tmp_path / "run.gif"), "--steps", "4", "--pixels-per-step", "64",
-                            "--seed", "3"])
+    args = main.parse_args(
+        ["--render", str(tmp_path / "run.gif"), "--steps", "4", "--pixels-per-step", "64", "--seed", "3"]
+    )
     assert render.render(qapp, args.render, main.run_settings_from_args(args), "cpu") == 0
     pics = iio.imread(tmp_path / "run.gif")
     assert len(pics) >= 5 and pics[0].shape[0] > 400  # frames along the run, both lanes stacked
@@ -261,6 +282,7 @@ def test_render_writes_a_gif_without_a_window(qapp, tmp_path, monkeypatch):
 @pytest.mark.parametrize("kind", BAD_WEIGHTS)
 def test_a_bad_weights_file_is_one_clear_message_and_the_other_dataset_runs(qtbot, monkeypatch, tmp_path, kind):
     from engine.networks import weights
+
     for f in (ROOT / "weights").iterdir():
         shutil.copy(f, tmp_path / f.name)
     corrupt(tmp_path / "mnist_diffusion.safetensors", kind)

@@ -4,12 +4,13 @@ says.
 
 too-many-pixels's and guidance's points over many seeds are the claims table's (Fréchet distance
 and agreement over 100 samples); here only their own pictures (seeds 4 and 9) are checked."""
+
 import numpy as np
 import pytest
 
 from engine.maths import metrics
-from engine.runtime import scenarios
 from engine.networks.models import load_models
+from engine.runtime import scenarios
 
 pytestmark = pytest.mark.slow  # whole runs of the shipped networks: `pytest -m "not slow"` leaves them out
 
@@ -17,6 +18,7 @@ pytestmark = pytest.mark.slow  # whole runs of the shipped networks: `pytest -m 
 @pytest.fixture(scope="module")
 def models():
     import torch
+
     threads = torch.get_num_threads()
     torch.set_num_threads(1)  # as the window does (share_cpu_with_gui): two threads on a busy 2-core machine spin
     yield load_models("mnist", "cpu")

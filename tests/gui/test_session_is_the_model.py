@@ -1,6 +1,7 @@
 """The Session is the model, the window a view of it (issue 26): a number shows with the precision
 it runs at, nothing starts or continues a run from a widget, and a mode registered only here appears,
 runs and is titled with no edit under gui/."""
+
 import re
 from dataclasses import replace
 
@@ -13,8 +14,10 @@ from .conftest import ROOT, wait_done
 
 
 def test_guidance_225_is_shown_and_run_as_225(qtbot, win):
-    win.apply_settings(RunSettings(label=7, guidance=2.25, ar=ARSettings(pixels_per_step=64),
-                                   diffusion=DiffusionSettings(steps=5)), start=False)
+    win.apply_settings(
+        RunSettings(label=7, guidance=2.25, ar=ARSettings(pixels_per_step=64), diffusion=DiffusionSettings(steps=5)),
+        start=False,
+    )
     assert win.controls.guidance.value() == 2.25 and "2.25" in win.controls.guidance.text()
     s, _ = win.controls.read()
     assert s["left"].guidance == s["right"].guidance == 2.25  # what the controls show is what runs
@@ -71,26 +74,38 @@ def test_gui_has_no_mode_name_literal():
         text = f.read_text(encoding="utf-8")
         for n in names:
             for m in re.finditer(rf"[\"']{re.escape(n)}[\"']", text):
-                hits.append(f"{f.name}:{text[:m.start()].count(chr(10)) + 1}: {n}")
+                hits.append(f"{f.name}:{text[: m.start()].count(chr(10)) + 1}: {n}")
     assert not hits, hits
 
 
 @pytest.fixture
 def test_mode():
     """A generator the window has never seen: diffusion's frames under a new method name."""
+
     def make(models, s):
         for f in runs.diffusion_frames(models, s):
             yield replace(f, method="test-flow")
-    m = modes.register(modes.Mode("test-flow", "flow (a test)", ("steps", "temperature"), False, make,
-                                  choice="a test's flow", side_title="the test's side", side_plot=modes.SCHEDULE))
+
+    m = modes.register(
+        modes.Mode(
+            "test-flow",
+            "flow (a test)",
+            ("steps", "temperature"),
+            False,
+            make,
+            choice="a test's flow",
+            side_title="the test's side",
+            side_plot=modes.SCHEDULE,
+        )
+    )
     yield m
     modes.unregister("test-flow")
 
 
 def test_a_mode_registered_only_in_a_test_shows_runs_and_is_titled(qtbot, test_mode):
+    import main
     from gui.main_window import MainWindow
 
-    import main
     w = MainWindow(device="cpu", remember=False)
     try:
         w.show()
@@ -123,6 +138,6 @@ def test_the_readme_says_how_many_files_a_new_method_touches():
     """The test above registers a mode (its sampler and its entry live in this one file): the README
     counts three files and none in gui/."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme[readme.index("**Where a new method goes**"):][:2000]
+    section = readme[readme.index("**Where a new method goes**") :][:2000]
     assert "three files, nothing in `gui/`" in section
     assert all(p in section for p in ("engine/runtime/samplers/", "engine/runtime/modes.py"))

@@ -1,11 +1,13 @@
 """Tens of random lecturer actions through the real window (issue 16); benchmarks/gui_stress.py
 runs hundreds and reports the event-loop gaps and memory."""
+
 import gc
+
+import pytest
 
 from gui import worker
 
 from .stress import Recorder, cycles, make_window
-import pytest
 
 pytestmark = pytest.mark.slow  # whole runs of the shipped networks: `pytest -m "not slow"` leaves them out
 

@@ -1,4 +1,5 @@
 """The real window, offscreen, driven through pytest-qt with the shipped weights."""
+
 import json
 import subprocess
 import sys
@@ -94,6 +95,7 @@ def test_draw_then_complete_keeps_the_drawing(qtbot, win):
         canvas.paint_at(14, r, ink=True)
     canvas.paint_at(3, 3, ink=False)
     from PySide6.QtCore import QPoint, Qt
+
     vp = canvas.view.viewport()
     qtbot.mouseClick(vp, Qt.LeftButton, pos=QPoint(vp.width() // 2, vp.height() // 2))  # a real click: the centre
     assert canvas.known[13:15, 13:15].any() and canvas.values[13:15, 13:15].max() == 1.0
@@ -131,6 +133,7 @@ def test_export_png_gif(qtbot, win, tmp_path):
 
 def test_exported_frames_are_labelled_with_method_step_and_nfe(qtbot, win):
     from gui import export
+
     win.restart()
     wait_done(qtbot, win)
     _, snap = win._snapshot()
@@ -157,7 +160,9 @@ def test_export_mp4(qtbot, win, tmp_path):
 def test_timeline_click_scrubs_while_running(qtbot, win):
     win.controls.speed.setCurrentText("10 steps/s")
     win.restart()
-    qtbot.waitUntil(lambda: all(ln.frames and ln.frames[-1].nfe >= 6 for ln in win.session.lanes.values()), timeout=60000)
+    qtbot.waitUntil(
+        lambda: all(ln.frames and ln.frames[-1].nfe >= 6 for ln in win.session.lanes.values()), timeout=60000
+    )
     win.timeline.setValue(2)  # as a click on the groove or a key press would: no explicit scrub()
     assert not win.display.follow and win.current_frames()["left"].nfe <= 2
     win.paint(force=True)
@@ -167,6 +172,7 @@ def test_timeline_click_scrubs_while_running(qtbot, win):
 
 def test_typing_a_prompt_does_not_fire_single_key_shortcuts(qtbot, win):
     from PySide6.QtCore import Qt
+
     win.controls.seed.setValue(11)
     win.controls.prompt.setFocus()
     win.controls.prompt.clear()
@@ -200,7 +206,9 @@ def test_other_left_modes(qtbot, win, mode):
     wait_done(qtbot, win)
     assert win.session.lanes["left"].frames and win.session.lanes["right"].frames[-1].noise_level.t == 999
     # no network runs in the forward processes: the timeline and plots count steps instead of NFE
-    assert win.display.axis == "step" and win.timeline.maximum() == max(len(ln.frames) for ln in win.session.lanes.values())
+    assert win.display.axis == "step" and win.timeline.maximum() == max(
+        len(ln.frames) for ln in win.session.lanes.values()
+    )
     win.timeline.setValue(5)
     assert win.current_frames()["right"].step == 4 and win.timeline_label.text() == "step 5"
 
@@ -214,8 +222,14 @@ def test_main_bad_arguments_exit_2():
 def test_self_test_writes_result_and_png(tmp_path):
     """Also with --device cuda: on a machine without CUDA it runs on the CPU and says so."""
     import torch
-    r = subprocess.run([sys.executable, "main.py", "--self-test", str(tmp_path), "--device", "cuda"], cwd=ROOT,
-                       capture_output=True, text=True, timeout=600)
+
+    r = subprocess.run(
+        [sys.executable, "main.py", "--self-test", str(tmp_path), "--device", "cuda"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     result = json.loads((tmp_path / "result.json").read_text())
     assert r.returncode == 0 and result["ok"], (result, r.stderr)
     assert "self-test passed" in r.stdout
@@ -229,8 +243,13 @@ def test_self_test_writes_result_and_png(tmp_path):
 @pytest.mark.slow
 def test_self_test_into_a_file_or_unwritable_folder_is_one_error_line(tmp_path):
     (tmp_path / "file").write_text("x")
-    r = subprocess.run([sys.executable, "main.py", "--self-test", str(tmp_path / "file")], cwd=ROOT,
-                       capture_output=True, text=True, timeout=120)
+    r = subprocess.run(
+        [sys.executable, "main.py", "--self-test", str(tmp_path / "file")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert r.returncode == 2 and r.stderr.strip().splitlines() == [r.stderr.strip()] and "not a folder" in r.stderr
     assert (tmp_path / "file").read_text() == "x"
 
@@ -240,6 +259,7 @@ def test_self_test_rejects_nan_and_constant_models():
 
     from engine.networks import weights
     from gui.self_test import model_output_check
+
     for kind in weights.KINDS:
         model, _ = weights.load("mnist", kind, "cpu")
         assert model_output_check(model, kind)["output_std"] > 0
@@ -297,12 +317,14 @@ def test_closing_mid_run_stops_every_thread(qtbot, win):
 
 def test_keyboard_shortcuts(qtbot, win):
     from PySide6.QtCore import Qt
+
     win.controls.speed.setCurrentText("10 steps/s")
     win.activateWindow()
     qtbot.waitUntil(win.isActiveWindow, timeout=5000)
     qtbot.keyClick(win, Qt.Key_Space)  # play
-    qtbot.waitUntil(lambda: win.worker is not None and sum(len(ln.frames) for ln in win.session.lanes.values()) >= 2,
-                    timeout=30000)
+    qtbot.waitUntil(
+        lambda: win.worker is not None and sum(len(ln.frames) for ln in win.session.lanes.values()) >= 2, timeout=30000
+    )
     qtbot.keyClick(win, Qt.Key_Space)  # pause
     assert win.worker.is_paused()
     n = sum(len(ln.frames) for ln in win.session.lanes.values())
@@ -328,6 +350,7 @@ def test_frequency_plot_shows_diffusion_settling_coarse_first(qtbot, win):
     in a diffusion run x0 is a blurry mean (far below real at the fine end, near it at the coarse
     end); at the end it is as fine as a real image. Scrubbing moves the curve with the step."""
     from PySide6.QtCore import Qt
+
     win.controls.steps.setValue(20)
     win.restart()
     wait_done(qtbot, win)
@@ -348,6 +371,7 @@ def test_k_continuations_early_in_a_pixel_by_pixel_run_are_capped_and_say_so(qtb
     not one (781 steps, minutes on a CPU), and the status line says so. (Single steps alternate
     between the panels at the same NFE: six give the left one three.)"""
     from PySide6.QtCore import Qt
+
     win.controls.order.setCurrentText("raster")
     win.controls.k.setCurrentText("1")
     win.controls.cont_k.setValue(4)

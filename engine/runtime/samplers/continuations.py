@@ -4,6 +4,7 @@ with the frame's x̂0. The std shows what is still undecided.
 `iter_continuations` yields a `Progress` after every batched step, so a caller can show progress
 and cancel between steps (stop iterating); its last item is the `Continuations` result.
 `continuations` runs it to the end."""
+
 from __future__ import annotations
 
 import math
@@ -20,10 +21,10 @@ from engine.runtime.samplers.diffusion import sample_diffusion
 @dataclass(frozen=True)
 class Continuations:
     samples: np.ndarray  # (K, 28, 28) final images
-    mean: np.ndarray     # (28, 28) their per-pixel mean
-    std: np.ndarray      # (28, 28) their per-pixel std
+    mean: np.ndarray  # (28, 28) their per-pixel mean
+    std: np.ndarray  # (28, 28) their per-pixel std
     x0_mean: np.ndarray  # (28, 28) the frame's predicted clean image
-    error: float         # RMSE between mean and x0_mean
+    error: float  # RMSE between mean and x0_mean
     pixels_per_step: int | None = None  # AR: pixels a step the continuations used (more than the run's when capped)
 
     @property
@@ -38,13 +39,22 @@ class Continuations:
 
 @dataclass(frozen=True)
 class Progress:
-    done: int            # batched steps done
-    total: int           # batched steps planned
-    mean: np.ndarray     # (28, 28) per-pixel mean of the K partial continuations' x̂0 so far
+    done: int  # batched steps done
+    total: int  # batched steps planned
+    mean: np.ndarray  # (28, 28) per-pixel mean of the K partial continuations' x̂0 so far
 
 
-def iter_continuations(models, frame: Frame, *, k: int = 16, seed: int = 0, item: int = 0, precision: str = "fp32",
-                       max_steps: int | None = None, **overrides):
+def iter_continuations(
+    models,
+    frame: Frame,
+    *,
+    k: int = 16,
+    seed: int = 0,
+    item: int = 0,
+    precision: str = "fp32",
+    max_steps: int | None = None,
+    **overrides,
+):
     """K continuations of item `item` of `frame`. AR: the same order (same random permutation)
     and settings from the frame's known pixels, always sampling (temperature 1 unless given).
     Diffusion: stochastic DDPM steps from the frame's raw x_t at its t over the timesteps left
@@ -72,17 +82,35 @@ def iter_continuations(models, frame: Frame, *, k: int = 16, seed: int = 0, item
         left = int((~frame.known[item]).sum())
         if max_steps is not None and order != "patches" and left > pps * max_steps:
             pps = math.ceil(left / max_steps)
-        frames = sample_autoregressive(with_precision(models.ar, precision), n=k, labels=label, order=order,
-                                       pixels_per_step=pps,
-                                       temperature=overrides.get("temperature", 1.0), greedy=False,
-                                       guidance=guidance, seed=seed, known=frame.known[item], values=frame.state[item],
-                                       order_seed=s.order_seed, guidance_parts=False)
+        frames = sample_autoregressive(
+            with_precision(models.ar, precision),
+            n=k,
+            labels=label,
+            order=order,
+            pixels_per_step=pps,
+            temperature=overrides.get("temperature", 1.0),
+            greedy=False,
+            guidance=guidance,
+            seed=seed,
+            known=frame.known[item],
+            values=frame.state[item],
+            order_seed=s.order_seed,
+            guidance_parts=False,
+        )
     elif frame.method == DIFFUSION:
-        frames = sample_diffusion(with_precision(models.diffusion, precision), n=k, labels=label, sampler="ddpm",
-                                  steps=overrides.get("steps", s.steps), guidance=guidance, seed=seed,
-                                  start=(np.repeat(frame.noise_level.x_t[item][None], k, 0), frame.noise_level.t),
-                                  known=None if frame.known is None else frame.known[item],
-                                  values=None if frame.known is None else frame.x0_mean[item], guidance_parts=False)
+        frames = sample_diffusion(
+            with_precision(models.diffusion, precision),
+            n=k,
+            labels=label,
+            sampler="ddpm",
+            steps=overrides.get("steps", s.steps),
+            guidance=guidance,
+            seed=seed,
+            start=(np.repeat(frame.noise_level.x_t[item][None], k, 0), frame.noise_level.t),
+            known=None if frame.known is None else frame.known[item],
+            values=None if frame.known is None else frame.x0_mean[item],
+            guidance_parts=False,
+        )
     else:
         raise ValueError(f"continuations need an autoregressive or diffusion frame, got {frame.method}")
     last = None
@@ -94,10 +122,20 @@ def iter_continuations(models, frame: Frame, *, k: int = 16, seed: int = 0, item
     yield Continuations(samples, mean, std, x0, float(np.sqrt(np.mean((mean - x0) ** 2))), pps)
 
 
-def continuations(models, frame: Frame, *, k: int = 16, seed: int = 0, item: int = 0, precision: str = "fp32",
-                  max_steps: int | None = None, **overrides) -> Continuations:
+def continuations(
+    models,
+    frame: Frame,
+    *,
+    k: int = 16,
+    seed: int = 0,
+    item: int = 0,
+    precision: str = "fp32",
+    max_steps: int | None = None,
+    **overrides,
+) -> Continuations:
     result = None
-    for result in iter_continuations(models, frame, k=k, seed=seed, item=item, precision=precision,
-                                     max_steps=max_steps, **overrides):
+    for result in iter_continuations(
+        models, frame, k=k, seed=seed, item=item, precision=precision, max_steps=max_steps, **overrides
+    ):
         pass
     return result

@@ -5,6 +5,7 @@ engine.maths.parametrization for how any network output becomes x̂0), x_prev ~ 
   μ̃ = sqrt(ᾱ_prev) β / (1−ᾱ_t) · x̂0 + sqrt(α) (1−ᾱ_prev) / (1−ᾱ_t) · x_t,
   β̃ = (1−ᾱ_prev) / (1−ᾱ_t) · β,   where α = ᾱ_t / ᾱ_prev and β = 1 − α.
 """
+
 from __future__ import annotations
 
 import math
@@ -12,8 +13,9 @@ import math
 import torch
 
 
-def step(x0: torch.Tensor, x_t: torch.Tensor, alpha_bar_t: float, alpha_bar_prev: float,
-         noise: torch.Tensor | None) -> torch.Tensor:
+def step(
+    x0: torch.Tensor, x_t: torch.Tensor, alpha_bar_t: float, alpha_bar_prev: float, noise: torch.Tensor | None
+) -> torch.Tensor:
     """One ancestral step from ᾱ_t to ᾱ_prev (1.0 = the clean image: returns x̂0). Returns x_prev."""
     if alpha_bar_prev >= 1.0:
         return x0

@@ -9,21 +9,21 @@ x̂0 never divides by sqrt(ᾱ): at pure noise it is the network's estimate of t
 class, blurry, and it sharpens as the noise goes. `uncertainty` is None: one x̂0 does not give
 the spread of x0 given x_t — K continuations (engine.continuations) measure it.
 """
+
 from __future__ import annotations
 
 import math
-
 import time
 
 import numpy as np
 import torch
 
-from engine.runtime.samplers import ddim, ddpm
-from engine.runtime.frames import DIFFUSION, Frame, GuidanceParts, NoiseLevel
 from engine.maths.guidance import diffusion_output, label_tensor, labels_array
 from engine.maths.parametrization import eps_from_x0, to_x0_eps
 from engine.maths.pixels import SIDE
 from engine.maths.schedule import NoiseSchedule
+from engine.runtime.frames import DIFFUSION, Frame, GuidanceParts, NoiseLevel
+from engine.runtime.samplers import ddim, ddpm
 from engine.runtime.settings import DiffusionRunSettings
 
 SAMPLERS = ("ddim", "ddpm")
@@ -57,9 +57,22 @@ def predict_x0_eps(net, output: torch.Tensor, x_t: torch.Tensor, alpha_bar: floa
 
 
 @torch.inference_mode()
-def sample_diffusion(net, *, n: int = 1, labels=None, sampler: str = "ddim", steps: int = 100, eta: float = 0.0,
-                     guidance: float = 1.0, seed: int = 0, known=None, values=None,
-                     schedule: NoiseSchedule | None = None, start: tuple | None = None, guidance_parts: bool = True):
+def sample_diffusion(
+    net,
+    *,
+    n: int = 1,
+    labels=None,
+    sampler: str = "ddim",
+    steps: int = 100,
+    eta: float = 0.0,
+    guidance: float = 1.0,
+    seed: int = 0,
+    known=None,
+    values=None,
+    schedule: NoiseSchedule | None = None,
+    start: tuple | None = None,
+    guidance_parts: bool = True,
+):
     """Yield one Frame per step over `steps` evenly spaced timesteps of the T = 1000 schedule.
 
     `known`/`values` keep pixels (RePaint-style: the known region of x_t is replaced by the known
@@ -90,23 +103,32 @@ def sample_diffusion(net, *, n: int = 1, labels=None, sampler: str = "ddim", ste
         kn = torch.as_tensor(np.broadcast_to(np.asarray(known, bool), (n, SIDE, SIDE)).copy()).to(dev)
         v = torch.as_tensor(np.broadcast_to(np.asarray(values, np.float32), (n, SIDE, SIDE)).copy()).to(dev) * 2 - 1
     nfe, t0 = 0, time.perf_counter()
-    settings = DiffusionRunSettings(sampler=sampler, steps=int(steps), eta=float(eta), guidance=float(guidance),
-                                    seed=int(seed), prediction=getattr(net, "prediction", "epsilon"),
-                                    schedule_T=schedule.T)
+    settings = DiffusionRunSettings(
+        sampler=sampler,
+        steps=int(steps),
+        eta=float(eta),
+        guidance=float(guidance),
+        seed=int(seed),
+        prediction=getattr(net, "prediction", "epsilon"),
+        schedule_T=schedule.T,
+    )
     for i, t in enumerate(ts):
         t = int(t)
         t_prev = int(ts[i + 1]) if i + 1 < len(ts) else -1
         ab, ab_prev = schedule.alpha_bar_at(t), schedule.alpha_bar_at(t_prev)
         if kn is not None:  # re-noise the known pixels to the current level
             z = torch.randn((n, SIDE, SIDE), generator=gen).to(dev)
-            x = torch.where(kn, ab ** 0.5 * v + (1 - ab) ** 0.5 * z, x)
+            x = torch.where(kn, ab**0.5 * v + (1 - ab) ** 0.5 * z, x)
         out, used, cond, uncond = diffusion_output(net, x, torch.full((n,), t, device=dev), lab, guidance)
         nfe += used
         x0, eps = predict_x0_eps(net, out, x, ab)
         parts = None
         if cond is not None and guidance_parts:  # guided: keep what the prompt changes, as images
-            parts = GuidanceParts(cond=to01(predict_x0_eps(net, cond, x, ab)[0]),
-                                  uncond=to01(predict_x0_eps(net, uncond, x, ab)[0]), guidance=float(guidance))
+            parts = GuidanceParts(
+                cond=to01(predict_x0_eps(net, cond, x, ab)[0]),
+                uncond=to01(predict_x0_eps(net, uncond, x, ab)[0]),
+                guidance=float(guidance),
+            )
         stochastic = sampler == "ddpm" or eta > 0
         noise = torch.randn((n, SIDE, SIDE), generator=gen).to(dev) if stochastic and t_prev >= 0 else None
         if sampler == "ddpm":
@@ -117,9 +139,23 @@ def sample_diffusion(net, *, n: int = 1, labels=None, sampler: str = "ddim", ste
             x0 = torch.where(kn, v, x0)
             if t_prev < 0:
                 x = torch.where(kn, v, x)
-        yield Frame(method=DIFFUSION, step=i, total_steps=len(ts), nfe=nfe, state=to01(x), x0_mean=to01(x0),
-                    noise_level=NoiseLevel(t=t_prev, alpha_bar=ab_prev, sigma=(1 - ab_prev) ** 0.5,
-                                           x_t=x.float().cpu().numpy().copy(),
-                                           eps_hat=eps.float().cpu().numpy().copy()),
-                    elapsed_s=time.perf_counter() - t0, labels=labels_array(lab),
-                    known=None if kn is None else kn.cpu().numpy().copy(), settings=settings, guidance_parts=parts)
+        yield Frame(
+            method=DIFFUSION,
+            step=i,
+            total_steps=len(ts),
+            nfe=nfe,
+            state=to01(x),
+            x0_mean=to01(x0),
+            noise_level=NoiseLevel(
+                t=t_prev,
+                alpha_bar=ab_prev,
+                sigma=(1 - ab_prev) ** 0.5,
+                x_t=x.float().cpu().numpy().copy(),
+                eps_hat=eps.float().cpu().numpy().copy(),
+            ),
+            elapsed_s=time.perf_counter() - t0,
+            labels=labels_array(lab),
+            known=None if kn is None else kn.cpu().numpy().copy(),
+            settings=settings,
+            guidance_parts=parts,
+        )
