@@ -11,7 +11,6 @@ and the plan is read back from the argmins. N = D - start gives one pixel a step
 model); smaller N spends the budget where the curve says it matters: where a pixel is still hard
 to predict (few known), few pixels a step; where the rest is nearly determined, many.
 """
-
 from __future__ import annotations
 
 import math

@@ -5,7 +5,6 @@ x̂0 at every step is the known pixels plus the expected value of each unknown p
 distribution (the mean of what the image could still become); `uncertainty` is each pixel's
 predictive standard deviation.
 """
-
 from __future__ import annotations
 
 import math
@@ -15,9 +14,9 @@ import numpy as np
 import torch
 
 from engine.maths import orders
+from engine.runtime.frames import AUTOREGRESSIVE, Frame, GuidanceParts, NewPixels
 from engine.maths.guidance import ar_logits_parts, label_tensor, labels_array
 from engine.maths.pixels import PIXELS, SIDE
-from engine.runtime.frames import AUTOREGRESSIVE, Frame, GuidanceParts, NewPixels
 from engine.runtime.settings import ARRunSettings
 
 D = orders.D
@@ -57,24 +56,10 @@ def validate(order: str, pixels_per_step: int, temperature: float, guidance: flo
 
 
 @torch.inference_mode()
-def sample_autoregressive(
-    net,
-    *,
-    n: int = 1,
-    labels=None,
-    order: str = "raster",
-    pixels_per_step: int = 1,
-    temperature: float = 1.0,
-    greedy: bool = False,
-    guidance: float = 1.0,
-    seed: int = 0,
-    known=None,
-    values=None,
-    order_seed: int | None = None,
-    guidance_parts: bool = True,
-    x0: bool = True,
-    plan=None,
-):
+def sample_autoregressive(net, *, n: int = 1, labels=None, order: str = "raster", pixels_per_step: int = 1,
+                          temperature: float = 1.0, greedy: bool = False, guidance: float = 1.0, seed: int = 0,
+                          known=None, values=None, order_seed: int | None = None, guidance_parts: bool = True,
+                          x0: bool = True, plan=None):
     """Yield one Frame per network step until every pixel is fixed.
 
     `known` ((28, 28) or (n, 28, 28) bool) and `values` (same shape, in [0, 1]) fix pixels from
@@ -102,23 +87,21 @@ def sample_autoregressive(
     gen = torch.Generator().manual_seed(seed)
     lab = label_tensor(labels, n, dev)
     known_np, levels_np = _batch_mask(known, values, n)
-    levels = torch.from_numpy(levels_np)  # (n, 784) sampled grey levels, on CPU
-    kn = torch.from_numpy(known_np)  # (n, 784) fixed so far
+    levels = torch.from_numpy(levels_np)                      # (n, 784) sampled grey levels, on CPU
+    kn = torch.from_numpy(known_np)                           # (n, 784) fixed so far
     plan = None if plan is None else [int(s) for s in plan]
     if plan is not None:
         left = int((~kn).sum(1).max()) if order == "confidence" else int((~known_np.all(0)).sum())
         if sum(plan) != left or min(plan, default=1) < 1:
-            raise ValueError(
-                f"a plan must fix each of the {left} unknown pixels once, in steps of at least one "
-                f"pixel; its {len(plan)} steps fix {sum(plan)}"
-            )
+            raise ValueError(f"a plan must fix each of the {left} unknown pixels once, in steps of at least one "
+                             f"pixel; its {len(plan)} steps fix {sum(plan)}")
     if order == "confidence":
         groups = None
         total = len(plan) if plan is not None else (math.ceil(int((~kn).sum(1).max()) / k) if n else 0)
     else:
         perm = orders.make_order(order, rng, k)
-        everywhere = known_np.all(0)  # known in every sample: skipped
-        if plan is not None:  # the order, cut where the plan says
+        everywhere = known_np.all(0)                          # known in every sample: skipped
+        if plan is not None:                                  # the order, cut where the plan says
             groups = np.split(perm[~everywhere[perm]], np.cumsum(plan)[:-1])
         elif order == "patches":
             groups = [g[~everywhere[g]] for g in orders.step_groups(perm, k, order)]
@@ -128,16 +111,10 @@ def sample_autoregressive(
         total = len(groups)
     lv = LEVELS.to(dev)
     nfe, t0 = 0, time.perf_counter()
-    settings = ARRunSettings(
-        order=order,
-        pixels_per_step=k,
-        temperature=float(temperature),
-        greedy=bool(greedy),
-        guidance=float(guidance),
-        seed=int(seed),
-        order_seed=int(seed if order_seed is None else order_seed),
-        plan=None if plan is None else tuple(plan),
-    )
+    settings = ARRunSettings(order=order, pixels_per_step=k, temperature=float(temperature), greedy=bool(greedy),
+                             guidance=float(guidance), seed=int(seed),
+                             order_seed=int(seed if order_seed is None else order_seed),
+                             plan=None if plan is None else tuple(plan))
     for step in range(total):
         x01 = (levels.float() / 255).to(dev)
         everyone = x0 or groups is None
@@ -145,13 +122,12 @@ def sample_autoregressive(
         inv = torch.full((D,), 0, dtype=torch.long)  # predicted: the pixels still unknown (x0: all; else this step's)
         inv[cols] = torch.arange(len(cols))
         cols_dev = cols.to(dev)
-        logits, used, cond, uncond = ar_logits_parts(
-            net, x01.view(n, SIDE, SIDE), kn.to(dev).view(n, SIDE, SIDE), lab, guidance, pixels=cols_dev
-        )
+        logits, used, cond, uncond = ar_logits_parts(net, x01.view(n, SIDE, SIDE), kn.to(dev).view(n, SIDE, SIDE), lab,
+                                                     guidance, pixels=cols_dev)
         nfe += used
-        probs = torch.softmax(logits.float() / temperature, dim=-1)  # (n, U, 256)
+        probs = torch.softmax(logits.float() / temperature, dim=-1)           # (n, U, 256)
         if x0:
-            mean = _spread((probs @ lv), cols_dev, n, dev)  # expected value per pixel
+            mean = _spread((probs @ lv), cols_dev, n, dev)                    # expected value per pixel
             std = _spread((probs @ (lv * lv) - (probs @ lv) ** 2).clamp(min=0).sqrt(), cols_dev, n, dev)
         else:
             mean = std = torch.zeros((n, D), device=dev)
@@ -160,7 +136,7 @@ def sample_autoregressive(
             ent = _spread(-(probs * probs.clamp(min=1e-12).log()).sum(-1), cols_dev, n, dev, fill=float("inf"))
             ent = torch.where(unknown, ent, torch.full_like(ent, float("inf")))
             take = min(k if plan is None else plan[step], int(unknown.sum(1).max()))
-            idx = ent.topk(take, dim=1, largest=False).indices.cpu()  # (n, take)
+            idx = ent.topk(take, dim=1, largest=False).indices.cpu()          # (n, take)
             idx_valid = torch.gather(unknown.cpu(), 1, idx)
         else:
             idx = torch.as_tensor(groups[step]).expand(n, -1).contiguous()
@@ -170,7 +146,7 @@ def sample_autoregressive(
             v = p.argmax(-1)
         else:
             v = torch.multinomial(p.reshape(-1, 256), 1, generator=gen).view(p.shape[:2])
-        v = torch.where(idx_valid, v, torch.gather(levels, 1, idx))  # known pixels stay
+        v = torch.where(idx_valid, v, torch.gather(levels, 1, idx))          # known pixels stay
         levels.scatter_(1, idx, v)
         kn.scatter_(1, idx, True)
         kn_dev = kn.to(dev)
@@ -180,33 +156,16 @@ def sample_autoregressive(
         parts = None
         if cond is not None and guidance_parts and x0:  # guided: the expected image with and without the prompt
             before = torch.where(unknown, torch.zeros_like(mean), x01.view(n, PIXELS))
-            parts = GuidanceParts(
-                *[
-                    torch.where(
-                        unknown, _spread(torch.softmax(lg.float() / temperature, -1) @ lv, cols_dev, n, dev), before
-                    )
-                    .view(n, SIDE, SIDE)
-                    .cpu()
-                    .numpy()
-                    .astype(np.float32)
-                    for lg in (cond, uncond)
-                ],
-                guidance=float(guidance),
-            )
-        yield Frame(
-            method=AUTOREGRESSIVE,
-            step=step,
-            total_steps=total,
-            nfe=nfe,
-            state=state.view(n, SIDE, SIDE).numpy().astype(np.float32),
-            x0_mean=x0_img.view(n, SIDE, SIDE).cpu().numpy().astype(np.float32),
-            known=kn.view(n, SIDE, SIDE).numpy().copy(),
-            new_pixels=NewPixels(
-                idx.numpy().astype(np.int64), p.numpy().astype(np.float32), v.numpy().astype(np.int64)
-            ),
-            uncertainty=None if unc is None else unc.view(n, SIDE, SIDE).cpu().numpy().astype(np.float32),
-            elapsed_s=time.perf_counter() - t0,
-            labels=labels_array(lab),
-            settings=settings,
-            guidance_parts=parts,
-        )
+            parts = GuidanceParts(*[torch.where(unknown, _spread(torch.softmax(lg.float() / temperature, -1) @ lv,
+                                                                 cols_dev, n, dev), before)
+                                    .view(n, SIDE, SIDE).cpu().numpy().astype(np.float32) for lg in (cond, uncond)],
+                                  guidance=float(guidance))
+        yield Frame(method=AUTOREGRESSIVE, step=step, total_steps=total, nfe=nfe,
+                    state=state.view(n, SIDE, SIDE).numpy().astype(np.float32),
+                    x0_mean=x0_img.view(n, SIDE, SIDE).cpu().numpy().astype(np.float32),
+                    known=kn.view(n, SIDE, SIDE).numpy().copy(),
+                    new_pixels=NewPixels(idx.numpy().astype(np.int64), p.numpy().astype(np.float32),
+                                         v.numpy().astype(np.int64)),
+                    uncertainty=None if unc is None else unc.view(n, SIDE, SIDE).cpu().numpy().astype(np.float32),
+                    elapsed_s=time.perf_counter() - t0, labels=labels_array(lab), settings=settings,
+                    guidance_parts=parts)
