@@ -150,9 +150,7 @@ class Smoke:
                     proc.wait()
         text = log.read_text(errors="replace")
         if code is not None or "Traceback" in text or "error:" in text:
-            self.fail(
-                f"--lesson: {'exit code %s' % code if code is not None else 'error while running'}\n{text[-3000:]}"
-            )
+            self.fail(f"--lesson: {f'exit code {code}' if code is not None else 'error while running'}\n{text[-3000:]}")
         else:
             print(f"  ok   --lesson ran {LESSON_SECONDS} s with no error", flush=True)
 

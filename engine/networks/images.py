@@ -71,7 +71,9 @@ def _decode_grey(path: Path) -> np.ndarray:
                 raise PictureError(f"{path}: the picture is empty ({w}×{h})")
             im.seek(0)  # an animated GIF/WebP: its first frame
             rgba = im.convert("RGBA")
-            rgba.thumbnail((WORK_SIDE, WORK_SIDE), Image.LANCZOS)  # 28×28 is the goal: no float copy of 50 MP
+            rgba.thumbnail(
+                (WORK_SIDE, WORK_SIDE), Image.Resampling.LANCZOS
+            )  # 28×28 is the goal: no float copy of 50 MP
     except PictureError:
         raise
     except UnidentifiedImageError:

@@ -86,7 +86,8 @@ def _value(raw: str) -> str:
 
 
 def parse(text: str, source: str = "<text>") -> Lesson:
-    title, slides, current, problems = "", [], None, []  # type: ignore[var-annotated]
+    title, slides, problems = "", [], []  # type: ignore[var-annotated]
+    current: dict | None = None
 
     def close():
         if current is not None and current["scenario"] is not None:
