@@ -180,11 +180,37 @@ def _write(path: Path, suffix: str, pics: list, fps: int) -> None:
     elif suffix == ".mp4":
         h, w = pics[0].shape[:2]
         pics = [np.pad(p, ((0, h % 2), (0, w % 2), (0, 0))) for p in pics]
-        iio.imwrite(
-            path, pics + [pics[-1]] * fps, fps=fps, codec="libx264", plugin="pyav"
-        ) if _has_pyav() else _write_mp4_ffmpeg(path, pics + [pics[-1]] * fps, fps)
+        (_write_mp4_pyav if _has_pyav() else _write_mp4_ffmpeg)(path, pics + [pics[-1]] * fps, fps)
     else:
         path.write_bytes(iio.imwrite("<bytes>", pics[-1], extension=".png"))
+
+
+def _write_mp4_pyav(path: Path, pics: list, fps: int) -> None:
+    """H.264 through PyAV, the container closed before this returns, also when a write fails
+    (imageio's plugin left a failed writer to the garbage collector, whose flush then raised
+    "Exception ignored in __del__" at some later moment)."""
+    import av
+
+    container = av.open(str(path), mode="w", format="mp4")
+    failed = False
+    try:
+        stream = container.add_stream("libx264", rate=fps)
+        stream.height, stream.width = pics[0].shape[:2]
+        stream.pix_fmt = "yuv420p"
+        for pic in pics:
+            for packet in stream.encode(av.VideoFrame.from_ndarray(pic, format="rgb24")):
+                container.mux(packet)
+        for packet in stream.encode():  # flush the encoder
+            container.mux(packet)
+    except BaseException:
+        failed = True
+        raise
+    finally:
+        try:
+            container.close()
+        except Exception:
+            if not failed:  # a failure to finish the file is the failure; after another one, it is noise
+                raise
 
 
 def _has_pyav() -> bool:
