@@ -133,12 +133,14 @@ def plot(result: dict, path: Path) -> None:
 
     q = result["quality"]
     series = {f"{name}": [(r["nfe"], r["frechet"]) for r in rows] for name, rows in q.items() if rows}
+    values = [y for pts in series.values() for _, y in pts]
+    wide = max(values) / min(values) > 4  # raster's far-off points: a log axis keeps the rest apart
     line_plot(
         series,
         path,
         xlabel="network evaluations per image (log)",
-        ylabel="Frechet distance (lower is better)",
-        logy=False,
+        ylabel=f"Frechet distance{' (log)' if wide else ''}, lower is better",
+        logy=wide,
     )
 
 
