@@ -17,11 +17,14 @@ from .controls import PAUSE, PLAY, POINT_FIELDS
 from .display import RunDisplay
 from .lesson import LessonPresenter
 from .loading import ModelLoader
+from .ranges import TYPING_DELAY_MS
 from .run_actions import RunActions
 from .run_threads import RunThreads
 from .worker import share_cpu_with_gui
 
-EDIT_DELAY_MS = 300
+EDIT_DELAY_MS = (
+    TYPING_DELAY_MS  # an edit restarts the run this long after it (a typed number applies as long after its last key)
+)
 MIN_WINDOW = (1080, 650)  # >= the window's minimum size hint at the smallest look (tests/gui check it); 650: the
 # autoregressive panel's settings take two rows since planned steps joined them (every SIZES of tests/gui/test_fit.py fits)
 FIRST_SIZE = QSize(1600, 1000)  # a new window's size, bounded by its screen (first_size)

@@ -5,6 +5,8 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
+from engine.runtime import fields
+
 from .conftest import wait_done, wait_threads_end
 
 
@@ -302,3 +304,53 @@ def test_a_narrow_title_drops_the_prompt_before_the_method_is_cut(qtbot):
         assert label.text() == shown and label.full_text() == full, width
     label.resize(fm.horizontalAdvance("ONE SHOT") + 20, 30)
     assert label.text().startswith("ONE SHOT") and label.text().endswith("…")
+
+
+def test_a_typed_number_applies_without_enter_and_the_presenter_keys_still_work(qtbot, win):
+    assert win.restart()
+    wait_done(qtbot, win)
+    first = win.worker
+    box = win.controls.lanes["right"].steps
+    qtbot.mouseClick(box.lineEdit(), Qt.LeftButton)  # a click in a number box gives it the focus
+    box.setFocus()
+    box.lineEdit().selectAll()
+    qtbot.keyClicks(box, "5")  # no Enter
+    qtbot.waitUntil(lambda: fields.get(win.session.settings["right"], "steps") == 5, timeout=5000)
+    qtbot.waitUntil(lambda: win.worker is not first, timeout=5000)  # and the run restarts with it
+    wait_done(qtbot, win)
+    assert len(win.session.lanes["right"].frames) == 5
+    assert box.hasFocus()
+    second = win.worker
+    qtbot.keyClick(box, Qt.Key_R)  # R restarts, right after typing in the box
+    assert win.worker is not second
+    assert box.text() == "5"  # and typed nothing
+    qtbot.keyClick(box, Qt.Key_Space)  # Space pauses / plays, never blanks the box
+    assert box.text() == "5" and win.worker.is_paused()
+    third = win.worker
+    win.stop_run()
+    qtbot.keyClick(box, Qt.Key_Right)  # → steps once (a new paused run: none was running)
+    assert win.worker is not third
+    qtbot.waitUntil(lambda: any(ln.frames for ln in win.session.lanes.values()), timeout=30000)
+    assert box.text() == "5" and fields.get(win.session.settings["right"], "steps") == 5
+
+
+def test_a_number_box_keeps_only_what_types_a_number(qtbot, win):
+    box = win.controls.guidance
+    box.setFocus()
+    box.lineEdit().selectAll()
+    qtbot.keyClicks(box, "2.5")
+    qtbot.keyClick(box, Qt.Key_B)  # the lesson's blank key: the window's, not a letter in the box
+    qtbot.keyClick(box, Qt.Key_PageDown)  # the remote's next: never steps the box by ten
+    assert box.lineEdit().text().startswith("2.5")
+    qtbot.waitUntil(lambda: win.session.settings["left"].guidance == 2.5, timeout=5000)
+    assert box.value() == 2.5
+
+
+def test_an_out_of_range_number_typed_without_enter_is_said_and_kept(qtbot, win):
+    box = win.controls.guidance
+    before = box.value()
+    box.setFocus()
+    box.lineEdit().selectAll()
+    qtbot.keyClicks(box, "21")
+    qtbot.waitUntil(lambda: "kept" in win.messages.last_error, timeout=5000)
+    assert box.value() == before and box.lineEdit().text() == box.textFromValue(before)
