@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QMainWindow
 from engine.networks.data import CLASS_NAMES
 from engine.networks.weights import WeightsError
 from engine.runtime import runs, scenarios
+from engine.runtime.modes import MODES, free_play_caption
 from engine.runtime.session import DEFAULT_MODES, Session
 
 from . import axis, memory, remembered, style, wiring
@@ -117,7 +118,18 @@ class MainWindow(RunActions, QMainWindow):
 
     def end_scenario(self):
         self.session.end_scenario()
-        self.caption.setText(DEFAULT_CAPTION)
+        self.caption.setText(self.free_caption())
+
+    def free_caption(self) -> str:
+        """Free play's caption for what the panels show now (one-shot on the left says so)."""
+        return free_play_caption(self.session.modes["left"], self.session.modes["right"])
+
+    def shows_free_caption(self) -> bool:
+        """The caption is free play's (for some pair of modes), not a scenario's or a preset's."""
+        text = self.caption.text()
+        return text in (DEFAULT_CAPTION, FORWARD_CAPTION) or text in {
+            free_play_caption(a, b) for a in MODES for b in MODES
+        }
 
     def set_lecture_mode(self, on: bool):
         self.lecture = on
@@ -164,7 +176,7 @@ class MainWindow(RunActions, QMainWindow):
         """Show a preset (both panels share `settings`; the panels' modes default to the engine's):
         into the Session (the controls show it), set the caption, start the run."""
         self.session.use_preset(settings, left or DEFAULT_MODES["left"], right or DEFAULT_MODES["right"])
-        self.caption.setText(caption or DEFAULT_CAPTION)
+        self.caption.setText(caption or self.free_caption())
         if start:
             self.restart()
 
@@ -203,8 +215,8 @@ class MainWindow(RunActions, QMainWindow):
             s.label,
             name,
         )
-        if self.caption.text() in (DEFAULT_CAPTION, FORWARD_CAPTION):  # never overwrite a preset's caption
-            self.caption.setText(FORWARD_CAPTION if ax == axis.STEP else DEFAULT_CAPTION)
+        if self.shows_free_caption():  # never overwrite a preset's caption
+            self.caption.setText(self.free_caption())
         self.start_worker(lanes, paused=paused)
         return True
 
@@ -248,6 +260,8 @@ class MainWindow(RunActions, QMainWindow):
     def _tick(self):
         self.threads.tick()
         self.paint()
+        if not self.is_playing():
+            self.messages.clear_pace()  # paused or finished: no pace to report
 
     def toggle_play(self):
         w = self.worker
@@ -262,6 +276,12 @@ class MainWindow(RunActions, QMainWindow):
             self.controls.play.setText(PLAY)
 
     def step_once(self):
+        """→: one step; scrubbed back, the next recorded frame (also in a finished run)."""
+        if self.worker is not None and not self.display.follow:
+            nxt = self.display.next_position(self._snapshot()[1])
+            if nxt is not None:
+                self.timeline.setValue(nxt)  # a scrub: at the end it follows the run again
+                return
         if self.worker is None and not self.restart(paused=True):
             return
         self.display.follow = True
