@@ -36,6 +36,7 @@ def value_at(slider, x: float) -> int:
 class RunDisplay:
     def __init__(self, panels: dict, plots, timeline, timeline_label):
         self.panels, self.plots, self.timeline, self.timeline_label = panels, plots, timeline, timeline_label
+        self.forced_at = lambda lane, i: []  # the pixels forced by hand in frame i of a lane (the Session's)
         self._click = ClickToPoint(timeline)
         timeline.installEventFilter(self._click)
         self.follow = True  # the timeline follows the run's newest step (False: scrubbed back)
@@ -113,6 +114,7 @@ class RunDisplay:
             i = self.index_at(frames, pos)
             shown = max(shown, axis.position(frames[i], self.axis))
             self.panels[name].show_frame(frames, i, side=side)
+            self.panels[name].state.set_marks(self.forced_at(name, i))
             if plots:
                 self.plots.update_lane(name, mets, dist, self.target, i, self.axis)
                 self.plots.update_spectrum(name, mets, i)

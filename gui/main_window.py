@@ -51,6 +51,7 @@ class MainWindow(RunActions, QMainWindow):
         self.setAttribute(Qt.WA_DeleteOnClose)  # a closed window is freed (its widgets hold lambdas that hold it)
         wiring.build(self)  # the controls show the Session (free play's start: the engine's)
         self.display = RunDisplay(self.panels, self.plots, self.timeline, self.timeline_label)
+        self.display.forced_at = self.session.forced_at
         self.continuations = ContinuationsRunner(
             self.panels, self.controls.cont, self.show_status, self.show_error, self.threads.started
         )
@@ -60,6 +61,8 @@ class MainWindow(RunActions, QMainWindow):
         self._edit_timer = QTimer(self, singleShot=True, interval=EDIT_DELAY_MS)
         self._edit_timer.timeout.connect(lambda: self.worker is not None and self.restart())
         wiring.connect(self)
+        # an edit that changed more than what was edited (the prompt's class name with the dataset): said
+        self.session.subscribe(lambda what: what == "notice" and self.show_notice(self.session.notice))
         wiring.build_menus(self)
         self.drops = wiring.DroppedImages(self)  # a PNG/JPG dropped on the window opens (open_image)
         self.settings_store = None

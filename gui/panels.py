@@ -205,6 +205,7 @@ class MethodPanel(QWidget):
         for c in (self.state, self.x0):
             c.set_image(np.zeros((SIDE, SIDE), np.float32))
             c.set_outline(None)
+            c.set_marks([])
         self.extra.set_image(np.broadcast_to(np.array(style.UNSET, np.float32), (SIDE, SIDE, 3)), levels=(0, 255))
         if mode:
             self.extra.title.setText(side_title(mode))

@@ -61,7 +61,7 @@ class RunActions:
         old = self.worker
         self.stop_run(keep_last=True)  # the other lane carries on: the frame of its step under way is kept
         models = self.models(self.session.run_settings(lane).dataset)  # the run on screen, not an edit since
-        carry = self.session.carry_forced(lane, shown, force_pixel(models, shown, pixel, level))
+        carry = self.session.carry_forced(lane, shown, force_pixel(models, shown, pixel, level), pixel)
         self.display.follow = True
         self.plots.clear(ax=self.display.axis)
 

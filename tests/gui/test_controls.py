@@ -216,6 +216,12 @@ def test_clicking_a_grey_level_forces_the_pixel_and_the_rest_adapts(qtbot, win):
     assert [f.step for f in frames] == list(range(len(frames))) and frames[-1].is_last
     assert all(b.nfe > a.nfe for a, b in zip(frames, frames[1:]))  # one timeline, NFE rising
     assert win.session.lanes["right"].frames[-1].is_last  # the other panel carried on
+    marks = win.panels["left"].state.marks  # the forced pixel is marked on the state canvas, to the end
+    r, c = divmod(pixel, 28)
+    assert [(p.pos().x(), p.pos().y()) for p in marks.points()] == [(c + 0.5, r + 0.5)]
+    assert marks.opts["pen"].color().getRgb()[:3] != win.panels["left"].state.outline.opts["pen"].color().getRgb()[:3]
+    win.timeline.setValue(frames[5].nfe)  # before the force: no mark
+    assert len(marks.points()) == 0
 
 
 def test_continuations_show_progress_and_can_be_cancelled(qtbot, win):

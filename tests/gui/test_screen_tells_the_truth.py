@@ -75,3 +75,11 @@ def test_free_plays_caption_follows_the_panels_modes(qtbot, win):
     qtbot.waitUntil(lambda: win.worker is not first, timeout=5000)
     assert "autoregression" not in win.caption.text() and "one network evaluation" in win.caption.text()
     wait_done(qtbot, win)
+
+
+def test_switching_the_dataset_says_that_the_prompt_changed_its_name(qtbot, win):
+    win.controls.prompt.setText("three")
+    win.controls.dataset.setCurrentText("fashion")
+    assert win.controls.prompt.text() == "dress"
+    assert "“three” is now “dress”" in win.status.text()  # one line beside the timeline
+    assert "“three” is now “dress”" in win.messages.notices[-1]
