@@ -16,6 +16,7 @@ from . import axis, memory, remembered, style, wiring
 from .continuations_runner import ContinuationsRunner
 from .controls import PAUSE, PLAY, POINT_FIELDS
 from .display import RunDisplay
+from .export_task import ExportRunner
 from .lesson import LessonPresenter
 from .loading import ModelLoader
 from .ranges import TYPING_DELAY_MS
@@ -56,6 +57,7 @@ class MainWindow(RunActions, QMainWindow):
             self.panels, self.controls.cont, self.show_status, self.show_error, self.threads.started
         )
         self.lesson = LessonPresenter(self)
+        self.exports = ExportRunner(self, self.show_status, self.exported, self.show_error, self.threads.started)
         # An edited control applies at once: the run restarts with the new value, after a short
         # pause so typing "100" or spinning a box restarts once, not at every key.
         self._edit_timer = QTimer(self, singleShot=True, interval=EDIT_DELAY_MS)
@@ -153,7 +155,9 @@ class MainWindow(RunActions, QMainWindow):
         self.messages.show_status(msg, timeout_ms)  # beside the timeline; clears itself (0: stays)
 
     def escape(self):
-        """Esc: leave the lesson (if one runs) and fullscreen."""
+        """Esc: cancel an export under way; leave the lesson (if one runs) and fullscreen."""
+        if self.exports.running():
+            self.exports.cancel()
         self.lesson.leave() if self.lesson.active else None
         self.showNormal()
 
@@ -342,6 +346,7 @@ class MainWindow(RunActions, QMainWindow):
     def closeEvent(self, ev):
         self.timer.stop()
         self._edit_timer.stop()
+        self.exports.cancel(quiet=True)  # nothing half written is left under its name
         self.stop_run()  # and any continuations, between their steps; nothing waits for them
         if self.remember and self.settings_store is not None:
             remembered.save(self)

@@ -47,6 +47,7 @@ class Session:
         self.pacing = "same-nfe"  # which lane steps next (PACINGS)
         self.speed = "50 steps/s"  # steps per second, both panels together (SPEEDS)
         self.forced: dict[str, list[tuple[int, int]]] = {}  # lane -> (first frame holding it, pixel) forced by hand
+        self.last_folder = ""  # where the file dialogs open (the last folder used; remembered between launches)
         self.notice = ""  # the last thing an edit changed beside what was edited (a prompt's class name)
         self._listeners: list[Callable[[str], None]] = []
 
@@ -90,6 +91,10 @@ class Session:
             raise ValueError(f"unknown mode {mode!r}: use one of {', '.join(MODES)}")
         self.modes = {**self.modes, panel: mode}
         self.notify("settings")
+
+    def use_folder(self, folder: str) -> None:
+        """The folder a file was last opened from or saved to: the next dialog opens there."""
+        self.last_folder = str(folder)
 
     def set_pace(self, pacing: str | None = None, speed: str | None = None) -> None:
         if pacing is not None:
