@@ -323,14 +323,9 @@ class MethodPanel(QWidget):
 
 def continuations_verdict(c, at_nfe=None) -> str:
     """What K continuations show, claiming only what the numbers do (Continuations.matches_x0: within
-    twice the sampling error of a mean of K)."""
-    k, se = len(c.samples), c.sampling_error  # the statistics are the engine's (Continuations)
-    verdict = (
-        "their mean matches x0\n(within sampling error)"
-        if c.matches_x0()
-        else "their mean differs from x0\nby more than sampling error"
-    )
-    return f"K = {k} from NFE {at_nfe}\nRMS(mean − x0) = {c.error:.3f}, ±{se:.3f}\n{verdict}"
+    twice the sampling error of a mean of K; Continuations.verdict: what a difference means)."""
+    k, se = len(c.samples), c.sampling_error  # the statistics and their words are the engine's (Continuations)
+    return f"K = {k} from NFE {at_nfe}\nRMS(mean − x0) = {c.error:.3f}, ±{se:.3f}\n{c.verdict()}"
 
 
 def _with_unset(img: np.ndarray, known: np.ndarray) -> np.ndarray:

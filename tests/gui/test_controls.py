@@ -360,3 +360,24 @@ def test_an_out_of_range_number_typed_without_enter_is_said_and_kept(qtbot, win)
     qtbot.keyClicks(box, "21")
     qtbot.waitUntil(lambda: "kept" in win.messages.last_error, timeout=5000)
     assert box.value() == before and box.lineEdit().text() == box.textFromValue(before)
+
+
+def test_an_ar_verdict_says_what_a_difference_means():
+    import numpy as np
+
+    from engine.runtime.frames import AUTOREGRESSIVE, DIFFUSION
+    from engine.runtime.samplers.continuations import Continuations
+    from gui.panels import continuations_verdict
+
+    std, img = np.full((28, 28), 0.2, np.float32), np.zeros((28, 28), np.float32)
+    common = dict(samples=np.zeros((16, 28, 28)), mean=img, std=std, x0_mean=img)
+    far_ar = Continuations(**common, error=0.15, pixels_per_step=9, method=AUTOREGRESSIVE, capped_at=64)
+    text = continuations_verdict(far_ar, 490)
+    assert "differs from x0" in text and "self-consistent across orders" in text
+    assert "capped at 64 steps" in text and "9 pixels at once" in text
+    uncapped = Continuations(**common, error=0.15, pixels_per_step=1, method=AUTOREGRESSIVE)
+    assert "self-consistent" in continuations_verdict(uncapped, 490) and "capped" not in continuations_verdict(uncapped)
+    close_ar = Continuations(**common, error=0.06, pixels_per_step=9, method=AUTOREGRESSIVE, capped_at=64)
+    assert "self-consistent" not in continuations_verdict(close_ar)  # a match needs no excuse
+    far_diffusion = Continuations(**common, error=0.15, method=DIFFUSION)
+    assert "self-consistent" not in continuations_verdict(far_diffusion)
