@@ -163,6 +163,8 @@ class Controls(QWidget):
         for name, w in self.widgets.items():
             setattr(self, WIDGET_NAMES.get(name, name), w)
         self.prompt.setMaximumWidth(150)
+        # Enter in the prompt: done typing, the window's keys (R, Space, B) are the presenter's again
+        self.prompt.returnPressed.connect(self.prompt.clearFocus)
         self.prompt.setMinimumWidth(80)
         self.new_seed = QPushButton("⟳")
         self.new_seed.setToolTip("New seed (N): another sample from the same distribution.")

@@ -381,3 +381,16 @@ def test_an_ar_verdict_says_what_a_difference_means():
     assert "self-consistent" not in continuations_verdict(close_ar)  # a match needs no excuse
     far_diffusion = Continuations(**common, error=0.15, method=DIFFUSION)
     assert "self-consistent" not in continuations_verdict(far_diffusion)
+
+
+def test_enter_in_the_prompt_gives_the_keys_back_to_the_window(qtbot, win):
+    prompt = win.controls.prompt
+    prompt.setFocus()
+    prompt.selectAll()
+    qtbot.keyClicks(prompt, "three")  # letters type into the prompt (a class name needs them)
+    qtbot.keyClick(prompt, Qt.Key_Return)
+    assert prompt.text() == "three" and not prompt.hasFocus()
+    qtbot.keyClick(win, Qt.Key_R)  # and R restarts at once
+    assert win.worker is not None and prompt.text() == "three"
+    wait_done(qtbot, win)
+    assert win.session.lanes["left"].frames[-1].labels[0] == 3
