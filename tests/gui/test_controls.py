@@ -394,3 +394,16 @@ def test_enter_in_the_prompt_gives_the_keys_back_to_the_window(qtbot, win):
     assert win.worker is not None and prompt.text() == "three"
     wait_done(qtbot, win)
     assert win.session.lanes["left"].frames[-1].labels[0] == 3
+
+
+def test_after_a_drop_down_or_a_check_box_edit_the_keys_are_the_windows(qtbot, win):
+    combo, box = win.controls.lanes["left"].k, win.controls.lanes["left"].greedy
+    for w in (combo, box):
+        w.setFocus()
+        before = box.isChecked()
+        old = win.worker
+        qtbot.keyClick(w, Qt.Key_R)  # R restarts
+        assert win.worker is not old and win.worker is not None
+        qtbot.keyClick(w, Qt.Key_Space)  # Space pauses: the check box is not toggled
+        assert box.isChecked() == before and win.worker.is_paused()
+    win.stop_run()
