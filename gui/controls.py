@@ -152,6 +152,7 @@ class Controls(QWidget):
         self.session = session if session is not None else Session()
         self._quiet = 0
         self._writing = None  # the widget whose edit is being written (not re-rendered meanwhile)
+        self.typed = False  # the last edit was a typed number applying (its delay already waited)
         self.invalid: dict[str, str] = {}  # widget key -> why its text is no value (restart refuses)
         lay = QHBoxLayout(self)
         lay.setContentsMargins(2, 0, 2, 0)
@@ -276,6 +277,7 @@ class Controls(QWidget):
         finally:
             self._writing = None
         self.invalid.pop(key, None)
+        self.typed = bool(getattr(self._widget(name, panel), "applying_typed", False))
         self.edited.emit(name)
 
     def _pace(self, pacing=None, speed=None) -> None:

@@ -116,7 +116,8 @@ class MainWindow(RunActions, QMainWindow):
         With no run yet, the value is only checked: a fixed input clears its error at once."""
         if self.session.scenario is not None and name in POINT_FIELDS:
             self.end_scenario()
-        if self.worker is not None:
+        if self.worker is not None:  # a typed number waited its delay already: the restart comes at once
+            self._edit_timer.setInterval(0 if self.controls.typed else EDIT_DELAY_MS)
             self._edit_timer.start()
         else:
             self.show_error(self.controls.first_invalid() or "")

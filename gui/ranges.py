@@ -50,8 +50,17 @@ class _Ranged:
         self._tip = ""
         self.setKeyboardTracking(False)  # not at every digit: "100" is one value, not 1, 10, 100
         self._typing = QTimer(self, singleShot=True, interval=TYPING_DELAY_MS)
-        self._typing.timeout.connect(self.interpretText)  # the typed text applies (or fixup says why not)
+        self._typing.timeout.connect(self._apply_typed)
+        self.applying_typed = False  # True while a typed number applies (the window restarts at once: it waited)
         self.lineEdit().textEdited.connect(lambda _t: self._typing.start())
+
+    def _apply_typed(self):
+        """The typed text applies (or fixup says why not), TYPING_DELAY_MS after the last key."""
+        self.applying_typed = True
+        try:
+            self.interpretText()
+        finally:
+            self.applying_typed = False
 
     def event(self, ev):
         """Keys that type no number are not the box's: the window's shortcuts get them (ShortcutOverride
