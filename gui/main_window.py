@@ -156,9 +156,10 @@ class MainWindow(RunActions, QMainWindow):
         self.messages.show_status(msg, timeout_ms)  # beside the timeline; clears itself (0: stays)
 
     def escape(self):
-        """Esc: cancel an export under way; leave the lesson (if one runs) and fullscreen."""
+        """Esc: cancel an export under way (only that); else leave the lesson (if one runs) and fullscreen."""
         if self.exports.running():
             self.exports.cancel()
+            return
         self.lesson.leave() if self.lesson.active else None
         self.showNormal()
 

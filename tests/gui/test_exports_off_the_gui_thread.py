@@ -108,3 +108,15 @@ def test_file_dialogs_open_in_the_last_folder_used(qtbot, win, tmp_path, monkeyp
     again = Session()
     apply(of_session(win.session), again)  # and remembered between launches
     assert again.last_folder == str(tmp_path)
+
+
+def test_esc_cancels_an_export_and_only_that(qtbot, win, tmp_path):
+    assert win.restart()
+    wait_done(qtbot, win)
+    win.showFullScreen()
+    assert win.start_export(str(tmp_path / "run.mp4"))
+    task = win.exports.task
+    qtbot.keyClick(win, Qt.Key_Escape)
+    assert win.exports.task is None and "cancelled" in win.status.text() and win.isFullScreen()
+    qtbot.waitUntil(task.isFinished, timeout=60000)
+    assert _leftovers(tmp_path, "run.mp4") == []
