@@ -143,7 +143,7 @@ def test_the_continuations_label_claims_only_what_its_numbers_show():
     img = np.zeros((28, 28), np.float32)
     close = Continuations(samples=np.zeros((16, 28, 28)), mean=img, std=std, x0_mean=img, error=0.06)
     far = Continuations(samples=np.zeros((16, 28, 28)), mean=img, std=std, x0_mean=img, error=0.15)
-    assert "matches x0" in continuations_verdict(close, 6) and "±0.050" in continuations_verdict(close, 6)
+    assert "matches x0" in continuations_verdict(close, 6) and "± 0.050" in continuations_verdict(close, 6)
     assert "differs from x0" in continuations_verdict(far, 6) and "matches" not in continuations_verdict(far, 6)
 
 

@@ -38,17 +38,35 @@ class Continuations:
         """Their mean matches x0 when it is within twice the sampling error (the claim the window makes)."""
         return self.error <= 2 * self.sampling_error + 1e-6
 
-    def verdict(self) -> str:
+    def verdict(self, short: bool = False) -> str:
         """What the numbers show, in words (the window's label): a match, or a difference and, for
         autoregression, what one means: its x0 is the network's prediction of every pixel at once,
         the continuations ask it again pixel after pixel (other conditionings), and its predictions
         are not perfectly self-consistent across orders; capped continuations also draw several
-        pixels of a step independently, each from its own distribution."""
+        pixels of a step independently, each from its own distribution. `short`: the same, tersely."""
         if self.matches_x0():
-            return "their mean matches x0\n(within sampling error)"
-        said = "their mean differs from x0\nby more than sampling error"
+            return (
+                "mean matches x0 (within sampling error)" if short else "their mean matches x0 (within sampling error)"
+            )
+        said = "mean ≠ x0 beyond sampling error" if short else "their mean differs from x0 by more than sampling error"
         if self.method != AUTOREGRESSIVE:
             return said
+        said += (
+            ": AR not self-consistent across orders"
+            if short
+            else ": the network's own predictions are not perfectly self-consistent across orders"
+        )
+        if self.capped_at is not None and self.pixels_per_step:
+            said += (
+                f"; {self.pixels_per_step} px at once"
+                if short
+                else f" (capped at {self.capped_at} steps, these sample {self.pixels_per_step} pixels at once)"
+            )
+        return said
+        said += ": the network's own predictions are not perfectly self-consistent across orders"
+        if self.capped_at is not None and self.pixels_per_step:
+            said += f" (capped at {self.capped_at} steps, these sample {self.pixels_per_step} pixels at once)"
+        return said
         said += ":\nthe network's own predictions are not\nperfectly self-consistent across orders"
         if self.capped_at is not None and self.pixels_per_step:
             said += f"\n(capped at {self.capped_at} steps, they\nsample {self.pixels_per_step} pixels at once)"
