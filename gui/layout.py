@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QSlider, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QSlider,
+    QStyle,
+    QStyleOptionComboBox,
+    QVBoxLayout,
+    QWidget,
+)
 
 from engine.runtime import scenarios
 
@@ -12,7 +22,7 @@ from . import style
 from .controls import Controls
 from .messages import Messages
 from .panels import MethodPanel
-from .plots import PlotsRow
+from .plots import ALL, PlotsRow
 
 
 def build(win) -> None:
@@ -47,7 +57,7 @@ def build(win) -> None:
     row.addWidget(win.panels["right"], 1)
     lay.addLayout(row, 5)
     win.plots = PlotsRow({"left": style.AR_COLOR, "right": style.DIFF_COLOR})
-    lay.addWidget(win.plots, 3)
+    lay.addWidget(win.plots, 4)  # 5 : 4 gives every plot a data area of at least 120x80 at 1280x720
     tl = QHBoxLayout()
     win.timeline = QSlider(Qt.Horizontal, maximum=0)
     win.timeline.setMinimumWidth(300)
@@ -58,6 +68,40 @@ def build(win) -> None:
     tl.addWidget(win.timeline_label)
     tl.addWidget(win.status, 2)  # room for a pace note or continuations' progress at 1280 px
     lay.addLayout(tl)
+    win.session.subscribe(lambda what: what == "scenario" and arrange_plots(win))
+    for c in win.findChildren(QComboBox):  # a shrinkable box never cuts the entry it shows ("autoregressi")
+        c.currentTextChanged.connect(lambda _t, c=c: fit_combo(c))
+
+
+def presenting(win) -> bool:
+    """Lecture mode or a lesson under way: the lecture layout."""
+    lesson = getattr(win, "lesson", None)
+    return bool(win.lecture or (lesson is not None and lesson.active))
+
+
+def arrange_plots(win) -> None:
+    """The lecture layout shows only the scenario's own plots (one or two), large; free play and
+    normal mode show them all (a scenario's own plot that is not among them joins them)."""
+    sc = win.session.scenario
+    own = tuple(sc.plots) if sc is not None else ()
+    if own and presenting(win):
+        win.plots.arrange(own, focus=True)
+    else:
+        win.plots.arrange(ALL + tuple(k for k in own if k not in ALL))
+
+
+def combo_text_room(c: QComboBox) -> int:
+    """The width a combo box gives its text (its edit field, under the window's style sheet)."""
+    opt = QStyleOptionComboBox()
+    c.initStyleOption(opt)
+    return c.style().subControlRect(QStyle.CC_ComboBox, opt, QStyle.SC_ComboBoxEditField, c).width()
+
+
+def fit_combo(c: QComboBox) -> None:
+    """At least as wide as the entry it shows (a shrinkable box may still give up the longer ones)."""
+    c.ensurePolished()
+    chrome = max(0, c.width() - combo_text_room(c)) if c.width() > 0 else 30
+    c.setMinimumWidth(c.fontMetrics().horizontalAdvance(c.currentText()) + chrome + 2)
 
 
 def restyle(win, caption_lines: int) -> None:
@@ -73,3 +117,6 @@ def restyle(win, caption_lines: int) -> None:
         p.set_lecture(on, win.size_level)
     for view in win.findChildren(pg.GraphicsView):  # image canvases (plots did theirs)
         view.setBackground(style.background(on))
+    for c in win.findChildren(QComboBox):  # the new font's widths
+        fit_combo(c)
+    arrange_plots(win)
