@@ -20,6 +20,7 @@ from engine.runtime import scenarios
 
 from . import style
 from .controls import Controls
+from .fit_label import FitLabel
 from .messages import Messages
 from .panels import MethodPanel
 from .plots import ALL, PlotsRow
@@ -35,8 +36,20 @@ def build(win) -> None:
     lay.setSpacing(4)
     win.controls = Controls(win.session)
     lay.addWidget(win.controls)
+    # while a lesson is presented (the control rows hidden): its title and the presenter's keys
+    win.lesson_bar = QWidget()
+    bar = QHBoxLayout(win.lesson_bar)
+    bar.setContentsMargins(0, 0, 0, 0)
+    win.lesson_title = FitLabel("", objectName="lessonbar")  # the lesson's title, then the keys
+    win.lesson_next = FitLabel("", objectName="lessonnext")  # what PageDown shows next
+    for label, stretch in ((win.lesson_title, 3), (win.lesson_next, 2)):
+        label.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
+        bar.addWidget(label, stretch)
+    win.lesson_next.setAlignment(Qt.AlignRight | Qt.AlignVCenter)
+    win.lesson_bar.hide()
+    lay.addWidget(win.lesson_bar)
     cap = QHBoxLayout()
-    win.slide_label = QLabel("", objectName="slide")  # "3 / 11" while a lesson runs
+    win.slide_label = QLabel("", objectName="slide")  # "slide 3 / 12" while a lesson runs
     win.slide_label.hide()
     cap.addWidget(win.slide_label)
     win.caption = QLabel(scenarios.FREE_PLAY_CAPTION, objectName="caption", wordWrap=True)

@@ -5,6 +5,11 @@ The forward rule (PageDown or →): a slide arrives ready, paused at step 0, wit
 plays it; forward again (while it plays, or once it finished) goes to the next slide. If the run
 was paused part way (Space), forward resumes it. So every slide takes two presses: "show" and
 "next". While the screen is blanked, forward and back only bring the picture back.
+
+While presenting, the window shows the slide, not the instrument: fullscreen, the menu bar, the
+control bar and the panels' settings hidden (T brings them back, and hides them again), the
+lesson's title and the keys in a bar at the top, "slide n / N" beside the caption (the Scenarios
+menu is numbered by the same lesson), and captions that name the remote's key (PageDown), not V.
 """
 
 from __future__ import annotations
@@ -12,7 +17,14 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
-from engine.runtime import lessons
+from engine.runtime import lessons, scenarios
+
+from . import keys_and_menus, layout
+from .keys_and_menus import CONTROLS_KEY
+
+NEXT_KEY = {True: "PageDown", False: "V"}  # the key that shows a scenario's next variant: in a lesson, free play
+KEYS_LINE = f"PageDown / → play, next   PageUp / ← back   {CONTROLS_KEY} controls   B blank   Esc leave"
+SHORT_KEYS = f"PageDown next   {CONTROLS_KEY} controls   Esc leave"
 
 
 class LessonPresenter:
@@ -25,11 +37,52 @@ class LessonPresenter:
         self.blank.setStyleSheet("background: #000000;")
         self.blank.hide()
 
+    @property
+    def next_key(self) -> str:
+        """The key a caption names for "the next variant": PageDown in a lesson, V in free play."""
+        return NEXT_KEY[self.active]
+
+    def number_of(self, scenario: str) -> int | None:
+        """The slide number (1-based) of a scenario in the lesson (the loaded or the default one),
+        as the Scenarios menu shows it; None if the lesson has no such slide."""
+        if self.lesson is None and not hasattr(self, "_default"):
+            self._default = _default()
+        lesson = self.lesson or self._default
+        names = [s.scenario for s in lesson.slides] if lesson is not None else []
+        return names.index(scenario) + 1 if scenario in names else None
+
+    def go_to_scenario(self, name: str) -> bool:
+        """A Scenarios menu entry while a lesson is presented: its slide (same number), else the
+        scenario on its own."""
+        n = self.number_of(name) if self.active else None
+        return self.go(n - 1) if n is not None else self.win.apply_scenario(name)
+
+    # -- the control rows -----------------------------------------------------------------------
+    def set_controls(self, shown: bool) -> None:
+        """The menu bar, the control bar and the panels' settings (hidden while presenting)."""
+        w = self.win
+        w.menuBar().setVisible(shown)
+        for widget in (w.controls, w.controls.ar_group, w.controls.diffusion_group):
+            widget.setVisible(shown)
+
+    def toggle_controls(self) -> None:
+        self.set_controls(not self.win.controls.isVisible())
+
     # -- starting and leaving ---------------------------------------------------------------
-    def start(self, lesson: lessons.Lesson, index: int = 0, fullscreen: bool = False) -> bool:
+    def start(self, lesson: lessons.Lesson, index: int = 0, fullscreen: bool = True) -> bool:
+        """Present `lesson` from slide `index`: fullscreen (on the window's screen), controls hidden."""
+        changed = lesson is not self.lesson
         self.lesson, self.active = lesson, True
+        if changed:
+            keys_and_menus.number_scenarios(self.win)
         if fullscreen:
             self.win.fullscreen()
+        self.set_controls(False)
+        title = lesson.title or ""
+        self.win.lesson_title.set_texts(
+            *(f"{title}  ·  {keys}" if title else keys for keys in (KEYS_LINE, SHORT_KEYS)), title or SHORT_KEYS
+        )
+        self.win.lesson_bar.show()
         return self.go(index)
 
     def start_default(self) -> bool:
@@ -52,6 +105,9 @@ class LessonPresenter:
         self.active = False
         self.set_blank(False)
         self.win.slide_label.hide()
+        self.win.lesson_bar.hide()
+        self.set_controls(True)
+        layout.arrange_plots(self.win)
 
     # -- stepping ---------------------------------------------------------------------------
     def go(self, index: int) -> bool:
@@ -60,16 +116,37 @@ class LessonPresenter:
             return False
         self.index = max(0, min(index, len(self.lesson.slides) - 1))
         s = self.lesson.slides[self.index]
-        self.win.slide_label.setText(f"{self.index + 1} / {len(self.lesson.slides)}")
+        self.win.slide_label.setText(f"slide {self.index + 1} / {len(self.lesson.slides)}")
         self.win.slide_label.setToolTip(
             f"{self.lesson.title}: slide {self.index + 1} of {len(self.lesson.slides)} "
-            "(PageDown / → play, then each variant, then next; PageUp / ← back; B blank; Esc leave)"
+            f"(PageDown / → play, then each variant, then next; PageUp / ← back; {CONTROLS_KEY} controls; "
+            "B blank; Esc leave)"
         )
         self.win.slide_label.show()
         ok = self.win.apply_scenario(s.scenario, s.variant, paused=True, caption=s.caption)
         for p in self.win.panels.values():
             p.counter.setText("ready: → plays")
+        self.say_next(playing=False)
         return ok
+
+    def coming(self) -> str:
+        """What the next forward press shows after this run: the slide's next variant, or the
+        next slide (its menu number and title), or the end."""
+        sc, variant = self.win.session.scenario, self.win.session.variant
+        if sc is not None and variant + 1 < len(sc.variants):
+            return f"next: {sc.variants[variant + 1][0]}"
+        if self.lesson is not None and self.index + 1 < len(self.lesson.slides):
+            nxt = lessons_title(self.lesson.slides[self.index + 1].scenario)
+            return f"next: {self.index + 2}. {nxt}"
+        return "the last slide (Esc leaves)"
+
+    def say_next(self, playing: bool) -> None:
+        """The line at the top right: what PageDown does now, and what comes after this run."""
+        then = self.coming()
+        if playing:
+            self.win.lesson_next.set_texts(f"playing · PageDown: {then}", f"PageDown: {then}", then)
+        else:
+            self.win.lesson_next.set_texts(f"PageDown plays · then {then}", "PageDown plays", "→ plays")
 
     def forward(self):
         if not self.active:
@@ -81,8 +158,10 @@ class LessonPresenter:
         sc, variant = w.session.scenario, w.session.variant
         if w.worker is not None and w.worker.is_paused() and not w.is_finished():
             w.toggle_play()  # play (or resume) this slide's run
+            self.say_next(playing=True)
         elif sc is not None and variant + 1 < len(sc.variants):  # a remote has no V: its variants in turn
             w.apply_scenario(sc.name, variant + 1, caption=self.lesson.slides[self.index].caption)
+            self.say_next(playing=True)
         elif self.index < len(self.lesson.slides) - 1:
             self.go(self.index + 1)
         else:
@@ -109,3 +188,14 @@ class LessonPresenter:
 
     def fit_overlay(self):
         self.blank.setGeometry(self.win.rect())
+
+
+def lessons_title(scenario: str) -> str:
+    return scenarios.SCENARIOS[scenario].title
+
+
+def _default() -> lessons.Lesson | None:
+    try:
+        return lessons.load()
+    except lessons.LessonError:
+        return None

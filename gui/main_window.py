@@ -93,7 +93,7 @@ class MainWindow(RunActions, QMainWindow):
             self.show_error(str(e))
             return False
         self.set_guidance_view(sc.guidance_view)
-        self.caption.setText(self.session.scenario_caption(label, caption))
+        self.caption.setText(self.session.scenario_caption(label, caption, self.lesson.next_key))
         return self.restart(paused=paused) if start else True
 
     def next_variant(self):

@@ -177,6 +177,7 @@ class PlotsRow(QWidget):
         for lane, name in names.items():
             what = "the image" if (forward or {}).get(lane) else "x0"
             t = self.strips[lane].title
+            t.setWordWrap(True)  # the lecture layout's strip column is narrow: two lines, never cut
             t.setText(f"━━ {name}: {what} along the run")
             t.setStyleSheet(f"color: rgb{tuple(self.colors[lane])}; font-weight: bold;")
             t.setToolTip("The plots' legend: this colour is this panel. Both on one axis: network evaluations.")
