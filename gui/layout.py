@@ -70,7 +70,7 @@ def build(win) -> None:
     row.addWidget(win.panels["right"], 1)
     lay.addLayout(row, 5)
     win.plots = PlotsRow({"left": style.AR_COLOR, "right": style.DIFF_COLOR})
-    lay.addWidget(win.plots, 4)  # 5 : 4 gives every plot a data area of at least 120x80 at 1280x720
+    lay.addWidget(win.plots, 4)  # the stretch: arrange_plots
     tl = QHBoxLayout()
     win.timeline = QSlider(Qt.Horizontal, maximum=0)
     win.timeline.setMinimumWidth(300)
@@ -97,10 +97,15 @@ def arrange_plots(win) -> None:
     normal mode show them all (a scenario's own plot that is not among them joins them)."""
     sc = win.session.scenario
     own = tuple(sc.plots) if sc is not None else ()
-    if own and presenting(win):
+    focus = bool(own and presenting(win))
+    if focus:
         win.plots.arrange(own, focus=True)
     else:
         win.plots.arrange(ALL + tuple(k for k in own if k not in ALL))
+    # panels : plots = 5 : 4 gives every plot a data area >= 120x80 at 1280x720; with the control
+    # rows hidden (a lesson) the plots have room to spare and the canvases, the show, take it
+    spare = focus and win.controls.isHidden()
+    win.centralWidget().layout().setStretchFactor(win.plots, 3 if spare else 4)
 
 
 def combo_text_room(c: QComboBox) -> int:
@@ -114,7 +119,8 @@ def fit_combo(c: QComboBox) -> None:
     """At least as wide as the entry it shows (a shrinkable box may still give up the longer ones)."""
     c.ensurePolished()
     chrome = max(0, c.width() - combo_text_room(c)) if c.width() > 0 else 30
-    c.setMinimumWidth(c.fontMetrics().horizontalAdvance(c.currentText()) + chrome + 2)
+    need = c.fontMetrics().horizontalAdvance(c.currentText()) + chrome + 2
+    c.setMinimumWidth(max(need, c.minimumSizeHint().width()))
 
 
 def restyle(win, caption_lines: int) -> None:

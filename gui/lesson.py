@@ -36,6 +36,7 @@ class LessonPresenter:
         self.blank = QLabel("", win)  # covers the whole window: a black screen while the lecturer talks
         self.blank.setStyleSheet("background: #000000;")
         self.blank.hide()
+        self._look_before: bool | None = None  # the look before the lesson (restored when it is left)
 
     @property
     def next_key(self) -> str:
@@ -64,6 +65,7 @@ class LessonPresenter:
         w.menuBar().setVisible(shown)
         for widget in (w.controls, w.controls.ar_group, w.controls.diffusion_group):
             widget.setVisible(shown)
+        layout.arrange_plots(w)  # the canvases take the height the controls gave up
 
     def toggle_controls(self) -> None:
         self.set_controls(not self.win.controls.isVisible())
@@ -77,6 +79,9 @@ class LessonPresenter:
             keys_and_menus.number_scenarios(self.win)
         if fullscreen:
             self.win.fullscreen()
+        if self._look_before is None:  # a projector: the lecture look while presenting, the lecturer's after
+            self._look_before = self.win.lecture
+        self.win.set_lecture_mode(True)
         self.set_controls(False)
         title = lesson.title or ""
         self.win.lesson_title.set_texts(
@@ -107,6 +112,9 @@ class LessonPresenter:
         self.win.slide_label.hide()
         self.win.lesson_bar.hide()
         self.set_controls(True)
+        if self._look_before is not None:
+            self.win.set_lecture_mode(self._look_before)
+            self._look_before = None
         layout.arrange_plots(self.win)
 
     # -- stepping ---------------------------------------------------------------------------

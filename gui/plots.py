@@ -167,6 +167,7 @@ class PlotsRow(QWidget):
         target = self.side if focus else self.strips_row
         for c in self.strips.values():
             target.addWidget(c, 1)
+            c.title.setWordWrap(focus)  # the strip column is narrow: two lines, never cut
         self.outer.setStretch(0, round(10 * (1 - FOCUS_STRIP_SHARE)) if focus else 1)
         self.outer.setStretch(1, round(10 * FOCUS_STRIP_SHARE) if focus else 0)
 
@@ -177,7 +178,6 @@ class PlotsRow(QWidget):
         for lane, name in names.items():
             what = "the image" if (forward or {}).get(lane) else "x0"
             t = self.strips[lane].title
-            t.setWordWrap(True)  # the lecture layout's strip column is narrow: two lines, never cut
             t.setText(f"━━ {name}: {what} along the run")
             t.setStyleSheet(f"color: rgb{tuple(self.colors[lane])}; font-weight: bold;")
             t.setToolTip("The plots' legend: this colour is this panel. Both on one axis: network evaluations.")
