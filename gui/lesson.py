@@ -14,7 +14,7 @@ menu is numbered by the same lesson), and captions that name the remote's key (P
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QLabel
 
 from engine.runtime import lessons, scenarios
@@ -37,6 +37,8 @@ class LessonPresenter:
         self.blank.setStyleSheet("background: #000000;")
         self.blank.hide()
         self._look_before: bool | None = None  # the look before the lesson (restored when it is left)
+        self._next_timer = QTimer(win, interval=300)  # the next line follows the run (finished, paused)
+        self._next_timer.timeout.connect(self.say_next)
 
     @property
     def next_key(self) -> str:
@@ -88,6 +90,7 @@ class LessonPresenter:
             *(f"{title}  ·  {keys}" if title else keys for keys in (KEYS_LINE, SHORT_KEYS)), title or SHORT_KEYS
         )
         self.win.lesson_bar.show()
+        self._next_timer.start()
         return self.go(index)
 
     def start_default(self) -> bool:
@@ -108,6 +111,7 @@ class LessonPresenter:
 
     def leave(self):
         self.active = False
+        self._next_timer.stop()
         self.set_blank(False)
         self.win.slide_label.hide()
         self.win.lesson_bar.hide()
@@ -148,13 +152,22 @@ class LessonPresenter:
             return f"next: {self.index + 2}. {nxt}"
         return "the last slide (Esc leaves)"
 
-    def say_next(self, playing: bool) -> None:
-        """The line at the top right: what PageDown does now, and what comes after this run."""
-        then = self.coming()
-        if playing:
-            self.win.lesson_next.set_texts(f"playing · PageDown: {then}", f"PageDown: {then}", then)
+    def say_next(self, playing: bool | None = None) -> None:
+        """The line at the top right: what PageDown does now, and what comes after this run (kept
+        true by a timer while presenting: a run that pauses itself, for continuations, says so)."""
+        if not self.active:
+            return
+        w, then = self.win, self.coming()
+        started = w.worker is not None and any(ln.frames for ln in w.session.lanes.values())
+        if w.is_finished():
+            texts = (f"finished · PageDown: {then}", f"PageDown: {then}", then)
+        elif playing or (playing is None and w.is_playing()):
+            texts = (f"playing · PageDown: {then}", f"PageDown: {then}", then)
+        elif started:
+            texts = ("paused · PageDown resumes", "PageDown resumes", "→ resumes")
         else:
-            self.win.lesson_next.set_texts(f"PageDown plays · then {then}", "PageDown plays", "→ plays")
+            texts = (f"PageDown plays · then {then}", "PageDown plays", "→ plays")
+        w.lesson_next.set_texts(*texts)
 
     def forward(self):
         if not self.active:

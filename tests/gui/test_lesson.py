@@ -230,7 +230,14 @@ def test_the_next_line_names_the_next_variant_then_the_next_slide(qtbot, win, tm
     assert win.lesson_next.text() == "PageDown plays · then next: 100 steps"
     assert win.lesson.coming() == "next: 100 steps"
     win.lesson.forward()  # plays
-    win.lesson.forward()  # the last variant
+    qtbot.waitUntil(win.is_finished, timeout=60000)
+    qtbot.waitUntil(lambda: win.lesson_next.text().startswith("finished · PageDown: next: 100 steps"), timeout=5000)
+    win.lesson.forward()  # the last variant, playing at once
+    qtbot.waitUntil(lambda: bool(win.session.lanes["right"].frames), timeout=60000)
+    win.toggle_play()  # paused part way (Space): forward resumes, and the line says so
+    if not win.is_finished():  # (a fast machine may have finished the 100 steps already)
+        qtbot.waitUntil(lambda: win.lesson_next.text() == "paused · PageDown resumes", timeout=5000)
+    win.toggle_play()
     assert win.lesson.coming() == "next: 2. Classifier-free guidance"
     win.lesson.go(1)
     assert win.lesson.coming() == f"next: {scenarios_variant('guidance', 1)}"
