@@ -86,6 +86,9 @@ def build(win) -> None:
         c.currentTextChanged.connect(lambda _t, c=c: fit_combo(c))
 
 
+PLOTS_SHARE = 0.3  # a lesson with the control rows hidden: the plots take at most this share of the height
+
+
 def presenting(win) -> bool:
     """Lecture mode or a lesson under way: the lecture layout."""
     lesson = getattr(win, "lesson", None)
@@ -106,6 +109,11 @@ def arrange_plots(win) -> None:
     # rows hidden (a lesson) the plots have room to spare and the canvases, the show, take it
     spare = focus and win.controls.isHidden()
     win.centralWidget().layout().setStretchFactor(win.plots, 3 if spare else 4)
+    # (stretch shares only space beyond the items' size hints, and the panels' hint is larger than any
+    # screen: a cap is what gives the canvases the height the hidden controls left)
+    win.plots.setMaximumHeight(
+        max(win.plots.minimumSizeHint().height(), int(PLOTS_SHARE * win.height())) if spare else 16777215
+    )
 
 
 def combo_text_room(c: QComboBox) -> int:
@@ -138,4 +146,7 @@ def restyle(win, caption_lines: int) -> None:
         view.setBackground(style.background(on))
     for c in win.findChildren(QComboBox):  # the new font's widths
         fit_combo(c)
+    win.timeline_label.ensurePolished()  # "NFE 1568" or "step 98": room for the widest, never cut
+    fm = win.timeline_label.fontMetrics()
+    win.timeline_label.setMinimumWidth(max(fm.horizontalAdvance(t) for t in ("NFE 00000", "step 0000")) + 4)
     arrange_plots(win)

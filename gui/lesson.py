@@ -208,7 +208,10 @@ class LessonPresenter:
         self.win.setCursor(Qt.BlankCursor if on else Qt.ArrowCursor)
 
     def fit_overlay(self):
+        """On every resize of the window: the black screen covers it, the plots keep their share."""
         self.blank.setGeometry(self.win.rect())
+        if self.active and hasattr(self.win, "plots"):
+            layout.arrange_plots(self.win)
 
 
 def lessons_title(scenario: str) -> str:

@@ -227,3 +227,20 @@ def test_a_4k_screen_without_scaling_fits_with_larger_fonts(qtbot, win):
     hd = win.caption.font().pixelSize()
     _settle(qtbot, win, (3840, 2160))
     assert _clipped(win) == [] and win.caption.font().pixelSize() >= hd
+
+
+def test_every_lesson_slide_is_readable_and_the_pictures_are_the_show(qtbot, win):
+    """Presenting (control rows hidden) at each projector size: every slide's plots readable,
+    nothing cut, and the canvases at least as tall as the plots (the plots keep their share)."""
+    lesson = lessons.load()
+    win.lesson.start(lesson, fullscreen=False)
+    for size in PROJECTORS:
+        _settle(qtbot, win, size)
+        for i in range(len(lesson.slides)):
+            win.lesson.go(i)
+            qtbot.wait(20)
+            where = (size, lesson.slides[i].scenario)
+            assert _plots_readable(win) == [] and _cut_texts(win) == [] and _clipped(win) == [], where
+            canvas = win.panels["left"].state.view.height()
+            assert canvas >= max(w.height() for w in win.plots.widgets.values() if w.isVisibleTo(win)), where
+    win.lesson.leave()
