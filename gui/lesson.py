@@ -25,6 +25,7 @@ from .keys_and_menus import CONTROLS_KEY
 NEXT_KEY = {True: "PageDown", False: "V"}  # the key that shows a scenario's next variant: in a lesson, free play
 KEYS_LINE = f"PageDown / → play, next   PageUp / ← back   {CONTROLS_KEY} controls   B blank   Esc leave"
 SHORT_KEYS = f"PageDown next   {CONTROLS_KEY} controls   Esc leave"
+CONTROLS_HINT = f"{CONTROLS_KEY} controls"
 
 
 class LessonPresenter:
@@ -87,8 +88,9 @@ class LessonPresenter:
         self.set_controls(False)
         title = lesson.title or ""
         self.win.lesson_title.set_texts(
-            *(f"{title}  ·  {keys}" if title else keys for keys in (KEYS_LINE, SHORT_KEYS)), title or SHORT_KEYS
-        )
+            *(f"{title}  ·  {keys}" if title else keys for keys in (KEYS_LINE, SHORT_KEYS, CONTROLS_HINT)),
+            title or SHORT_KEYS,
+        )  # the fullest that fits: at 1280 px the title and "T controls"
         self.win.lesson_bar.show()
         self._next_timer.start()
         return self.go(index)
