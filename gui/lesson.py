@@ -165,6 +165,8 @@ class LessonPresenter:
             texts = (f"finished · PageDown: {then}", f"PageDown: {then}", then)
         elif playing or (playing is None and w.is_playing()):
             texts = (f"playing · PageDown: {then}", f"PageDown: {then}", then)
+        elif started and w.continuations.running():  # x0-is-a-mean pauses for them
+            texts = ("continuations running (beside the timeline) · PageDown resumes", "PageDown resumes")
         elif started:
             texts = ("paused · PageDown resumes", "PageDown resumes", "→ resumes")
         else:

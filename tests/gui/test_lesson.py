@@ -246,3 +246,18 @@ def test_the_next_line_names_the_next_variant_then_the_next_slide(qtbot, win, tm
     win.lesson.go(1)
     assert win.lesson.coming() == f"next: {scenarios_variant('guidance', 1)}"
     win.lesson.leave()
+
+
+def test_a_slide_that_pauses_for_continuations_says_so(qtbot, win, tmp_path):
+    """x0-is-a-mean pauses part way and runs K continuations: the next line says they run and that
+    PageDown resumes; once they are done it says paused."""
+    path = tmp_path / "l.lesson"
+    path.write_text("slide: x0-is-a-mean\nslide: guidance\n")
+    win.lesson.start(lessons.load(path), fullscreen=False)
+    win.controls.cont_k.setValue(2)
+    win.lesson.forward()
+    qtbot.waitUntil(win.continuations.running, timeout=120000)
+    qtbot.waitUntil(lambda: win.lesson_next.text().startswith("continuations running"), timeout=5000)
+    qtbot.waitUntil(lambda: not win.continuations.running(), timeout=300000)
+    qtbot.waitUntil(lambda: win.lesson_next.text() == "paused · PageDown resumes", timeout=5000)
+    win.lesson.leave()
