@@ -12,6 +12,8 @@ from engine.maths.pixels import SIDE
 
 from . import style
 
+FORCED = (255, 80, 230)  # pixels forced by hand (a click on the distribution): magenta, apart from the step's red
+
 
 class ImageCanvas(QWidget):
     drawn = Signal()  # the drawing changed
@@ -44,6 +46,8 @@ class ImageCanvas(QWidget):
             symbol="s", size=1.0, pxMode=False, brush=None, pen=pg.mkPen(style.OUTLINE, width=2)
         )
         self.vb.addItem(self.outline)
+        self.marks = pg.ScatterPlotItem(symbol="s", size=0.8, pxMode=False, brush=None, pen=pg.mkPen(FORCED, width=2))
+        self.vb.addItem(self.marks)  # pixels forced by hand, marked for the rest of the run
         self.setToolTip(tooltip)
         self.drawing_enabled = False
         self.known = np.zeros((SIDE, SIDE), bool)
@@ -62,6 +66,15 @@ class ImageCanvas(QWidget):
             return
         r, c = np.divmod(np.asarray(flat_indices), SIDE)
         self.outline.setData(c + 0.5, r + 0.5)
+
+    def set_marks(self, flat_indices) -> None:
+        """Outline the pixels forced by hand (in FORCED, inside the step's outline)."""
+        if not len(flat_indices):
+            if len(self.marks.data):
+                self.marks.setData([], [])
+            return
+        r, c = np.divmod(np.asarray(flat_indices), SIDE)
+        self.marks.setData(c + 0.5, r + 0.5)
 
     # -- drawing -------------------------------------------------------------------------
     def enable_drawing(self, on: bool):

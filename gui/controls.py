@@ -152,6 +152,7 @@ class Controls(QWidget):
         self.session = session if session is not None else Session()
         self._quiet = 0
         self._writing = None  # the widget whose edit is being written (not re-rendered meanwhile)
+        self.typed = False  # the last edit was a typed number applying (its delay already waited)
         self.invalid: dict[str, str] = {}  # widget key -> why its text is no value (restart refuses)
         lay = QHBoxLayout(self)
         lay.setContentsMargins(2, 0, 2, 0)
@@ -163,6 +164,8 @@ class Controls(QWidget):
         for name, w in self.widgets.items():
             setattr(self, WIDGET_NAMES.get(name, name), w)
         self.prompt.setMaximumWidth(150)
+        # Enter in the prompt: done typing, the window's keys (R, Space, B) are the presenter's again
+        self.prompt.returnPressed.connect(self.prompt.clearFocus)
         self.prompt.setMinimumWidth(80)
         self.new_seed = QPushButton("⟳")
         self.new_seed.setToolTip("New seed (N): another sample from the same distribution.")
@@ -274,6 +277,7 @@ class Controls(QWidget):
         finally:
             self._writing = None
         self.invalid.pop(key, None)
+        self.typed = bool(getattr(self._widget(name, panel), "applying_typed", False))
         self.edited.emit(name)
 
     def _pace(self, pacing=None, speed=None) -> None:

@@ -2,15 +2,34 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QFileDialog
 
 from engine.runtime import lessons
 
 
-def open_lesson_dialog(win) -> None:
-    path, _ = QFileDialog.getOpenFileName(win, "Open a lesson", "", "Lessons (*.lesson *.txt);;All files (*)")
+def start_in(win, name: str = "") -> str:
+    """Where a dialog opens: the last folder used (the Session remembers it), with `name` in it."""
+    folder = win.session.last_folder
+    if not folder or not Path(folder).is_dir():
+        return name
+    return str(Path(folder) / name) if name else folder
+
+
+def used(win, path: str) -> str:
+    """A path picked in a dialog: its folder is where the next dialog opens."""
     if path:
+        win.session.use_folder(str(Path(path).parent))
+    return path
+
+
+def open_lesson_dialog(win) -> None:
+    path, _ = QFileDialog.getOpenFileName(
+        win, "Open a lesson", start_in(win), "Lessons (*.lesson *.txt);;All files (*)"
+    )
+    if used(win, path):
         try:
             win.lesson.start(lessons.load(path), fullscreen=True)
         except lessons.LessonError as e:
@@ -18,23 +37,24 @@ def open_lesson_dialog(win) -> None:
 
 
 def export_png_dialog(win) -> None:
-    path, _ = QFileDialog.getSaveFileName(win, "Save the window as PNG", "pixels-and-noise.png", "PNG (*.png)")
-    if path:
+    path, _ = QFileDialog.getSaveFileName(
+        win, "Save the window as PNG", start_in(win, "pixels-and-noise.png"), "PNG (*.png)"
+    )
+    if used(win, path):
         win.export_png(path)
 
 
 def export_run_dialog(win) -> None:
-    path, _ = QFileDialog.getSaveFileName(win, "Save the run", "run.gif", "GIF (*.gif);;MP4 (*.mp4)")
-    if path:
-        try:
-            win.export_run(path)
-        except (OSError, ValueError) as e:
-            win.show_error(str(e))
+    path, _ = QFileDialog.getSaveFileName(win, "Save the run", start_in(win, "run.gif"), "GIF (*.gif);;MP4 (*.mp4)")
+    if used(win, path):
+        win.start_export(path)  # off the GUI thread, progress and a cancel beside the timeline
 
 
 def open_image_dialog(win) -> None:
-    path, _ = QFileDialog.getOpenFileName(win, "Open your own picture", "", "Images (*.png *.jpg *.jpeg *.bmp)")
-    if path:
+    path, _ = QFileDialog.getOpenFileName(
+        win, "Open your own picture", start_in(win), "Images (*.png *.jpg *.jpeg *.bmp)"
+    )
+    if used(win, path):
         win.open_image(path)
 
 

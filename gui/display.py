@@ -7,6 +7,8 @@ from __future__ import annotations
 import time
 
 import numpy as np
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtWidgets import QStyle
 
 from . import axis
 
@@ -14,9 +16,29 @@ PLOT_INTERVAL_S = 0.1  # curves and strips repaint at 10 Hz (half a repaint's co
 SIDE_INTERVAL_S = 1 / 15  # the side views (order map, pixel distribution, eps, schedule): 15 Hz
 
 
+class ClickToPoint(QObject):
+    """A click on the timeline moves it to the point clicked (Qt's slider moves a page), and the
+    handle follows the pointer from there (a drag)."""
+
+    def eventFilter(self, slider, ev):
+        if ev.type() == QEvent.MouseButtonPress and ev.button() == Qt.LeftButton and slider.maximum() > 0:
+            slider.setValue(value_at(slider, ev.position().x()))  # the handle is under the pointer now: a drag
+        return False
+
+
+def value_at(slider, x: float) -> int:
+    """The value of a horizontal slider at pixel `x` (its handle's centre there)."""
+    handle = slider.style().pixelMetric(QStyle.PM_SliderLength, None, slider)
+    span = max(1, slider.width() - handle)
+    return QStyle.sliderValueFromPosition(slider.minimum(), slider.maximum(), int(x - handle / 2), span)
+
+
 class RunDisplay:
     def __init__(self, panels: dict, plots, timeline, timeline_label):
         self.panels, self.plots, self.timeline, self.timeline_label = panels, plots, timeline, timeline_label
+        self.forced_at = lambda lane, i: []  # the pixels forced by hand in frame i of a lane (the Session's)
+        self._click = ClickToPoint(timeline)
+        timeline.installEventFilter(self._click)
         self.follow = True  # the timeline follows the run's newest step (False: scrubbed back)
         self.axis = axis.NFE  # what the timeline and the plots' x axis count
         self.target = None  # the prompt's class (the plots follow its probability)
@@ -85,23 +107,33 @@ class RunDisplay:
     def show_at(self, pos: int, snap: dict, plots: bool = True, side: bool = True) -> None:
         """Paint the step at timeline position `pos`: state and x0 always, the panels' side views
         when `side`, the plots when `plots`."""
+        shown = 0  # the NFE (or step) of the frames on screen: what the panels' headers say
         for name, (frames, mets, dist) in snap.items():
             if not frames:
                 continue
             i = self.index_at(frames, pos)
+            shown = max(shown, axis.position(frames[i], self.axis))
             self.panels[name].show_frame(frames, i, side=side)
+            self.panels[name].state.set_marks(self.forced_at(name, i))
             if plots:
                 self.plots.update_lane(name, mets, dist, self.target, i, self.axis)
                 self.plots.update_spectrum(name, mets, i)
                 self.plots.update_strip(name, frames, i)
         self.plots.set_cursor(None if self.follow else pos)
-        self.timeline_label.setText(f"{axis.SHORT[self.axis]} {pos}")
+        self.timeline_label.setText(f"{axis.SHORT[self.axis]} {shown}")
 
     def scrub(self, value: int, snap: dict | None) -> None:
         """Show the step at `value` (the end: follow the run again)."""
         self.follow = value >= self.timeline.maximum()
         if snap is not None:
             self.show_at(value, snap)
+
+    def next_position(self, snap: dict) -> int | None:
+        """The timeline position of the next recorded frame after the one on screen (None: at the end)."""
+        pos = self.timeline.value()
+        later = [axis.position(f, self.axis) for frames, _, _ in snap.values() for f in frames]
+        later = [p for p in later if p > pos]
+        return min(later) if later else None
 
     def frames_on_screen(self, snap: dict) -> dict:
         """The frame on screen for each lane (the timeline position)."""

@@ -22,7 +22,15 @@ from engine.tools import cli
 from . import axis
 
 SCALE = 8
-LABEL_PX, LABEL_H = 15, 42  # two lines of text above each lane's pictures
+LABEL_PX, LINE_H = 15, 21  # the lines of text above each lane's pictures: what ran, then step and NFE
+
+
+class ExportCancelled(Exception):
+    """An export stopped by the user between two pictures: nothing is written."""
+
+
+def _never() -> bool:
+    return False
 
 
 def _tile(frame) -> np.ndarray:
@@ -30,17 +38,42 @@ def _tile(frame) -> np.ndarray:
     return np.kron(pair, np.ones((SCALE, SCALE), np.float32))
 
 
-def _label(width: int, name: str, frame) -> np.ndarray:
-    """(LABEL_H, width) grey text on black: the lane's name, then its step, NFE and what is shown."""
-    from PIL import Image, ImageDraw, ImageFont
+def _font():
+    from PIL import ImageFont
 
-    img = Image.new("L", (width, LABEL_H), 0)
+    return ImageFont.load_default(size=LABEL_PX)
+
+
+def name_lines(width: int, name: str) -> list[str]:
+    """The lane's name ("diffusion, DDIM 100 steps · mnist “seven”, w = 3, seed 42") in lines that
+    fit `width` pixels: broken at " · " and ", " (never cut)."""
+    font = _font()
+    lines: list[str] = []
+    for part in name.split(" · "):
+        line = ""
+        for word in part.split(", "):
+            trial = f"{line}, {word}" if line else word
+            if line and font.getlength(trial) > width - 8:
+                lines.append(line + ",")
+                line = word
+            else:
+                line = trial
+        lines.append(line)
+    return lines
+
+
+def _label(width: int, lines: list[str], frame) -> np.ndarray:
+    """Grey text on black: the lane's name (`lines`), then its step, NFE and what is shown."""
+    from PIL import Image, ImageDraw
+
+    img = Image.new("L", (width, LINE_H * (len(lines) + 1) + 2), 0)
     draw = ImageDraw.Draw(img)
-    font = ImageFont.load_default(size=LABEL_PX)
-    draw.text((4, 2), name, fill=255, font=font)
+    font = _font()
+    for j, line in enumerate(lines):
+        draw.text((4, 2 + j * LINE_H), line, fill=255, font=font)
     x0 = "the real image" if shows_real_image(frame.method) else "x0 (predicted clean image)"
     draw.text(
-        (4, 2 + LABEL_H // 2),
+        (4, 2 + len(lines) * LINE_H),
         f"step {frame.step + 1}/{frame.total_steps}   NFE {frame.nfe}   left: state, right: {x0}",
         fill=200,
         font=font,
@@ -48,25 +81,35 @@ def _label(width: int, name: str, frame) -> np.ndarray:
     return np.asarray(img, np.float32) / 255
 
 
-def composite_frames(lanes: dict, max_frames: int = 300, names: dict | None = None) -> list[np.ndarray]:
+def composite_frames(
+    lanes: dict, max_frames: int = 300, names: dict | None = None, progress=None, cancelled=_never
+) -> list[np.ndarray]:
     """uint8 RGB pictures along the run, at most `max_frames`, on the shared axis (NFE, or steps
-    when a lane ran no network). `names` ({lane: 'diffusion, DDIM 100 steps'}) label the rows
-    (default: each lane's method)."""
+    when a lane ran no network). `names` ({lane: gui.render.what_ran's label}) label the rows
+    (default: each lane's method). `progress(done, total)` after each picture; `cancelled()` true:
+    ExportCancelled between two pictures."""
     lanes = {n: fr for n, fr in lanes.items() if fr}
     if not lanes:
         raise ValueError("nothing to export: run something first")
     ax = axis.axis_for_lanes(lanes.values())
     top = max(axis.position(fr[-1], ax) for fr in lanes.values())
+    width = _tile(next(iter(lanes.values()))[0]).shape[1]
+    lines = {lane: name_lines(width, (names or {}).get(lane) or fr[0].method) for lane, fr in lanes.items()}
+    places = {lane: [axis.position(f, ax) for f in fr] for lane, fr in lanes.items()}
+    at = np.unique(np.linspace(0, top, min(max_frames, top + 1)).round().astype(int))
     out = []
-    for pos in np.unique(np.linspace(0, top, min(max_frames, top + 1)).round().astype(int)):
+    for pos in at:
+        if cancelled():
+            raise ExportCancelled
         rows = []
         for lane, fr in lanes.items():
-            i = max(0, int(np.searchsorted([axis.position(f, ax) for f in fr], pos, side="right")) - 1)
+            i = max(0, int(np.searchsorted(places[lane], pos, side="right")) - 1)
             tile = _tile(fr[i])
-            name = (names or {}).get(lane) or fr[i].method
-            rows.append(np.concatenate([_label(tile.shape[1], name, fr[i]), tile], axis=0))
+            rows.append(np.concatenate([_label(tile.shape[1], lines[lane], fr[i]), tile], axis=0))
         pic = np.concatenate([np.pad(r, ((4, 4), (4, 4)), constant_values=0.15) for r in rows], axis=0)
         out.append(np.repeat((pic * 255).astype(np.uint8)[..., None], 3, axis=2))
+        if progress is not None:
+            progress(len(out), len(at))
     return out
 
 
@@ -115,23 +158,30 @@ def _free_space(folder: Path) -> str:
 
 
 def write_run(
-    lanes: dict, path: str | Path, fps: int = 20, names: dict | None = None, record: dict | None = None
+    lanes: dict,
+    path: str | Path,
+    fps: int = 20,
+    names: dict | None = None,
+    record: dict | None = None,
+    progress=None,
+    cancelled=_never,
 ) -> Path:
     """The run as GIF/MP4 (with `record` in a `.json` sidecar) or as its last picture in a PNG
-    (with `record` in its text chunk)."""
+    (with `record` in its text chunk). `progress`/`cancelled`: as composite_frames (a cancel while
+    the file is encoded leaves nothing under `path` either)."""
     path = check_writable(path)
     suffix = path.suffix.lower()
-    pics = composite_frames(lanes, names=names)
+    pics = composite_frames(lanes, names=names, progress=progress, cancelled=cancelled)
     if suffix == ".png":
         png_with_record(pics[-1], path, record)
     else:
-        write_pictures(path, pics, fps)
+        write_pictures(path, pics, fps, cancelled)
         if record is not None:
             write_text_atomic(records.sidecar(path), records.dumps(record))
     return path
 
 
-def write_pictures(path: Path, pics: list, fps: int = 20) -> Path:
+def write_pictures(path: Path, pics: list, fps: int = 20, cancelled=_never) -> Path:
     """RGB uint8 pictures as the GIF/MP4 (or, last one, PNG) at `path`, written under a temporary
     name and renamed when complete: a full disk or an interrupt leaves nothing under `path` (and
     an earlier file of that name whole); files.WriteError is one line."""
@@ -140,6 +190,8 @@ def write_pictures(path: Path, pics: list, fps: int = 20) -> Path:
     def write(tmp: Path):
         _write(tmp, suffix, pics, fps)
         check_complete(tmp, suffix)
+        if cancelled():  # after the encoding, before the rename: the temporary file goes
+            raise ExportCancelled
 
     return write_atomic(path, write)
 
@@ -180,11 +232,37 @@ def _write(path: Path, suffix: str, pics: list, fps: int) -> None:
     elif suffix == ".mp4":
         h, w = pics[0].shape[:2]
         pics = [np.pad(p, ((0, h % 2), (0, w % 2), (0, 0))) for p in pics]
-        iio.imwrite(
-            path, pics + [pics[-1]] * fps, fps=fps, codec="libx264", plugin="pyav"
-        ) if _has_pyav() else _write_mp4_ffmpeg(path, pics + [pics[-1]] * fps, fps)
+        (_write_mp4_pyav if _has_pyav() else _write_mp4_ffmpeg)(path, pics + [pics[-1]] * fps, fps)
     else:
         path.write_bytes(iio.imwrite("<bytes>", pics[-1], extension=".png"))
+
+
+def _write_mp4_pyav(path: Path, pics: list, fps: int) -> None:
+    """H.264 through PyAV, the container closed before this returns, also when a write fails
+    (imageio's plugin left a failed writer to the garbage collector, whose flush then raised
+    "Exception ignored in __del__" at some later moment)."""
+    import av
+
+    container = av.open(str(path), mode="w", format="mp4")
+    failed = False
+    try:
+        stream = container.add_stream("libx264", rate=fps)
+        stream.height, stream.width = pics[0].shape[:2]
+        stream.pix_fmt = "yuv420p"
+        for pic in pics:
+            for packet in stream.encode(av.VideoFrame.from_ndarray(pic, format="rgb24")):
+                container.mux(packet)
+        for packet in stream.encode():  # flush the encoder
+            container.mux(packet)
+    except BaseException:
+        failed = True
+        raise
+    finally:
+        try:
+            container.close()
+        except Exception:
+            if not failed:  # a failure to finish the file is the failure; after another one, it is noise
+                raise
 
 
 def _has_pyav() -> bool:

@@ -9,21 +9,27 @@ from PySide6.QtWidgets import QMainWindow
 from engine.networks.data import CLASS_NAMES
 from engine.networks.weights import WeightsError
 from engine.runtime import runs, scenarios
+from engine.runtime.modes import MODES, free_play_caption
 from engine.runtime.session import DEFAULT_MODES, Session
 
 from . import axis, memory, remembered, style, wiring
 from .continuations_runner import ContinuationsRunner
 from .controls import PAUSE, PLAY, POINT_FIELDS
 from .display import RunDisplay
+from .export_task import ExportRunner
 from .lesson import LessonPresenter
 from .loading import ModelLoader
+from .ranges import TYPING_DELAY_MS
 from .run_actions import RunActions
 from .run_threads import RunThreads
 from .worker import share_cpu_with_gui
 
-EDIT_DELAY_MS = 300
+EDIT_DELAY_MS = (
+    TYPING_DELAY_MS  # an edit restarts the run this long after it (a typed number applies as long after its last key)
+)
 MIN_WINDOW = (1100, 650)  # >= the window's minimum size hint at the smallest look (tests/gui check it); 1100: combo
-# boxes never cut the entry they show (gui.layout.fit_combo); 650: the autoregressive panel's settings take two rows since planned steps joined them (every SIZES of tests/gui/test_fit.py fits)
+# boxes never cut the entry they show (gui.layout.fit_combo); 650: the autoregressive panel's settings take two rows
+# since planned steps joined them (every SIZES of tests/gui/test_fit.py fits)
 FIRST_SIZE = QSize(1600, 1000)  # a new window's size, bounded by its screen (first_size)
 CAPTION_LINES = 3  # every scenario caption fits in three lines at 1280 pixels (tests/gui check it)
 FORWARD_CAPTION, DEFAULT_CAPTION = scenarios.FORWARD_CAPTION, scenarios.FREE_PLAY_CAPTION
@@ -47,15 +53,19 @@ class MainWindow(RunActions, QMainWindow):
         self.setAttribute(Qt.WA_DeleteOnClose)  # a closed window is freed (its widgets hold lambdas that hold it)
         wiring.build(self)  # the controls show the Session (free play's start: the engine's)
         self.display = RunDisplay(self.panels, self.plots, self.timeline, self.timeline_label)
+        self.display.forced_at = self.session.forced_at
         self.continuations = ContinuationsRunner(
             self.panels, self.controls.cont, self.show_status, self.show_error, self.threads.started
         )
         self.lesson = LessonPresenter(self)
+        self.exports = ExportRunner(self, self.show_status, self.exported, self.show_error, self.threads.started)
         # An edited control applies at once: the run restarts with the new value, after a short
         # pause so typing "100" or spinning a box restarts once, not at every key.
         self._edit_timer = QTimer(self, singleShot=True, interval=EDIT_DELAY_MS)
         self._edit_timer.timeout.connect(lambda: self.worker is not None and self.restart())
         wiring.connect(self)
+        # an edit that changed more than what was edited (the prompt's class name with the dataset): said
+        self.session.subscribe(lambda what: what == "notice" and self.show_notice(self.session.notice))
         wiring.build_menus(self)
         self.drops = wiring.DroppedImages(self)  # a PNG/JPG dropped on the window opens (open_image)
         self.settings_store = None
@@ -107,14 +117,26 @@ class MainWindow(RunActions, QMainWindow):
         With no run yet, the value is only checked: a fixed input clears its error at once."""
         if self.session.scenario is not None and name in POINT_FIELDS:
             self.end_scenario()
-        if self.worker is not None:
+        if self.worker is not None:  # a typed number waited its delay already: the restart comes at once
+            self._edit_timer.setInterval(0 if self.controls.typed else EDIT_DELAY_MS)
             self._edit_timer.start()
         else:
             self.show_error(self.controls.first_invalid() or "")
 
     def end_scenario(self):
         self.session.end_scenario()
-        self.caption.setText(DEFAULT_CAPTION)
+        self.caption.setText(self.free_caption())
+
+    def free_caption(self) -> str:
+        """Free play's caption for what the panels show now (one-shot on the left says so)."""
+        return free_play_caption(self.session.modes["left"], self.session.modes["right"])
+
+    def shows_free_caption(self) -> bool:
+        """The caption is free play's (for some pair of modes), not a scenario's or a preset's."""
+        text = self.caption.text()
+        return text in (DEFAULT_CAPTION, FORWARD_CAPTION) or text in {
+            free_play_caption(a, b) for a in MODES for b in MODES
+        }
 
     def set_lecture_mode(self, on: bool):
         self.lecture = on
@@ -135,7 +157,10 @@ class MainWindow(RunActions, QMainWindow):
         self.messages.show_status(msg, timeout_ms)  # beside the timeline; clears itself (0: stays)
 
     def escape(self):
-        """Esc: leave the lesson (if one runs) and fullscreen."""
+        """Esc: cancel an export under way (only that); else leave the lesson (if one runs) and fullscreen."""
+        if self.exports.running():
+            self.exports.cancel()
+            return
         self.lesson.leave() if self.lesson.active else None
         self.showNormal()
 
@@ -161,7 +186,7 @@ class MainWindow(RunActions, QMainWindow):
         """Show a preset (both panels share `settings`; the panels' modes default to the engine's):
         into the Session (the controls show it), set the caption, start the run."""
         self.session.use_preset(settings, left or DEFAULT_MODES["left"], right or DEFAULT_MODES["right"])
-        self.caption.setText(caption or DEFAULT_CAPTION)
+        self.caption.setText(caption or self.free_caption())
         if start:
             self.restart()
 
@@ -200,8 +225,8 @@ class MainWindow(RunActions, QMainWindow):
             s.label,
             name,
         )
-        if self.caption.text() in (DEFAULT_CAPTION, FORWARD_CAPTION):  # never overwrite a preset's caption
-            self.caption.setText(FORWARD_CAPTION if ax == axis.STEP else DEFAULT_CAPTION)
+        if self.shows_free_caption():  # never overwrite a preset's caption
+            self.caption.setText(self.free_caption())
         self.start_worker(lanes, paused=paused)
         return True
 
@@ -245,6 +270,8 @@ class MainWindow(RunActions, QMainWindow):
     def _tick(self):
         self.threads.tick()
         self.paint()
+        if not self.is_playing():
+            self.messages.clear_pace()  # paused or finished: no pace to report
 
     def toggle_play(self):
         w = self.worker
@@ -259,6 +286,12 @@ class MainWindow(RunActions, QMainWindow):
             self.controls.play.setText(PLAY)
 
     def step_once(self):
+        """→: one step; scrubbed back, the next recorded frame (also in a finished run)."""
+        if self.worker is not None and not self.display.follow:
+            nxt = self.display.next_position(self._snapshot()[1])
+            if nxt is not None:
+                self.timeline.setValue(nxt)  # a scrub: at the end it follows the run again
+                return
         if self.worker is None and not self.restart(paused=True):
             return
         self.display.follow = True
@@ -316,6 +349,7 @@ class MainWindow(RunActions, QMainWindow):
     def closeEvent(self, ev):
         self.timer.stop()
         self._edit_timer.stop()
+        self.exports.cancel(quiet=True)  # nothing half written is left under its name
         self.stop_run()  # and any continuations, between their steps; nothing waits for them
         if self.remember and self.settings_store is not None:
             remembered.save(self)

@@ -205,6 +205,7 @@ class MethodPanel(QWidget):
         for c in (self.state, self.x0):
             c.set_image(np.zeros((SIDE, SIDE), np.float32))
             c.set_outline(None)
+            c.set_marks([])
         self.extra.set_image(np.broadcast_to(np.array(style.UNSET, np.float32), (SIDE, SIDE, 3)), levels=(0, 255))
         if mode:
             self.extra.title.setText(side_title(mode))
@@ -292,9 +293,24 @@ class MethodPanel(QWidget):
         """Show K continuations' mean and std in the side column until the view leaves that step."""
         self.cont_mean.set_image(c.mean)
         self.cont_std.set_image(c.std)
-        self.cont_label.setText(continuations_verdict(c, at_nfe))
+        self._cont_texts = continuations_texts(c, at_nfe)
+        self.cont_label.setToolTip(self._cont_texts[0])  # all of it
         self._cont_nfe = at_nfe
         self.side.setCurrentWidget(self.cont_box)
+        self.cont_box.layout().activate()  # its size now, not the one it had hidden
+        self._fit_cont_label()
+
+    def _fit_cont_label(self) -> None:
+        """The longest wording of the verdict that fits the label (the window's size and look decide)."""
+        texts, lab = getattr(self, "_cont_texts", None), self.cont_label
+        if texts:
+            fits = [t for t in texts if _label_height(lab, t) <= lab.height()]
+            lab.setText(fits[0] if fits else texts[-1])
+
+    def resizeEvent(self, ev):
+        super().resizeEvent(ev)
+        if self._cont_nfe is not None:
+            self._fit_cont_label()
 
     def hide_continuations(self):
         self._cont_nfe = None
@@ -322,14 +338,23 @@ class MethodPanel(QWidget):
 
 def continuations_verdict(c, at_nfe=None) -> str:
     """What K continuations show, claiming only what the numbers do (Continuations.matches_x0: within
-    twice the sampling error of a mean of K)."""
-    k, se = len(c.samples), c.sampling_error  # the statistics are the engine's (Continuations)
-    verdict = (
-        "their mean matches x0\n(within sampling error)"
-        if c.matches_x0()
-        else "their mean differs from x0\nby more than sampling error"
-    )
-    return f"K = {k} from NFE {at_nfe}\nRMS(mean − x0) = {c.error:.3f}, ±{se:.3f}\n{verdict}"
+    twice the sampling error of a mean of K; Continuations.verdict: what a difference means)."""
+    return continuations_texts(c, at_nfe)[0]
+
+
+def continuations_texts(c, at_nfe=None) -> list[str]:
+    """The verdict in ever fewer words (the label shows the longest that fits it)."""
+    k, se = len(c.samples), c.sampling_error
+    head = f"K = {k} from NFE {at_nfe}: RMS(mean − x0) = {c.error:.3f} ± {se:.3f}"
+    return [f"{head}; {c.verdict()}", f"{head}; {c.verdict(short=True)}", c.verdict(short=True)]
+
+
+def _label_height(label, text: str) -> int:
+    old = label.text()
+    label.setText(text)
+    h = label.heightForWidth(max(1, label.width()))
+    label.setText(old)
+    return h
 
 
 def _with_unset(img: np.ndarray, known: np.ndarray) -> np.ndarray:

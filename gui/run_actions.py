@@ -11,6 +11,7 @@ from engine.runtime.interventions import force_pixel
 
 from . import axis, export
 from .controls import PLAY
+from .render import what_ran
 
 
 class RunActions:
@@ -61,7 +62,7 @@ class RunActions:
         old = self.worker
         self.stop_run(keep_last=True)  # the other lane carries on: the frame of its step under way is kept
         models = self.models(self.session.run_settings(lane).dataset)  # the run on screen, not an edit since
-        carry = self.session.carry_forced(lane, shown, force_pixel(models, shown, pixel, level))
+        carry = self.session.carry_forced(lane, shown, force_pixel(models, shown, pixel, level), pixel)
         self.display.follow = True
         self.plots.clear(ax=self.display.axis)
 
@@ -125,18 +126,39 @@ class RunActions:
         except (OSError, ValueError) as e:
             self.show_error(str(e))
             return False
-        self.show_status(f"saved to {out}", 8000)
+        self.exported(str(out))
         return True
 
-    def export_run(self, path: str) -> None:
-        """Save the run as GIF/MP4 (ValueError/OSError: why not)."""
+    def exported(self, out: str) -> None:
+        """A good export: said beside the timeline, and a banner from a refused one goes."""
+        self.show_error("")
+        self.show_status(f"saved to {out}", 8000)
+
+    def _run_to_export(self, path: str):
+        """(the checked path, the frames of every lane, their labels, the record): ValueError/OSError."""
         if self.worker is None:
             raise ValueError("nothing to export: run something first")
+        out = export.check_writable(path)  # before the work: a missing or read-only folder fails at once
         _, snap = self._snapshot()
-        out = export.write_run(
-            {n: fr for n, (fr, _, _) in snap.items()}, path, names=self.plots.lane_names, record=self.session.record()
-        )
-        self.show_status(f"saved to {out.resolve()}", 8000)
+        lanes = {n: list(fr) for n, (fr, _, _) in snap.items()}  # the frames so far (frozen, never mutated)
+        return out, lanes, what_ran(self.session), self.session.record()
+
+    def export_run(self, path: str) -> None:
+        """Save the run as GIF/MP4 here and now (scripts, tests; ValueError/OSError: why not). The
+        window's dialog uses start_export: the same file, written off the GUI thread."""
+        out, lanes, names, rec = self._run_to_export(path)
+        self.exported(str(export.write_run(lanes, out, names=names, record=rec).resolve()))
+
+    def start_export(self, path: str) -> bool:
+        """Write the run as GIF/MP4 off the GUI thread, progress and a cancel beside the timeline;
+        a path that cannot be written is said at once (a banner)."""
+        try:
+            out, lanes, names, rec = self._run_to_export(path)
+        except (OSError, ValueError) as e:
+            self.show_error(str(e))
+            return False
+        self.exports.start(lanes, out, names, rec)
+        return True
 
 
 def _continues(method: str) -> bool:

@@ -38,6 +38,7 @@ class Mode:
     explain: Callable | None = None  # (Frame) -> the explanation shown when side_plot is TEXT
     continuations: bool = False  # K continuations from a step of it mean something (x0 is their mean)
     forces_pixels: bool = False  # a click on its pixel's distribution forces that pixel
+    gist: str = ""  # what it does, in free play's caption ("diffusion removes a little noise per step")
 
     def __post_init__(self):
         if not self.choice:
@@ -67,6 +68,7 @@ MODES: dict[str, Mode] = {
             side_plot=DISTRIBUTION,
             continuations=True,
             forces_pixels=True,
+            gist="autoregression fixes pixels one step at a time",
         ),
         Mode(
             "diffusion",
@@ -77,6 +79,7 @@ MODES: dict[str, Mode] = {
             side_title="predicted noise ε̂",
             side_plot=SCHEDULE,
             continuations=True,
+            gist="diffusion removes a little noise per step",
         ),
         Mode(
             "one-shot-mean",
@@ -87,6 +90,7 @@ MODES: dict[str, Mode] = {
             "one-shot mean",
             method=ONE_SHOT,
             explain=_one_shot_text,
+            gist="the whole image in one network evaluation, every pixel its mean (a blur)",
         ),
         Mode(
             "one-shot-independent",
@@ -97,6 +101,7 @@ MODES: dict[str, Mode] = {
             "one-shot independent",
             method=ONE_SHOT,
             explain=_one_shot_text,
+            gist="the whole image in one network evaluation, every pixel sampled on its own (speckle)",
         ),
         Mode(
             "forward-autoregressive",
@@ -107,6 +112,7 @@ MODES: dict[str, Mode] = {
             "erase a real image",
             method=FORWARD_AR,
             side_title="pixels still present",
+            gist="a real image losing its pixels (what autoregression learns to undo)",
             explain=lambda f: "A real image losing its pixels: what autoregression learns to undo, pixel by pixel.",
         ),
         Mode(
@@ -118,6 +124,7 @@ MODES: dict[str, Mode] = {
             "noise a real image",
             method=FORWARD_DIFFUSION,
             side_title="the noise ε added",
+            gist="a real image being noised (what diffusion learns to undo)",
             side_plot=SCHEDULE,
             explain=lambda f: "A real image being noised: what diffusion learns to undo, a little per step.",
         ),
@@ -175,3 +182,15 @@ def shows_real_image(method: str) -> bool:
     same at every step, so plots and labels measure and name the state instead."""
     m = of_method(method)
     return m.forward if m is not None else method in FORWARD_METHODS
+
+
+def free_play_caption(left: str, right: str) -> str:
+    """Free play's caption for the panels' modes: what each side does, and what x0 is where a
+    network predicts (the default pair: "Left: autoregression fixes pixels ... Right: diffusion ...")."""
+    ms = [MODES[left], MODES[right]]
+    said = " ".join(f"{side}: {m.gist or m.title}." for side, m in zip(("Left", "Right"), ms))
+    predicting = [m for m in ms if not m.forward]
+    if not predicting:
+        return said + " The plots measure the degraded image."
+    where = "In both" if len(predicting) == 2 else ("Left" if not ms[0].forward else "Right")
+    return f"{said} {where}, x0 (predicted clean image) is the mean of what the image can still become."

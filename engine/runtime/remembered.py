@@ -4,7 +4,7 @@ is dropped with one line saying so, the rest are kept. Nothing in a remembered f
 app from starting. Qt-free (gui/remembered.py keeps the file).
 
 Keys: a shared setting by its name ("guidance"), a panel's own as "left.order"; besides them the
-app's "device", "speed", "pacing" and "continuations" (K). The panels' modes are not remembered:
+app's "device", "speed", "pacing", "continuations" (K) and "folder" (where the file dialogs open). The panels' modes are not remembered:
 a new launch shows autoregression and diffusion."""
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ def of_session(session: Session, device: str = "auto") -> dict:
     for panel, s in session.settings.items():
         d.update({f"{panel}.{n}": fields.get(s, n) for n in fields.PER_PANEL})
     d.update(device=device, speed=session.speed, pacing=session.pacing, continuations=session.continuations_k)
+    if session.last_folder:
+        d["folder"] = session.last_folder
     return d
 
 
@@ -54,6 +56,10 @@ def apply(d, session: Session) -> tuple[str | None, list[str]]:
                 session.set_pace(pacing=_choice(value, PACINGS, "pacing"))
             elif key == "continuations":
                 session.continuations_k = _k(value)
+            elif key == "folder":
+                if not isinstance(value, str):
+                    raise ValueError(f"folder must be a path, got {value!r}")
+                session.use_folder(value)  # one gone since (a USB stick): the dialogs open where they would
             elif name in fields.FIELDS and (panel in session.settings if panel else name in fields.SHARED):
                 session.edit(name, value, panel or None)
         except ValueError as e:

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 import numpy as np
 
 from engine.maths.pixels import SIDE
+from engine.networks.data import CLASS_NAMES
 from engine.runtime import fields, scenarios
 from engine.runtime.lanes import PACINGS, Lane, continued, pick, race, run_to_end  # noqa: F401 (their home is lanes)
 from engine.runtime.modes import MODES, describe
@@ -29,7 +30,7 @@ class Session:
     current run with the settings they run (`running`).
 
     Plain-Python listeners (`subscribe`) hear of every change: `listener(what)` with what in
-    "settings" (a setting or a panel's mode), "scenario", "pace". The window's widgets write edits
+    "settings" (a setting or a panel's mode), "scenario", "pace", "notice" (`notice`: a line to say). The window's widgets write edits
     here and render from here; nothing reads a run's settings out of a widget. Qt-free."""
 
     def __init__(self) -> None:
@@ -46,6 +47,9 @@ class Session:
         self.continuations_k = 16  # K of "K continuations"
         self.pacing = "same-nfe"  # which lane steps next (PACINGS)
         self.speed = "50 steps/s"  # steps per second, both panels together (SPEEDS)
+        self.forced: dict[str, list[tuple[int, int]]] = {}  # lane -> (first frame holding it, pixel) forced by hand
+        self.last_folder = ""  # where the file dialogs open (the last folder used; remembered between launches)
+        self.notice = ""  # the last thing an edit changed beside what was edited (a prompt's class name)
         self._listeners: list[Callable[[str], None]] = []
 
     # -- listeners ---------------------------------------------------------------------------
@@ -74,14 +78,24 @@ class Session:
         new = dict(self.settings)
         for n in panels:
             new[n] = fields.with_value(new[n], name, v)
+        label = self.settings["left"].label
         self.settings = new
         self.notify("settings")
+        if name == "dataset" and v != dataset and label is not None:
+            was, now = CLASS_NAMES[dataset][label], CLASS_NAMES[v][label]
+            if was != now:  # the prompt keeps its class number: say that its name changed
+                self.notice = f"{v}: the prompt “{was}” is now “{now}” (class {label} of {v})"
+                self.notify("notice")
 
     def set_mode(self, panel: str, mode: str) -> None:
         if mode not in MODES:
             raise ValueError(f"unknown mode {mode!r}: use one of {', '.join(MODES)}")
         self.modes = {**self.modes, panel: mode}
         self.notify("settings")
+
+    def use_folder(self, folder: str) -> None:
+        """The folder a file was last opened from or saved to: the next dialog opens there."""
+        self.last_folder = str(folder)
 
     def set_pace(self, pacing: str | None = None, speed: str | None = None) -> None:
         if pacing is not None:
@@ -200,7 +214,7 @@ class Session:
         self.settings = {n: _plain(s) for n, s in settings.items()}
         self.modes, self.given = dict(modes), given
         self.running, self.running_modes = dict(settings), dict(modes)
-        self.lanes = {}
+        self.lanes, self.forced = {}, {}
         ref = None if models.bank is None else models.bank.spectrum
         for name, mode in modes.items():
             make, ls = MODES[mode].make, settings[name]
@@ -230,6 +244,10 @@ class Session:
     def forward_panels(self) -> dict:
         return {n: MODES[m].forward for n, m in self.modes.items()}
 
+    def forced_at(self, lane_name: str, i: int) -> list[int]:
+        """The pixels forced by hand that frame `i` of the lane holds (flat indices)."""
+        return [p for j, p in self.forced.get(lane_name, []) if j <= i]
+
     def run_settings(self, panel: str = "left") -> RunSettings:
         """The settings the lane of `panel` runs (the edited ones while no run exists)."""
         return self.running.get(panel) or self.settings[panel]
@@ -255,14 +273,17 @@ class Session:
                 return True
         return False
 
-    def carry_forced(self, lane_name: str, shown, frames_after) -> Callable[[], None]:
+    def carry_forced(self, lane_name: str, shown, frames_after, pixel: int | None = None) -> Callable[[], None]:
         """A forced pixel: `prepare()` cuts `lane_name`'s frames after the frame `shown` and lets it
         go on with `frames_after` (a generator numbered on from `shown`). Call it once no worker
-        steps the lane any more."""
+        steps the lane any more. `pixel` (flat index) is kept in `forced` for the rest of the run:
+        every frame after `shown` holds it (a force at an earlier step drops the later ones)."""
         ln = self.lanes[lane_name]
         i = next(j for j, f in enumerate(ln.frames) if f is shown)
 
         def prepare():
+            kept = [(j, p) for j, p in self.forced.get(lane_name, []) if j <= i]
+            self.forced = {**self.forced, lane_name: kept + ([] if pixel is None else [(i + 1, int(pixel))])}
             with ln.lock:
                 del ln.frames[i + 1 :], ln.metrics[i + 1 :]
                 ln.it = continued(frames_after, shown)

@@ -169,7 +169,10 @@ def test_run_options_beside_a_scenario_override_it_and_the_export_says_so(tmp_pa
 
     asked = {}
     monkeypatch.setattr(session, "run_to_end", lambda lanes: lanes)
-    monkeypatch.setattr(export, "write_run", lambda lanes, out, names: asked.update(names))
+    records = []
+    monkeypatch.setattr(
+        export, "write_run", lambda lanes, out, names, record=None: (asked.update(names), records.append(record))
+    )
     args = app_main.parse_args(
         [
             "--render",
@@ -192,6 +195,7 @@ def test_run_options_beside_a_scenario_override_it_and_the_export_says_so(tmp_pa
         == 0
     )
     assert asked and all("DDIM 5 steps" in v and "seed 3" in v and "w = 2" in v for v in asked.values()), asked
+    assert "'seed': 3" in repr(records[0]) or '"seed": 3' in repr(records[0]), records  # the record says what ran
 
 
 def test_render_of_x0_is_a_mean_as_png_finishes(tmp_path):

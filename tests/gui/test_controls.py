@@ -5,6 +5,8 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
+from engine.runtime import fields
+
 from .conftest import wait_done, wait_threads_end
 
 
@@ -141,7 +143,7 @@ def test_the_continuations_label_claims_only_what_its_numbers_show():
     img = np.zeros((28, 28), np.float32)
     close = Continuations(samples=np.zeros((16, 28, 28)), mean=img, std=std, x0_mean=img, error=0.06)
     far = Continuations(samples=np.zeros((16, 28, 28)), mean=img, std=std, x0_mean=img, error=0.15)
-    assert "matches x0" in continuations_verdict(close, 6) and "±0.050" in continuations_verdict(close, 6)
+    assert "matches x0" in continuations_verdict(close, 6) and "± 0.050" in continuations_verdict(close, 6)
     assert "differs from x0" in continuations_verdict(far, 6) and "matches" not in continuations_verdict(far, 6)
 
 
@@ -214,6 +216,12 @@ def test_clicking_a_grey_level_forces_the_pixel_and_the_rest_adapts(qtbot, win):
     assert [f.step for f in frames] == list(range(len(frames))) and frames[-1].is_last
     assert all(b.nfe > a.nfe for a, b in zip(frames, frames[1:]))  # one timeline, NFE rising
     assert win.session.lanes["right"].frames[-1].is_last  # the other panel carried on
+    marks = win.panels["left"].state.marks  # the forced pixel is marked on the state canvas, to the end
+    r, c = divmod(pixel, 28)
+    assert [(p.pos().x(), p.pos().y()) for p in marks.points()] == [(c + 0.5, r + 0.5)]
+    assert marks.opts["pen"].color().getRgb()[:3] != win.panels["left"].state.outline.opts["pen"].color().getRgb()[:3]
+    win.timeline.setValue(frames[5].nfe)  # before the force: no mark
+    assert len(marks.points()) == 0
 
 
 def test_continuations_show_progress_and_can_be_cancelled(qtbot, win):
@@ -302,3 +310,100 @@ def test_a_narrow_title_drops_the_prompt_before_the_method_is_cut(qtbot):
         assert label.text() == shown and label.full_text() == full, width
     label.resize(fm.horizontalAdvance("ONE SHOT") + 20, 30)
     assert label.text().startswith("ONE SHOT") and label.text().endswith("…")
+
+
+def test_a_typed_number_applies_without_enter_and_the_presenter_keys_still_work(qtbot, win):
+    assert win.restart()
+    wait_done(qtbot, win)
+    first = win.worker
+    box = win.controls.lanes["right"].steps
+    qtbot.mouseClick(box.lineEdit(), Qt.LeftButton)  # a click in a number box gives it the focus
+    box.setFocus()
+    box.lineEdit().selectAll()
+    qtbot.keyClicks(box, "5")  # no Enter
+    qtbot.waitUntil(lambda: fields.get(win.session.settings["right"], "steps") == 5, timeout=5000)
+    qtbot.waitUntil(lambda: win.worker is not first, timeout=5000)  # and the run restarts with it
+    wait_done(qtbot, win)
+    assert len(win.session.lanes["right"].frames) == 5
+    assert box.hasFocus()
+    second = win.worker
+    qtbot.keyClick(box, Qt.Key_R)  # R restarts, right after typing in the box
+    assert win.worker is not second
+    assert box.text() == "5"  # and typed nothing
+    qtbot.keyClick(box, Qt.Key_Space)  # Space pauses / plays, never blanks the box
+    assert box.text() == "5" and win.worker.is_paused()
+    third = win.worker
+    win.stop_run()
+    qtbot.keyClick(box, Qt.Key_Right)  # → steps once (a new paused run: none was running)
+    assert win.worker is not third
+    qtbot.waitUntil(lambda: any(ln.frames for ln in win.session.lanes.values()), timeout=30000)
+    assert box.text() == "5" and fields.get(win.session.settings["right"], "steps") == 5
+
+
+def test_a_number_box_keeps_only_what_types_a_number(qtbot, win):
+    box = win.controls.guidance
+    box.setFocus()
+    box.lineEdit().selectAll()
+    qtbot.keyClicks(box, "2.5")
+    qtbot.keyClick(box, Qt.Key_B)  # the lesson's blank key: the window's, not a letter in the box
+    qtbot.keyClick(box, Qt.Key_PageDown)  # the remote's next: never steps the box by ten
+    assert box.lineEdit().text().startswith("2.5")
+    qtbot.waitUntil(lambda: win.session.settings["left"].guidance == 2.5, timeout=5000)
+    assert box.value() == 2.5
+
+
+def test_an_out_of_range_number_typed_without_enter_is_said_and_kept(qtbot, win):
+    box = win.controls.guidance
+    before = box.value()
+    box.setFocus()
+    box.lineEdit().selectAll()
+    qtbot.keyClicks(box, "21")
+    qtbot.waitUntil(lambda: "kept" in win.messages.last_error, timeout=5000)
+    assert box.value() == before and box.lineEdit().text() == box.textFromValue(before)
+
+
+def test_an_ar_verdict_says_what_a_difference_means():
+    import numpy as np
+
+    from engine.runtime.frames import AUTOREGRESSIVE, DIFFUSION
+    from engine.runtime.samplers.continuations import Continuations
+    from gui.panels import continuations_verdict
+
+    std, img = np.full((28, 28), 0.2, np.float32), np.zeros((28, 28), np.float32)
+    common = dict(samples=np.zeros((16, 28, 28)), mean=img, std=std, x0_mean=img)
+    far_ar = Continuations(**common, error=0.15, pixels_per_step=9, method=AUTOREGRESSIVE, capped_at=64)
+    text = continuations_verdict(far_ar, 490)
+    assert "differs from x0" in text and "self-consistent across orders" in text
+    assert "capped at 64 steps" in text and "9 pixels at once" in text
+    uncapped = Continuations(**common, error=0.15, pixels_per_step=1, method=AUTOREGRESSIVE)
+    assert "self-consistent" in continuations_verdict(uncapped, 490) and "capped" not in continuations_verdict(uncapped)
+    close_ar = Continuations(**common, error=0.06, pixels_per_step=9, method=AUTOREGRESSIVE, capped_at=64)
+    assert "self-consistent" not in continuations_verdict(close_ar)  # a match needs no excuse
+    far_diffusion = Continuations(**common, error=0.15, method=DIFFUSION)
+    assert "self-consistent" not in continuations_verdict(far_diffusion)
+
+
+def test_enter_in_the_prompt_gives_the_keys_back_to_the_window(qtbot, win):
+    prompt = win.controls.prompt
+    prompt.setFocus()
+    prompt.selectAll()
+    qtbot.keyClicks(prompt, "three")  # letters type into the prompt (a class name needs them)
+    qtbot.keyClick(prompt, Qt.Key_Return)
+    assert prompt.text() == "three" and not prompt.hasFocus()
+    qtbot.keyClick(win, Qt.Key_R)  # and R restarts at once
+    assert win.worker is not None and prompt.text() == "three"
+    wait_done(qtbot, win)
+    assert win.session.lanes["left"].frames[-1].labels[0] == 3
+
+
+def test_after_a_drop_down_or_a_check_box_edit_the_keys_are_the_windows(qtbot, win):
+    combo, box = win.controls.lanes["left"].k, win.controls.lanes["left"].greedy
+    for w in (combo, box):
+        w.setFocus()
+        before = box.isChecked()
+        old = win.worker
+        qtbot.keyClick(w, Qt.Key_R)  # R restarts
+        assert win.worker is not old and win.worker is not None
+        qtbot.keyClick(w, Qt.Key_Space)  # Space pauses: the check box is not toggled
+        assert box.isChecked() == before and win.worker.is_paused()
+    win.stop_run()

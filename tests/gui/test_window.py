@@ -140,14 +140,14 @@ def test_exported_frames_are_labelled_with_method_step_and_nfe(qtbot, win):
     lanes = {n: fr for n, (fr, _, _) in snap.items()}
     labelled = export.composite_frames(lanes, names=win.plots.lane_names)
     assert win.plots.lane_names["left"].startswith("autoregressive, random, 64 px/step")
-    header = slice(4, 4 + export.LABEL_H)  # the left lane's label, above its pictures
+    header = slice(4, 4 + (2 * export.LINE_H + 2))  # the left lane's label, above its pictures
     first, last = labelled[0][header], labelled[-1][header]
     assert first.max() > 150 and not np.array_equal(first, last)  # text, and the step/NFE line moves on
     a = export.composite_frames(lanes, names={"left": "one name", "right": "x"})[-1][header]
     b = export.composite_frames(lanes, names={"left": "another name", "right": "x"})[-1][header]
     assert not np.array_equal(a, b)  # the lane's name is burnt in
     tile_h = 28 * export.SCALE
-    assert labelled[0].shape[0] == 2 * (export.LABEL_H + tile_h + 8)
+    assert labelled[0].shape[0] == 2 * ((2 * export.LINE_H + 2) + tile_h + 8)
 
 
 def test_export_mp4(qtbot, win, tmp_path):

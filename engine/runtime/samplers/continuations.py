@@ -26,6 +26,8 @@ class Continuations:
     x0_mean: np.ndarray  # (28, 28) the frame's predicted clean image
     error: float  # RMSE between mean and x0_mean
     pixels_per_step: int | None = None  # AR: pixels a step the continuations used (more than the run's when capped)
+    method: str = ""  # the frame's method (AUTOREGRESSIVE or DIFFUSION)
+    capped_at: int | None = None  # AR: the steps they were capped at, when that made them fix more pixels a step
 
     @property
     def sampling_error(self) -> float:
@@ -35,6 +37,40 @@ class Continuations:
     def matches_x0(self) -> bool:
         """Their mean matches x0 when it is within twice the sampling error (the claim the window makes)."""
         return self.error <= 2 * self.sampling_error + 1e-6
+
+    def verdict(self, short: bool = False) -> str:
+        """What the numbers show, in words (the window's label): a match, or a difference and, for
+        autoregression, what one means: its x0 is the network's prediction of every pixel at once,
+        the continuations ask it again pixel after pixel (other conditionings), and its predictions
+        are not perfectly self-consistent across orders; capped continuations also draw several
+        pixels of a step independently, each from its own distribution. `short`: the same, tersely."""
+        if self.matches_x0():
+            return (
+                "mean matches x0 (within sampling error)" if short else "their mean matches x0 (within sampling error)"
+            )
+        said = "mean ≠ x0 beyond sampling error" if short else "their mean differs from x0 by more than sampling error"
+        if self.method != AUTOREGRESSIVE:
+            return said
+        said += (
+            ": AR not self-consistent across orders"
+            if short
+            else ": the network's own predictions are not perfectly self-consistent across orders"
+        )
+        if self.capped_at is not None and self.pixels_per_step:
+            said += (
+                f"; {self.pixels_per_step} px at once"
+                if short
+                else f" (capped at {self.capped_at} steps, these sample {self.pixels_per_step} pixels at once)"
+            )
+        return said
+        said += ": the network's own predictions are not perfectly self-consistent across orders"
+        if self.capped_at is not None and self.pixels_per_step:
+            said += f" (capped at {self.capped_at} steps, these sample {self.pixels_per_step} pixels at once)"
+        return said
+        said += ":\nthe network's own predictions are not\nperfectly self-consistent across orders"
+        if self.capped_at is not None and self.pixels_per_step:
+            said += f"\n(capped at {self.capped_at} steps, they\nsample {self.pixels_per_step} pixels at once)"
+        return said
 
 
 @dataclass(frozen=True)
@@ -76,12 +112,12 @@ def iter_continuations(
     if unknown:
         raise ValueError(f"continuations cannot change {sorted(unknown)}")
     guidance = overrides.get("guidance", s.guidance)
-    pps = None
+    pps, capped = None, None
     if frame.method == AUTOREGRESSIVE:
         order, pps = overrides.get("order", s.order), overrides.get("pixels_per_step", s.pixels_per_step)
         left = int((~frame.known[item]).sum())
         if max_steps is not None and order != "patches" and left > pps * max_steps:
-            pps = math.ceil(left / max_steps)
+            pps, capped = math.ceil(left / max_steps), max_steps
         frames = sample_autoregressive(
             with_precision(models.ar, precision),
             n=k,
@@ -119,7 +155,7 @@ def iter_continuations(
     samples = frame.state[item][None].repeat(k, 0) if last is None else last.state
     mean, std = samples.mean(0), samples.std(0)
     x0 = frame.x0_mean[item]
-    yield Continuations(samples, mean, std, x0, float(np.sqrt(np.mean((mean - x0) ** 2))), pps)
+    yield Continuations(samples, mean, std, x0, float(np.sqrt(np.mean((mean - x0) ** 2))), pps, frame.method, capped)
 
 
 def continuations(
