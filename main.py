@@ -139,10 +139,10 @@ def main(argv=None) -> int:
     win = MainWindow(device=args.device, lecture=True if args.lecture else None)
     if args.dataset:
         win.session.edit("dataset", args.dataset)
-    win.fullscreen() if args.fullscreen else win.show()
+    win.fullscreen() if args.fullscreen or lesson is not None else win.show()  # a lesson: fullscreen
     win.activateWindow()  # keys (a presenter remote's too) reach it at once, also where no window manager gives focus
     if lesson is not None:
-        win.lesson.start(lesson)
+        win.lesson.start(lesson, fullscreen=True)  # on the window's screen, the control rows hidden (T)
     elif replay is not None:
         win.session.use_run(*replay)
         win.restart()

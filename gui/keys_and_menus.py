@@ -10,6 +10,8 @@ from engine.runtime import scenarios
 
 from .dialogs import export_png_dialog, export_run_dialog, open_image_dialog, open_lesson_dialog
 
+CONTROLS_KEY = "T"  # shows / hides the control rows (hidden while a lesson is presented)
+
 
 def connect(win) -> None:
     """Buttons, edits, the timeline and every key (application-wide: a presenter remote's keys work
@@ -50,21 +52,34 @@ def connect(win) -> None:
         ("Escape", win.escape),
         ("V", win.next_variant),
         ("G", lambda: win.set_guidance_view(not win.guidance_view)),
+        (CONTROLS_KEY, ls.toggle_controls),  # the control rows, hidden while a lesson is presented
     ]:
         sc = QShortcut(QKeySequence(key), win)
         sc.setContext(Qt.ApplicationShortcut)
         sc.activated.connect(fn)
 
 
-def build_menus(win) -> None:
-    menu = win.menuBar().addMenu("&Scenarios")
+def number_scenarios(win) -> None:
+    """The Scenarios menu in the lesson's order, numbered as its slides ("slide 3 / 12" is entry 3;
+    the loaded lesson, or the default one); scenarios the lesson does not show follow, unnumbered."""
+    menu = win.scenarios_menu
+    menu.clear()
     free = menu.addAction("free play (your own settings)")
     free.triggered.connect(win.end_scenario)
     menu.addSeparator()
-    for i, sc in enumerate(scenarios.SCENARIOS.values()):
-        act = menu.addAction(f"{i + 1}. {sc.title}  ({sc.name})")
+    ls = win.lesson
+    numbered = sorted((n, sc.name) for sc in scenarios.SCENARIOS.values() if (n := ls.number_of(sc.name)) is not None)
+    rest = [name for name in scenarios.SCENARIOS if ls.number_of(name) is None]
+    for n, name in numbered + [(None, name) for name in rest]:
+        sc = scenarios.SCENARIOS[name]
+        act = menu.addAction(f"{n}. {sc.title}  ({sc.name})" if n is not None else f"{sc.title}  ({sc.name})")
         act.setToolTip(sc.caption)
-        act.triggered.connect(lambda checked=False, n=sc.name: win.apply_scenario(n))
+        act.triggered.connect(lambda checked=False, name=name: ls.go_to_scenario(name))
+
+
+def build_menus(win) -> None:
+    win.scenarios_menu = win.menuBar().addMenu("&Scenarios")
+    number_scenarios(win)
     view = win.menuBar().addMenu("&View")
     for text, key, fn in [
         ("Lecture mode (large, high contrast)", "L", lambda: win.set_lecture_mode(not win.lecture)),

@@ -4,15 +4,26 @@ from __future__ import annotations
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QSlider, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QSlider,
+    QStyle,
+    QStyleOptionComboBox,
+    QVBoxLayout,
+    QWidget,
+)
 
 from engine.runtime import scenarios
 
 from . import style
 from .controls import Controls
+from .fit_label import FitLabel
 from .messages import Messages
 from .panels import MethodPanel
-from .plots import PlotsRow
+from .plots import ALL, PlotsRow
 
 
 def build(win) -> None:
@@ -25,8 +36,20 @@ def build(win) -> None:
     lay.setSpacing(4)
     win.controls = Controls(win.session)
     lay.addWidget(win.controls)
+    # while a lesson is presented (the control rows hidden): its title and the presenter's keys
+    win.lesson_bar = QWidget()
+    bar = QHBoxLayout(win.lesson_bar)
+    bar.setContentsMargins(0, 0, 0, 0)
+    win.lesson_title = FitLabel("", objectName="lessonbar")  # the lesson's title, then the keys
+    win.lesson_next = FitLabel("", objectName="lessonnext")  # what PageDown shows next
+    for label, stretch in ((win.lesson_title, 3), (win.lesson_next, 2)):
+        label.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
+        bar.addWidget(label, stretch)
+    win.lesson_next.setAlignment(Qt.AlignRight | Qt.AlignVCenter)
+    win.lesson_bar.hide()
+    lay.addWidget(win.lesson_bar)
     cap = QHBoxLayout()
-    win.slide_label = QLabel("", objectName="slide")  # "3 / 11" while a lesson runs
+    win.slide_label = QLabel("", objectName="slide")  # "slide 3 / 12" while a lesson runs
     win.slide_label.hide()
     cap.addWidget(win.slide_label)
     win.caption = QLabel(scenarios.FREE_PLAY_CAPTION, objectName="caption", wordWrap=True)
@@ -47,7 +70,7 @@ def build(win) -> None:
     row.addWidget(win.panels["right"], 1)
     lay.addLayout(row, 5)
     win.plots = PlotsRow({"left": style.AR_COLOR, "right": style.DIFF_COLOR})
-    lay.addWidget(win.plots, 3)
+    lay.addWidget(win.plots, 4)  # the stretch: arrange_plots
     tl = QHBoxLayout()
     win.timeline = QSlider(Qt.Horizontal, maximum=0)
     win.timeline.setMinimumWidth(300)
@@ -58,6 +81,54 @@ def build(win) -> None:
     tl.addWidget(win.timeline_label)
     tl.addWidget(win.status, 2)  # room for a pace note or continuations' progress at 1280 px
     lay.addLayout(tl)
+    win.session.subscribe(lambda what: what == "scenario" and arrange_plots(win))
+    for c in win.findChildren(QComboBox):  # a shrinkable box never cuts the entry it shows ("autoregressi")
+        c.currentTextChanged.connect(lambda _t, c=c: fit_combo(c))
+
+
+PLOTS_SHARE = 0.3  # a lesson with the control rows hidden: the plots take at most this share of the height
+
+
+def presenting(win) -> bool:
+    """Lecture mode or a lesson under way: the lecture layout."""
+    lesson = getattr(win, "lesson", None)
+    return bool(win.lecture or (lesson is not None and lesson.active))
+
+
+def arrange_plots(win) -> None:
+    """The lecture layout shows only the scenario's own plots (one or two), large; free play and
+    normal mode show them all (a scenario's own plot that is not among them joins them)."""
+    sc = win.session.scenario
+    own = tuple(sc.plots) if sc is not None else ()
+    focus = bool(own and presenting(win))
+    if focus:
+        win.plots.arrange(own, focus=True)
+    else:
+        win.plots.arrange(ALL + tuple(k for k in own if k not in ALL))
+    # panels : plots = 5 : 4 gives every plot a data area >= 120x80 at 1280x720; with the control
+    # rows hidden (a lesson) the plots have room to spare and the canvases, the show, take it
+    spare = focus and win.controls.isHidden()
+    win.centralWidget().layout().setStretchFactor(win.plots, 3 if spare else 4)
+    # (stretch shares only space beyond the items' size hints, and the panels' hint is larger than any
+    # screen: a cap is what gives the canvases the height the hidden controls left)
+    win.plots.setMaximumHeight(
+        max(win.plots.minimumSizeHint().height(), int(PLOTS_SHARE * win.height())) if spare else 16777215
+    )
+
+
+def combo_text_room(c: QComboBox) -> int:
+    """The width a combo box gives its text (its edit field, under the window's style sheet)."""
+    opt = QStyleOptionComboBox()
+    c.initStyleOption(opt)
+    return c.style().subControlRect(QStyle.CC_ComboBox, opt, QStyle.SC_ComboBoxEditField, c).width()
+
+
+def fit_combo(c: QComboBox) -> None:
+    """At least as wide as the entry it shows (a shrinkable box may still give up the longer ones)."""
+    c.ensurePolished()
+    chrome = max(0, c.width() - combo_text_room(c)) if c.width() > 0 else 30
+    need = c.fontMetrics().horizontalAdvance(c.currentText()) + chrome + 2
+    c.setMinimumWidth(max(need, c.minimumSizeHint().width()))
 
 
 def restyle(win, caption_lines: int) -> None:
@@ -73,3 +144,9 @@ def restyle(win, caption_lines: int) -> None:
         p.set_lecture(on, win.size_level)
     for view in win.findChildren(pg.GraphicsView):  # image canvases (plots did theirs)
         view.setBackground(style.background(on))
+    for c in win.findChildren(QComboBox):  # the new font's widths
+        fit_combo(c)
+    win.timeline_label.ensurePolished()  # "NFE 1568" or "step 98": room for the widest, never cut
+    fm = win.timeline_label.fontMetrics()
+    win.timeline_label.setMinimumWidth(max(fm.horizontalAdvance(t) for t in ("NFE 00000", "step 0000")) + 4)
+    arrange_plots(win)

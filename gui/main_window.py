@@ -27,8 +27,9 @@ from .worker import share_cpu_with_gui
 EDIT_DELAY_MS = (
     TYPING_DELAY_MS  # an edit restarts the run this long after it (a typed number applies as long after its last key)
 )
-MIN_WINDOW = (1080, 650)  # >= the window's minimum size hint at the smallest look (tests/gui check it); 650: the
-# autoregressive panel's settings take two rows since planned steps joined them (every SIZES of tests/gui/test_fit.py fits)
+MIN_WINDOW = (1100, 650)  # >= the window's minimum size hint at the smallest look (tests/gui check it); 1100: combo
+# boxes never cut the entry they show (gui.layout.fit_combo); 650: the autoregressive panel's settings take two rows
+# since planned steps joined them (every SIZES of tests/gui/test_fit.py fits)
 FIRST_SIZE = QSize(1600, 1000)  # a new window's size, bounded by its screen (first_size)
 CAPTION_LINES = 3  # every scenario caption fits in three lines at 1280 pixels (tests/gui check it)
 FORWARD_CAPTION, DEFAULT_CAPTION = scenarios.FORWARD_CAPTION, scenarios.FREE_PLAY_CAPTION
@@ -102,7 +103,7 @@ class MainWindow(RunActions, QMainWindow):
             self.show_error(str(e))
             return False
         self.set_guidance_view(sc.guidance_view)
-        self.caption.setText(self.session.scenario_caption(label, caption))
+        self.caption.setText(self.session.scenario_caption(label, caption, self.lesson.next_key))
         return self.restart(paused=paused) if start else True
 
     def next_variant(self):

@@ -46,6 +46,12 @@ PLOTS = {
         "What a separately trained classifier sees in x0: probability of the "
         "requested class (or of its top class when there is no prompt).",
     ),
+    "pixels_fixed": (
+        "pixels fixed a step",
+        "How many pixels each autoregressive step fixed: where the run spends its network evaluations. "
+        "A planned run fixes a few while everything is uncertain and many at the end; k pixels a step "
+        "is a flat line at k. Diffusion fixes no pixels (no curve).",
+    ),
     "spectrum": (
         "x0 by frequency",
         "Power of x0 at the step on screen in six rings of spatial "
@@ -63,12 +69,17 @@ FORWARD_TITLES = {
     "spectrum": "image by frequency",
     "uncertainty": "uncertainty",
     "prob": "p(class | image)",
+    "pixels_fixed": "pixels fixed a step",
 }  # short: six fit 1280 px
 STRIP = 8  # thumbnails per strip
 MIN_PLOT_W, MIN_PLOT_H = 180, 120  # a plot keeps its title, axes and a readable curve on a 1280x720 screen
 MIN_SPECTRUM_W = 130  # six points: narrower than a curve along the run, still readable
 MIN_STRIP_H = 40
-_Y0 = {"distance": 0.5, "sharpness": 0.2, "detail": 0.05, "uncertainty": 0.2, "prob": 1.0}
+_Y0 = {"distance": 0.5, "sharpness": 0.2, "detail": 0.05, "uncertainty": 0.2, "prob": 1.0, "pixels_fixed": 10.0}
+# the plots of free play and of normal mode (a scenario's own plots join them: same-budget's pixels fixed)
+ALL = ("distance", "sharpness", "detail", "uncertainty", "prob", "spectrum")
+MIN_DATA = (120, 80)  # every shown plot's data area at 1280x720 (the lecture layout's rule, ARCHITECTURE.md)
+FOCUS_STRIP_SHARE = 0.3  # the lecture layout: the x0 strips stacked in a column, this share of the width
 SPECTRUM_RANGE = (-2.0, 1.0)  # log10 of power / real images' power: 1 % .. 10x, fixed (a still axis)
 
 
@@ -83,10 +94,16 @@ def _nice_ceil(v: float) -> float:
 class PlotsRow(QWidget):
     def __init__(self, lane_colors: dict, parent=None):
         super().__init__(parent)
-        outer = QVBoxLayout(self)
+        outer = QHBoxLayout(self)  # [plots over strips] | the strips' column in the lecture layout
         outer.setContentsMargins(0, 0, 0, 0)
+        self.main = QVBoxLayout()
+        outer.addLayout(self.main, 1)
+        self.side = QVBoxLayout()  # the lecture layout: the two x0 strips stacked beside the plots
+        outer.addLayout(self.side, 0)
+        self.outer = outer
         row = QHBoxLayout()
-        outer.addLayout(row, 3)
+        self.row = row
+        self.main.addLayout(row, 3)
         self.curves, self.cursors, self.widgets = {}, [], {}
         self.colors = dict(lane_colors)
         self.ymax: dict[str, float] = {}
@@ -118,6 +135,7 @@ class PlotsRow(QWidget):
         self.no_spread = pg.TextItem("", color="#8c96a8", anchor=(0.5, 0.5))
         self.widgets["uncertainty"].addItem(self.no_spread)
         strips = QHBoxLayout()
+        self.strips_row = strips
         self.strips = {}
         for lane in lane_colors:
             c = ImageCanvas("")
@@ -125,10 +143,33 @@ class PlotsRow(QWidget):
             c.view.setMinimumHeight(MIN_STRIP_H)
             self.strips[lane] = c
             strips.addWidget(c)
-        outer.addLayout(strips, 1)
+        self.main.addLayout(strips, 1)
+        self.shown: tuple = ()
+        self.focus = False
+        self.arrange(ALL)
         self.set_lane_names({n: MODES[m].title for n, m in DEFAULT_MODES.items()})
         self.set_lecture(False)
         self.clear()
+
+    def arrange(self, shown: tuple, focus: bool = False) -> None:
+        """Show the plots `shown`, in that order. `focus` (the lecture layout: a scenario's one or two
+        plots): they share the row's whole width and height, the x0 strips stacked in a column beside
+        them instead of under them (a 720-pixel screen has no height to spare for a strip row)."""
+        shown = tuple(k for k in shown if k in self.widgets) or ALL
+        if (shown, focus) == (self.shown, self.focus):
+            return
+        self.shown, self.focus = shown, focus
+        for key in list(shown) + [k for k in self.widgets if k not in shown]:
+            w = self.widgets[key]
+            self.row.removeWidget(w)
+            self.row.addWidget(w, 1)
+            w.setVisible(key in shown)
+        target = self.side if focus else self.strips_row
+        for c in self.strips.values():
+            target.addWidget(c, 1)
+            c.title.setWordWrap(focus)  # the strip column is narrow: two lines, never cut
+        self.outer.setStretch(0, round(10 * (1 - FOCUS_STRIP_SHARE)) if focus else 1)
+        self.outer.setStretch(1, round(10 * FOCUS_STRIP_SHARE) if focus else 0)
 
     def set_lane_names(self, names: dict, forward: dict | None = None) -> None:
         """Name each lane by what it runs, e.g. 'diffusion, DDIM 1 step'. The strip titles, in the
@@ -229,6 +270,11 @@ class PlotsRow(QWidget):
             self._grow_y("uncertainty", unc[ok])
             self._set("uncertainty", lane, nfe[ok], unc[ok])
             self._spread.add(lane)
+        fixed = np.array([m.get("pixels_fixed", np.nan) for m in metrics], np.float32)
+        ok = np.isfinite(fixed)  # autoregression only: diffusion fixes no pixels
+        if ok.any():
+            self._grow_y("pixels_fixed", fixed[ok])
+            self._set("pixels_fixed", lane, nfe[ok], fixed[ok])
         measured = all(ln in self._painted for ln in self.colors)  # update_lane's stamps, cleared with the plots
         self.no_spread.setVisible(measured and not self._spread)
         if "probs" in metrics[0]:

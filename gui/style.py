@@ -53,6 +53,8 @@ def stylesheet(lecture: bool, level: int = 2) -> str:
                       background: #1d2330; border-radius: 6px; }}
     QLabel#slide {{ font-size: {base + 4}px; font-weight: bold; color: #ffffff; background: #3b5ba5;
                     padding: 4px 10px; border-radius: 6px; }}
+    QLabel#lessonbar {{ font-size: {base + 2}px; font-weight: bold; color: {dim}; padding: 2px 8px; }}
+    QLabel#lessonnext {{ font-size: {base + 2}px; color: #ffd27a; padding: 2px 8px; }}
     QLabel#counter {{ font-size: {base + (4 if level else 2)}px; font-family: monospace; font-weight: bold; }}
     QLabel#canvasTitle {{ font-size: {base}px; color: {dim}; }}
     QLabel#banner {{ font-size: {base + 3}px; font-weight: bold; color: #ffffff; background: #8a1f1f;

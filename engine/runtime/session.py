@@ -7,6 +7,7 @@ around `race` (pause, cancel, steps per second); the window shows the Session; `
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 
 import numpy as np
@@ -131,12 +132,17 @@ class Session:
             self.settings = {n: scenarios.override(s, changes) for n, s in self.settings.items()}
             self.notify("settings")
 
-    def scenario_caption(self, label: str = "", caption: str | None = None) -> str:
+    def scenario_caption(self, label: str = "", caption: str | None = None, next_key: str = "V") -> str:
+        """The scenario's title, caption (or `caption`) and variant, naming `next_key` as the key
+        that shows the next variant: V in free play, PageDown in a lesson (a remote has no V)."""
         sc = self.scenario
         if sc is None:
             return caption or ""
-        more = f"   [{label} — V: next]" if label else ""
-        return f"{sc.title}. {caption or sc.caption}{more}"
+        text = caption or sc.caption
+        if next_key != "V":
+            text = re.sub(r"\bV:", f"{next_key}:", text)
+        more = f"   [{label} — {next_key}: next]" if label else ""
+        return f"{sc.title}. {text}{more}"
 
     def use_preset(self, settings: RunSettings, left: str = "autoregressive", right: str = "diffusion") -> None:
         """Both panels share `settings` (no scenario)."""

@@ -98,7 +98,7 @@ def test_stepping_a_lesson_with_remote_keys(qtbot, win):
     win.lesson.start(lessons.load())
     assert (
         win.session.scenario.name == ORDER[0]
-        and win.slide_label.text() == "1 / 12"
+        and win.slide_label.text() == "slide 1 / 12"
         and win.slide_label.isVisibleTo(win)
     )
     assert win.worker.is_paused() and not any(ln.frames for ln in win.session.lanes.values())  # arrives ready, paused
@@ -106,23 +106,23 @@ def test_stepping_a_lesson_with_remote_keys(qtbot, win):
     qtbot.waitUntil(win.is_finished, timeout=60000)
     assert win.session.scenario.name == ORDER[0] and all(ln.frames for ln in win.session.lanes.values())
     _key(qtbot, win, Qt.Key_PageDown)  # finished: the next slide
-    assert win.session.scenario.name == ORDER[1] and win.slide_label.text() == "2 / 12"
+    assert win.session.scenario.name == ORDER[1] and win.slide_label.text() == "slide 2 / 12"
     assert win.caption.text().startswith(win.session.scenario.title)
     _key(qtbot, win, Qt.Key_Right)  # → plays too
     qtbot.waitUntil(lambda: bool(win.session.lanes["left"].frames), timeout=60000)
     assert win.is_playing()
     _key(qtbot, win, Qt.Key_Right)  # while it plays: the next slide
-    assert win.session.scenario.name == ORDER[2] and win.slide_label.text() == "3 / 12"
+    assert win.session.scenario.name == ORDER[2] and win.slide_label.text() == "slide 3 / 12"
     _key(qtbot, win, Qt.Key_PageUp)
-    assert win.session.scenario.name == ORDER[1] and win.slide_label.text() == "2 / 12"
+    assert win.session.scenario.name == ORDER[1] and win.slide_label.text() == "slide 2 / 12"
     _key(qtbot, win, Qt.Key_Left)
     _key(qtbot, win, Qt.Key_Left)  # no slide before the first
-    assert win.session.scenario.name == ORDER[0] and win.slide_label.text() == "1 / 12"
+    assert win.session.scenario.name == ORDER[0] and win.slide_label.text() == "slide 1 / 12"
 
     _key(qtbot, win, Qt.Key_B)  # blank the screen
     assert win.lesson.blank.isVisible() and win.lesson.blank.geometry() == win.rect()
     _key(qtbot, win, Qt.Key_PageDown)  # while blank, forward only brings the picture back
-    assert not win.lesson.blank.isVisible() and win.slide_label.text() == "1 / 12"
+    assert not win.lesson.blank.isVisible() and win.slide_label.text() == "slide 1 / 12"
     _key(qtbot, win, Qt.Key_B)
     _key(qtbot, win, Qt.Key_B)  # B toggles
     assert not win.lesson.blank.isVisible()
@@ -133,14 +133,14 @@ def test_stepping_a_lesson_with_remote_keys(qtbot, win):
     assert win.session.scenario.name == ORDER[0]
 
     _key(qtbot, win, Qt.Key_F5)  # the lesson from the start, fullscreen
-    assert win.lesson.active and win.isFullScreen() and win.slide_label.text() == "1 / 12"
+    assert win.lesson.active and win.isFullScreen() and win.slide_label.text() == "slide 1 / 12"
     _key(qtbot, win, Qt.Key_Escape)
     assert not win.lesson.active and not win.isFullScreen()
 
     win.lesson.start(lessons.load(), 2)  # left at slide 3 (Esc), then Shift+F5: back in at slide 3
     _key(qtbot, win, Qt.Key_Escape)
     qtbot.keyClick(win, Qt.Key_F5, Qt.ShiftModifier)
-    assert win.lesson.active and win.isFullScreen() and win.slide_label.text() == "3 / 12"
+    assert win.lesson.active and win.isFullScreen() and win.slide_label.text() == "slide 3 / 12"
     assert win.session.scenario.name == ORDER[2]
     _key(qtbot, win, Qt.Key_Escape)
 
@@ -150,7 +150,7 @@ def test_a_slide_with_a_variant_and_own_caption(qtbot, win, tmp_path):
     path.write_text("slide: one-big-step\nvariant: 5 steps\ncaption: My words.\nslide: guidance\n")
     win.lesson.start(lessons.load(path))
     assert "My words." in win.caption.text() and win.controls.lanes["right"].steps.value() == 5
-    assert win.slide_label.text() == "1 / 2"
+    assert win.slide_label.text() == "slide 1 / 2"
     win.lesson.forward()
     qtbot.waitUntil(win.is_finished, timeout=60000)
     assert len(win.session.lanes["right"].frames) == 5
@@ -169,9 +169,9 @@ def test_a_remote_steps_through_a_slides_variants_before_the_next_slide(qtbot, w
     _key(qtbot, win, Qt.Key_PageDown)  # the next variant, at once
     assert win.session.scenario.name == "one-big-step" and win.session.variant == 4
     assert win.controls.lanes["right"].steps.value() == 100 and "My words." in win.caption.text()
-    assert win.slide_label.text() == "1 / 2"
+    assert win.slide_label.text() == "slide 1 / 2"
     _key(qtbot, win, Qt.Key_PageDown)  # the last variant: the next slide
-    assert win.session.scenario.name == "guidance" and win.slide_label.text() == "2 / 2"
+    assert win.session.scenario.name == "guidance" and win.slide_label.text() == "slide 2 / 2"
 
 
 def test_lessons_and_scenarios_import_no_qt():
@@ -182,3 +182,82 @@ def test_lessons_and_scenarios_import_no_qt():
     )
     r = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stderr
+
+
+def test_presenting_shows_the_slide_not_the_instrument(qtbot, win):
+    """A lesson: fullscreen, the lecture look, the control rows hidden (T brings them back), the
+    lesson's title and "slide n / N" on screen, captions naming the remote's PageDown (free play: V),
+    the Scenarios menu numbered like the slides, and a line saying what comes next."""
+    win.activateWindow()
+    qtbot.waitUntil(win.isActiveWindow, timeout=5000)
+    lesson = lessons.load()
+    win.lesson.start(lesson, 6)  # same-budget: a slide with variants
+    assert win.isFullScreen() and win.lecture
+    assert not win.controls.isVisibleTo(win) and not win.menuBar().isVisibleTo(win)
+    assert not win.controls.ar_group.isVisibleTo(win) and not win.controls.diffusion_group.isVisibleTo(win)
+    assert win.lesson_bar.isVisibleTo(win) and lesson.title in win.lesson_title.text()
+    assert win.slide_label.text() == "slide 7 / 12" and win.slide_label.isVisibleTo(win)
+    assert "PageDown: next]" in win.caption.text() and "V:" not in win.caption.text()
+    assert "PageDown plays" in win.lesson_next.text()
+    _key(qtbot, win, Qt.Key_T)  # the controls back, while presenting
+    assert win.controls.isVisibleTo(win) and win.controls.ar_group.isVisibleTo(win)
+    _key(qtbot, win, Qt.Key_T)
+    assert not win.controls.isVisibleTo(win)
+    # the menu's numbers are the slides' numbers; its entry goes to that slide
+    entries = [a for a in win.scenarios_menu.actions() if a.text()[:1].isdigit()]
+    assert [a.text().split(". ")[0] for a in entries] == [str(i + 1) for i in range(len(lesson.slides))]
+    for i, s in enumerate(lesson.slides):
+        assert entries[i].text().endswith(f"({s.scenario})"), (i, entries[i].text())
+    entries[9].trigger()
+    assert win.session.scenario.name == lesson.slides[9].scenario and win.slide_label.text() == "slide 10 / 12"
+    _key(qtbot, win, Qt.Key_Escape)  # leaving: the instrument again, the look it had
+    assert not win.lesson.active and win.controls.isVisibleTo(win) and win.menuBar().isVisibleTo(win)
+    assert not win.lesson_bar.isVisibleTo(win) and not win.lecture and not win.isFullScreen()
+    win.apply_scenario("same-budget", start=False)
+    assert "V: next]" in win.caption.text() and "PageDown" not in win.caption.text()
+
+
+def scenarios_variant(name: str, i: int) -> str:
+    from engine.runtime import scenarios
+
+    return scenarios.get(name).variants[i][0]
+
+
+def test_the_next_line_names_the_next_variant_then_the_next_slide(qtbot, win, tmp_path):
+    path = tmp_path / "l.lesson"
+    path.write_text("title: Week 3\nslide: one-big-step\nvariant: 10 steps\nslide: guidance\n")
+    win.lesson.start(lessons.load(path), fullscreen=False)
+    win.resize(1280, 720)  # the smallest projector still names the key that brings the controls back
+    qtbot.waitUntil(lambda: (win.width(), win.height()) == (1280, 720), timeout=3000)
+    qtbot.wait(30)
+    assert win.lesson_title.text().startswith("Week 3  ·  ") and "T controls" in win.lesson_title.text()
+    assert win.lesson_next.text() == "PageDown plays · then next: 100 steps"
+    assert win.lesson.coming() == "next: 100 steps"
+    win.lesson.forward()  # plays
+    qtbot.waitUntil(win.is_finished, timeout=60000)
+    qtbot.waitUntil(lambda: win.lesson_next.text().startswith("finished · PageDown: next: 100 steps"), timeout=5000)
+    win.lesson.forward()  # the last variant, playing at once
+    qtbot.waitUntil(lambda: bool(win.session.lanes["right"].frames), timeout=60000)
+    win.toggle_play()  # paused part way (Space): forward resumes, and the line says so
+    if not win.is_finished():  # (a fast machine may have finished the 100 steps already)
+        qtbot.waitUntil(lambda: win.lesson_next.text() == "paused · PageDown resumes", timeout=5000)
+    win.toggle_play()
+    assert win.lesson.coming() == "next: 2. Classifier-free guidance"
+    win.lesson.go(1)
+    assert win.lesson.coming() == f"next: {scenarios_variant('guidance', 1)}"
+    win.lesson.leave()
+
+
+def test_a_slide_that_pauses_for_continuations_says_so(qtbot, win, tmp_path):
+    """x0-is-a-mean pauses part way and runs K continuations: the next line says they run and that
+    PageDown resumes; once they are done it says paused."""
+    path = tmp_path / "l.lesson"
+    path.write_text("slide: x0-is-a-mean\nslide: guidance\n")
+    win.lesson.start(lessons.load(path), fullscreen=False)
+    win.controls.cont_k.setValue(2)
+    win.lesson.forward()
+    qtbot.waitUntil(win.continuations.running, timeout=120000)
+    qtbot.waitUntil(lambda: win.lesson_next.text().startswith("continuations running"), timeout=5000)
+    qtbot.waitUntil(lambda: not win.continuations.running(), timeout=300000)
+    qtbot.waitUntil(lambda: win.lesson_next.text() == "paused · PageDown resumes", timeout=5000)
+    win.lesson.leave()
