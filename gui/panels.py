@@ -38,7 +38,7 @@ TIPS = {
 
 
 P_FLOOR = 1e-4  # the bottom of the p(this pixel) axis: 1/40 of a flat spread over the 256 levels
-P_TICKS = (1e-4, 1e-3, 1e-2, 0.1, 1.0)
+P_TICKS = ((1e-4, "1e-4"), (1e-2, ".01"), (1.0, "1"))  # three, short: they must not run into each other
 
 
 def p_height(p: np.ndarray) -> np.ndarray:
@@ -106,16 +106,16 @@ class MethodPanel(QWidget):
         side = QVBoxLayout(method_page)
         side.setContentsMargins(0, 0, 0, 0)
         self.extra = ImageCanvas("order", cmap="viridis", tooltip=TIPS["order"])
-        self.extra.view.setMinimumSize(50, 50)
-        side.addWidget(self.extra, 2)
+        self.extra.view.setMinimumSize(30, 30)
+        side.addWidget(self.extra, 1)  # the order map: small; the distribution below it is the point
         self.bottom = QStackedWidget()
         self.hist = pg.PlotWidget()
         self.hist.setToolTip(TIPS["hist"])
-        self.hist.setLabel("bottom", "grey level")
-        self.hist.setLabel("left", "p (log)")
+        # no axis labels: at 1280x720 they ate half of this small plot; the title and three ticks a side say it
         self.hist.setXRange(0, 255, padding=0.05)  # a sure black or white pixel: a spike clear of the axes
         self.hist.setYRange(0, 1, padding=0.02)  # fixed: p_height maps p to [0, 1] on a log scale
-        self.hist.getAxis("left").setTicks([[(float(p_height(np.array(v))), f"{v:g}") for v in P_TICKS], []])
+        self.hist.getAxis("left").setTicks([[(float(p_height(np.array(v))), s) for v, s in P_TICKS], []])
+        self.hist.getAxis("bottom").setTicks([[(24, "black"), (232, "white")], []])  # end labels would be cut
         self.hist.setMouseEnabled(False, False)
         self.hist.hideButtons()
         # a 2 px outline: a sure pixel is one bin, under a screen pixel wide at this size, and must still show
@@ -131,8 +131,8 @@ class MethodPanel(QWidget):
         self.sched.setToolTip(TIPS["schedule"])
         sch = NoiseSchedule.linear()
         self.sched.plot(np.arange(sch.T), sch.alpha_bar, pen=pg.mkPen(color, width=3))
-        self.sched.setLabel("bottom", "noise level t")
-        self.sched.setLabel("left", "ᾱ_t")
+        self.sched.getAxis("bottom").setTicks([[(0, "t = 0"), (600, "600")], []])
+        self.sched.getAxis("left").setTicks([[(0, "0"), (1, "1")], []])
         self.sched.setMouseEnabled(False, False)
         self.sched.hideButtons()
         self.sched_dot = pg.ScatterPlotItem(size=16, brush=style.OUTLINE, pen=None)
@@ -143,7 +143,7 @@ class MethodPanel(QWidget):
             w.setMinimumSize(MIN_PLOT_W, MIN_PLOT_H)  # readable even on a 1280x720 projector
         for w in (self.hist, self.sched, self.empty):
             self.bottom.addWidget(w)
-        side.addWidget(self.bottom, 3)  # the distribution / schedule plot gets the larger share
+        side.addWidget(self.bottom, 8)  # the distribution / schedule plot gets the larger share
         self.side.addWidget(method_page)
         self.cont_mean = ImageCanvas("mean of K continuations", tooltip=TIPS["cont_mean"])
         self.cont_std = ImageCanvas("their std", cmap="magma", levels=(0.0, 0.5), tooltip=TIPS["cont_std"])
@@ -191,8 +191,10 @@ class MethodPanel(QWidget):
             self.level_clicked.emit(int(min(255, max(0, round(x)))))
 
     def set_lecture(self, lecture: bool, level: int = 2):
-        style.style_plot(self.hist, lecture, "p(this pixel)", level)
-        style.style_plot(self.sched, lecture, "signal left: ᾱ_t", level)
+        style.style_plot(self.hist, lecture, "p(this pixel), log", level)
+        style.style_plot(self.sched, lecture, "signal left ᾱ_t", level)
+        for pw in (self.hist, self.sched):  # a title row just its text's height: the data area is the point
+            pw.getPlotItem().layout.setRowFixedHeight(0, style.plot_font_px(lecture, level) + 4)
 
     def reset(self, title: str | None = None, mode: str | None = None):
         """Blank canvases before a run; with `mode`, show that method's side views already."""

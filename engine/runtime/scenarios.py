@@ -66,10 +66,9 @@ FREE_PLAY = _s(order="random", pixels_per_step=1, steps=100)
 
 # measured: benchmarks/planned_ar.py and the claims row "at 100 network evaluations" (README)
 CAPTION_SAME_BUDGET = (
-    "100 network steps each. Left: autoregression, its own loss curve deciding how many pixels each step "
-    "fixes — a few while all is uncertain, many at the end (plot: pixels a step). Right: diffusion. Both "
-    "draw a seven; over 200 digits diffusion's are closer to real ones. V: 8 pixels every step, 784 steps, "
-    "then 50 and 20 steps each (where planning pays most)."
+    "100 network steps each. Left: autoregression, its loss curve deciding how many pixels each step fixes "
+    "(few first, many at the end). Right: diffusion. Over 200 digits diffusion's are closer to real ones; "
+    "planning pays most at 50 and 20 steps (V)."
 )
 
 

@@ -246,9 +246,6 @@ def test_every_lesson_slide_is_readable_and_the_pictures_are_the_show(qtbot, win
     win.lesson.leave()
 
 
-@pytest.mark.xfail(
-    reason="the panels' side plots (gui/panels.py, issue 27 §1, its other half) are still below 120x80 at 1280x720"
-)
 @pytest.mark.parametrize("lecture", [False, True], ids=["normal", "lecture"])
 def test_the_panels_side_plots_are_readable_too(qtbot, win, lecture):
     """p(this pixel) and the schedule: the same rule as the plots row (measured: the pixel's
