@@ -115,7 +115,7 @@ class MethodPanel(QWidget):
         self.hist.setXRange(0, 255, padding=0.05)  # a sure black or white pixel: a spike clear of the axes
         self.hist.setYRange(0, 1, padding=0.02)  # fixed: p_height maps p to [0, 1] on a log scale
         self.hist.getAxis("left").setTicks([[(float(p_height(np.array(v))), s) for v, s in P_TICKS], []])
-        self.hist.getAxis("bottom").setTicks([[(24, "black"), (232, "white")], []])  # end labels would be cut
+        self.hist.getAxis("bottom").setTicks([[(24, "black"), (212, "white")], []])  # end labels would be cut
         self.hist.setMouseEnabled(False, False)
         self.hist.hideButtons()
         # a 2 px outline: a sure pixel is one bin, under a screen pixel wide at this size, and must still show
@@ -143,7 +143,7 @@ class MethodPanel(QWidget):
             w.setMinimumSize(MIN_PLOT_W, MIN_PLOT_H)  # readable even on a 1280x720 projector
         for w in (self.hist, self.sched, self.empty):
             self.bottom.addWidget(w)
-        side.addWidget(self.bottom, 8)  # the distribution / schedule plot gets the larger share
+        side.addWidget(self.bottom, 5)  # the distribution / schedule plot gets the larger share
         self.side.addWidget(method_page)
         self.cont_mean = ImageCanvas("mean of K continuations", tooltip=TIPS["cont_mean"])
         self.cont_std = ImageCanvas("their std", cmap="magma", levels=(0.0, 0.5), tooltip=TIPS["cont_std"])
