@@ -134,3 +134,23 @@ def test_final_step_returns_x0():
     x_t, x0, eps = torch.tensor([[3.0]]), torch.tensor([[1.0]]), torch.tensor([[0.0]])
     assert ddpm.step(x0, x_t, 0.9, 1.0, None).item() == 1.0
     assert ddim.step(x0, eps, 0.9, 1.0).item() == 1.0
+
+
+def test_ddim_and_ddpm_share_one_step_interface():
+    """The diffusion sampler asks samplers.steps.rule(name, eta) for its step: the same call for
+    both, each rule equal to its formula, and an unknown sampler a clear error."""
+    import torch
+
+    from engine.runtime.samplers import ddim, ddpm, steps
+
+    x_t, x0, eps, noise = (torch.randn(1, 28, 28, generator=torch.Generator().manual_seed(i)) for i in range(4))
+    ab, ab_prev = 0.3, 0.6
+    assert torch.equal(
+        steps.rule("ddim", 0.5)(x_t, x0, eps, ab, ab_prev, noise), ddim.step(x0, eps, ab, ab_prev, 0.5, noise)
+    )
+    assert torch.equal(steps.rule("ddpm")(x_t, x0, eps, ab, ab_prev, noise), ddpm.step(x0, x_t, ab, ab_prev, noise))
+    assert (
+        steps.rule("ddpm").stochastic and not steps.rule("ddim", 0.0).stochastic and steps.rule("ddim", 1.0).stochastic
+    )
+    with pytest.raises(ValueError, match="unknown sampler"):
+        steps.rule("euler")

@@ -22,8 +22,8 @@ from engine.maths.parametrization import eps_from_x0, to_x0_eps
 from engine.maths.pixels import SIDE
 from engine.maths.schedule import NoiseSchedule
 from engine.runtime.frames import DIFFUSION, Frame, GuidanceParts, NoiseLevel
-from engine.runtime.samplers import ddim, ddpm
 from engine.runtime.samplers.clock import BusyClock
+from engine.runtime.samplers.steps import rule
 from engine.runtime.settings import DiffusionRunSettings
 
 SAMPLERS = ("ddim", "ddpm")
@@ -102,7 +102,7 @@ def sample_diffusion(
             raise ValueError("known pixels need values")
         kn = torch.as_tensor(np.broadcast_to(np.asarray(known, bool), (n, SIDE, SIDE)).copy()).to(dev)
         v = torch.as_tensor(np.broadcast_to(np.asarray(values, np.float32), (n, SIDE, SIDE)).copy()).to(dev) * 2 - 1
-    nfe, clock = 0, BusyClock()
+    nfe, clock, step_rule = 0, BusyClock(), rule(sampler, eta)
     settings = DiffusionRunSettings(
         sampler=sampler,
         steps=int(steps),
@@ -129,12 +129,8 @@ def sample_diffusion(
                 uncond=to01(predict_x0_eps(net, uncond, x, ab)[0]),
                 guidance=float(guidance),
             )
-        stochastic = sampler == "ddpm" or eta > 0
-        noise = torch.randn((n, SIDE, SIDE), generator=gen).to(dev) if stochastic and t_prev >= 0 else None
-        if sampler == "ddpm":
-            x = ddpm.step(x0, x, ab, ab_prev, noise)
-        else:
-            x = ddim.step(x0, eps, ab, ab_prev, eta, noise)
+        noise = torch.randn((n, SIDE, SIDE), generator=gen).to(dev) if step_rule.stochastic and t_prev >= 0 else None
+        x = step_rule(x, x0, eps, ab, ab_prev, noise)  # DDIM or DDPM: one interface (samplers/steps.py)
         if kn is not None:
             x0 = torch.where(kn, v, x0)
             if t_prev < 0:
