@@ -221,7 +221,7 @@ def claim_equal_budget(b: Bench, steps: int = 50) -> dict:
     the card's loss curve) and AR uniform (16 scattered pixels a step), random order."""
     from engine.networks.models import planned_steps
 
-    plan = planned_steps(b.models, "random", steps)
+    plan = planned_steps(b.models, steps)
     rows = {
         "DDIM": b.run("diffusion", sampler="ddim", steps=steps, guidance=3.0),
         "AR planned": b.run("autoregressive", order="random", plan=plan, guidance=3.0),

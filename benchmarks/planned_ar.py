@@ -74,19 +74,16 @@ def bounds(models, raster_table, steps_list) -> list[dict]:
     rows = []
     curve = planning.smoothed(models.ar_loss_curves["random"])  # what the plans are made from
     for n in steps_list:
-        plan_r = planned_steps(models, "random", n)
+        plan_r = planned_steps(models, n)
         row = {
             "steps": n,
             "random_planned": planning.bound_bits_per_dim(curve, plan_r),
             "random_uniform": planning.bound_bits_per_dim(curve, even(n)),
             "plan_random_first_last": [plan_r[0], plan_r[-1]],
         }
-        if raster_table is not None:
-            plan_s = planned_steps(models, "raster", n)
+        if raster_table is not None:  # the same plan (one for every order), raster's own exact cost
             row.update(
-                raster_planned=raster_bound(raster_table, plan_s),
-                raster_uniform=raster_bound(raster_table, even(n)),
-                plan_raster_first_last=[plan_s[0], plan_s[-1]],
+                raster_planned=raster_bound(raster_table, plan_r), raster_uniform=raster_bound(raster_table, even(n))
             )
         rows.append(row)
     return rows
@@ -110,7 +107,7 @@ def quality(models, method: str, n: int, test_feats, batch: int, **kw) -> dict:
 @torch.inference_mode()
 def speed(models, steps: int, repeats: int = 3) -> dict:
     """Median over `repeats` of a planned run's time and of `steps` bare forwards (batch 1, w = 0)."""
-    plan = planned_steps(models, "random", steps)
+    plan = planned_steps(models, steps)
     fwd = forward_fn(models.ar, 1, models.device)
     for _ in range(3):
         fwd()
@@ -214,7 +211,7 @@ def main(argv=None) -> int:
             }
         )
         for order in args.orders.split(","):
-            for sched, plan in (("planned", planned_steps(models, order, n_steps)), ("uniform", even(n_steps))):
+            for sched, plan in (("planned", planned_steps(models, n_steps)), ("uniform", even(n_steps))):
                 q.setdefault(f"AR {order}, {sched}", []).append(
                     {
                         "steps": n_steps,

@@ -4,19 +4,19 @@ cancelled or failed export leaves nothing under the file's name (gui.export writ
 
 from __future__ import annotations
 
-import threading
 import weakref
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QThread, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QPushButton
 
 from . import export
 from .retired import retire
+from .stream_task import CancellableTask
 
 
-class ExportTask(QThread):
+class ExportTask(CancellableTask):
     """export.write_run on a thread: `progress(done, total)` per picture, then `done(path)` or
     `failed(message)` (nothing after a cancel)."""
 
@@ -27,13 +27,6 @@ class ExportTask(QThread):
     def __init__(self, lanes: dict, path: Path, names: dict, record: dict | None, parent=None):
         super().__init__(parent)
         self.lanes, self.path, self.names, self.record = lanes, path, names, record
-        self._cancel = threading.Event()
-
-    def cancel(self):
-        self._cancel.set()
-
-    def cancelled(self) -> bool:
-        return self._cancel.is_set()
 
     def run(self):
         try:

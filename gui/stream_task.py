@@ -7,7 +7,21 @@ import threading
 from PySide6.QtCore import QThread, Signal
 
 
-class StreamTask(QThread):
+class CancellableTask(QThread):
+    """A thread that stops between items once `cancel()` is called (a thread-safe flag)."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._cancel = threading.Event()
+
+    def cancel(self):
+        self._cancel.set()
+
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+
+class StreamTask(CancellableTask):
     """Runs generators off the GUI thread, one per lane and taking turns (so both show progress),
     reporting every item as `progress(lane, item)` and each generator's last item as the result
     (`done({lane: result})`). Cancellable between items: a cancelled task reports nothing more."""
@@ -19,13 +33,6 @@ class StreamTask(QThread):
     def __init__(self, makers: dict, parent=None):
         super().__init__(parent)
         self.makers = makers
-        self._cancel = threading.Event()
-
-    def cancel(self):
-        self._cancel.set()
-
-    def cancelled(self) -> bool:
-        return self._cancel.is_set()
 
     def run(self):
         try:

@@ -58,13 +58,13 @@ def load_models(
     return ms
 
 
-def planned_steps(models: ModelSet, order: str, steps: int, start: int = 0) -> tuple[int, ...]:
+def planned_steps(models: ModelSet, steps: int, start: int = 0) -> tuple[int, ...]:
     """The plan of `steps` steps (pixels a step) from the AR model's measured random-order loss
     curve (smoothed and made non-increasing: engine.maths.planning.smoothed), for every order: the
     order-agnostic curve is what ARDM plans with, and in a random order it is exact. (A fixed order's
     own average curve is not the cost of its next pixels: in raster the pixels decoded next are the
     rows just below, not an average pixel; benchmarks/planned_ar.py measures raster's true cost.)
-    `order` is taken for the callers' sake; `start`: pixels known before the first step."""
+    The plan is the same whatever the order; `start`: pixels known before the first step."""
     from engine.maths import planning
 
     curve = models.ar_loss_curves.get("random")

@@ -78,7 +78,7 @@ def ar_plan(models, s: RunSettings) -> tuple[int, ...] | None:
     if not s.ar.planned_steps:
         return None
     start = 0 if s.known is None else int(np.asarray(s.known, bool).sum())
-    return planned_steps(models, s.ar.order, s.ar.planned_steps, start)
+    return planned_steps(models, s.ar.planned_steps, start)
 
 
 def ar_frames(models, s: RunSettings, n: int = 1):

@@ -67,7 +67,7 @@ def generate(
         elif method == "autoregressive":
             if kw.get("steps") is not None:  # planned parallel decoding: the plan replaces k pixels a step
                 kw = dict(kw)
-                kw["plan"] = planned_steps(models, kw.get("order", "raster"), kw.pop("steps"))
+                kw["plan"] = planned_steps(models, kw.pop("steps"))
             gen = sample_autoregressive(
                 with_precision(models.ar, precision),
                 n=m,

@@ -113,7 +113,7 @@ def test_settings_refuse_bad_planned_steps_and_cards_without_a_curve():
         RunSettings(ar=ARSettings(planned_steps=785)).validate()
     models = ModelSet("mnist", "cpu", ar=tiny("autoregressive"))
     with pytest.raises(ValueError, match="engine.tools.loss_curve --dataset mnist --write-card"):
-        planned_steps(models, "random", 10)
+        planned_steps(models, 10)
 
 
 @pytest.mark.slow

@@ -118,7 +118,7 @@ def test_shipped_ar_card_carries_its_loss_curve_and_plans_from_it(dataset):
     curve = models.ar_loss_curves["random"]
     assert curve.shape == (784,) and curve[:50].mean() > curve[-100:].mean()
     for n in (100, 20):
-        plan = planned_steps(models, "random", n)
+        plan = planned_steps(models, n)
         assert len(plan) == n and sum(plan) == 784
         assert np.mean(plan[: n // 4]) < np.mean(plan[-n // 4 :])
         assert (
