@@ -225,8 +225,9 @@ SCENARIOS = {
         Scenario(
             "coarse-to-fine",
             "Coarse to fine",
-            "Diffusion settles the coarse shape first and the fine detail last (the x0 strip; the last plot: x0's "
-            "power from coarse to fine, against real images); autoregression fills in space, not in frequency.",
+            "Diffusion settles the coarse shape first and the fine detail last (the x0 strip; the plot 'x0 by "
+            "frequency': its power from coarse to fine, against real images); autoregression fills in space, not in "
+            "frequency.",
             "autoregressive",
             "diffusion",
             _s(order="raster", pixels_per_step=4),
