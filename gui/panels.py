@@ -339,15 +339,15 @@ class MethodPanel(QWidget):
 
 
 def continuations_verdict(c, at_nfe=None) -> str:
-    """What K continuations show, claiming only what the numbers do (Continuations.matches_x0: within
-    twice the sampling error of a mean of K; Continuations.verdict: what a difference means)."""
+    """What K continuations show, claiming only what the numbers do (Continuations.matches_x0: x0
+    nearer their mean than any one continuation; Continuations.verdict: what a difference means)."""
     return continuations_texts(c, at_nfe)[0]
 
 
 def continuations_texts(c, at_nfe=None) -> list[str]:
     """The verdict in ever fewer words (the label shows the longest that fits it)."""
     k, se = len(c.samples), c.sampling_error
-    head = f"K = {k} from NFE {at_nfe}: RMS(mean − x0) = {c.error:.3f} ± {se:.3f}"
+    head = f"K = {k} from NFE {at_nfe}: RMS(mean − x0) = {c.error:.3f} ± {se:.3f}, nearest continuation {c.nearest:.3f}"
     return [f"{head}; {c.verdict()}", f"{head}; {c.verdict(short=True)}", c.verdict(short=True)]
 
 

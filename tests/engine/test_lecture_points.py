@@ -86,12 +86,14 @@ def test_x0_sharpens_along_a_diffusion_run(models):
 @pytest.mark.parametrize("frac", [0.1, 0.3, 0.5, 0.7, 0.9])
 def test_diffusion_x0_is_the_mean_of_its_continuations(models, frac):
     """The x0-is-a-mean scenario, diffusion side: 16 continuations from the frame average to its x̂0
-    within the sampling error of 16 draws (3 standard errors + 0.03)."""
+    within the sampling error of 16 draws (3 standard errors + 0.03), and the window's verdict says so
+    (x0 nearer their mean than any one continuation)."""
     frames = list(sample_diffusion(models.diffusion, n=1, labels=7, sampler="ddpm", steps=50, guidance=1.0, seed=1))
     f = frames[int(frac * len(frames)) - 1]
     c = continuations(models, f, k=16, seed=2)
     spread = float(np.sqrt(np.mean(c.std**2)))
     assert c.error <= 3 * spread / 4 + 0.03, (c.error, spread)
+    assert c.matches_x0(), (c.error, c.nearest)
 
 
 def test_scattered_pixels_stay_more_consistent_than_patches(models):

@@ -17,6 +17,8 @@ from engine.runtime.frames import AUTOREGRESSIVE, DIFFUSION, Frame
 from engine.runtime.samplers.autoregressive import sample_autoregressive
 from engine.runtime.samplers.diffusion import sample_diffusion
 
+UNSEEN = 0.02  # RMS difference (pixels 0..1) too small to see: 5 of 255 grey levels
+
 
 @dataclass(frozen=True)
 class Continuations:
@@ -34,9 +36,24 @@ class Continuations:
         """The sampling error of a mean of K: RMS over pixels of std / sqrt(K)."""
         return float(np.sqrt(np.mean(np.asarray(self.std, np.float64) ** 2) / len(self.samples)))
 
+    @property
+    def nearest(self) -> float:
+        """How close the nearest single continuation comes to their mean (RMS over pixels)."""
+        d = np.asarray(self.samples, np.float64) - np.asarray(self.mean, np.float64)[None]
+        return float(np.sqrt((d**2).mean(axis=(1, 2))).min())
+
     def matches_x0(self) -> bool:
-        """Their mean matches x0 when it is within twice the sampling error (the claim the window makes)."""
-        return self.error <= 2 * self.sampling_error + 1e-6
+        """x0 is their mean, not one of them: it lies closer to their mean than any one continuation.
+
+        Not "within twice the sampling error": a learned network is not exactly self-consistent, so
+        that test fails for a large K however good the model (measured, benchmarks/x0_is_a_mean.py:
+        the shipped MNIST models missed it in half the AR runs and a third of the diffusion runs at
+        K = 16). This test holds for a model whose x0 is the mean up to small inconsistencies, and
+        fails for a sample put in x0's place (or another run's x0): the same benchmark measures both.
+        Late in a run, when little is left to decide, the continuations hardly differ; then a
+        difference below `UNSEEN` (2 % grey, 5 of 255 levels: the networks' own inconsistency there,
+        invisible) is a match too."""
+        return self.error < max(self.nearest, UNSEEN)
 
     def verdict(self, short: bool = False) -> str:
         """What the numbers show, in words (the window's label): a match, or a difference and, for
@@ -44,11 +61,15 @@ class Continuations:
         the continuations ask it again pixel after pixel (other conditionings), and its predictions
         are not perfectly self-consistent across orders; capped continuations also draw several
         pixels of a step independently, each from its own distribution. `short`: the same, tersely."""
+        if self.matches_x0() and self.error >= self.nearest:
+            return "mean ≈ x0, < 2 % grey apart" if short else "their mean matches x0: less than 2 % grey apart"
         if self.matches_x0():
             return (
-                "mean matches x0 (within sampling error)" if short else "their mean matches x0 (within sampling error)"
+                "mean ≈ x0, nearer than any continuation"
+                if short
+                else "x0 is their mean, not one of them: it is nearer their mean than any continuation"
             )
-        said = "mean ≠ x0 beyond sampling error" if short else "their mean differs from x0 by more than sampling error"
+        said = "mean ≠ x0" if short else "their mean differs from x0: a continuation lies nearer their mean"
         if self.method != AUTOREGRESSIVE:
             return said
         said += (
@@ -62,14 +83,6 @@ class Continuations:
                 if short
                 else f" (capped at {self.capped_at} steps, these sample {self.pixels_per_step} pixels at once)"
             )
-        return said
-        said += ": the network's own predictions are not perfectly self-consistent across orders"
-        if self.capped_at is not None and self.pixels_per_step:
-            said += f" (capped at {self.capped_at} steps, these sample {self.pixels_per_step} pixels at once)"
-        return said
-        said += ":\nthe network's own predictions are not\nperfectly self-consistent across orders"
-        if self.capped_at is not None and self.pixels_per_step:
-            said += f"\n(capped at {self.capped_at} steps, they\nsample {self.pixels_per_step} pixels at once)"
         return said
 
 
