@@ -136,6 +136,9 @@ def main(argv=None) -> int:
                 app, args.render, settings, args.device, scenario=args.scenario, replay=replay, overrides=overrides
             )
         )  # SIGTERM/Ctrl+C: one line, no half-written file
+    from gui.interrupts import close_on_signals
+
+    caught = close_on_signals(app)  # Ctrl+C / SIGTERM close the window: no half-written export is left
     win = MainWindow(device=args.device, lecture=True if args.lecture else None)
     if args.dataset:
         win.session.edit("dataset", args.dataset)
@@ -154,7 +157,7 @@ def main(argv=None) -> int:
     from gui.worker import wait_retired
 
     wait_retired()  # cancelled work still ending its last step (the window did not wait for it)
-    return code
+    return 128 + caught[0] if caught else code
 
 
 if __name__ == "__main__":

@@ -57,5 +57,10 @@ def line_plot(
     app.processEvents()
     exp = ImageExporter(w.plotItem)
     exp.parameters()["width"] = size[0]
-    exp.export(str(path))
+    image = exp.export(toBytes=True)  # a QImage, saved through a temporary name: never half a PNG
     w.close()
+    from engine.networks.files import atomic_path
+
+    with atomic_path(path) as tmp:
+        if not image.save(str(tmp), "PNG"):
+            raise OSError(f"cannot write {path}")

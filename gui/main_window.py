@@ -354,3 +354,4 @@ class MainWindow(RunActions, QMainWindow):
         if self.remember and self.settings_store is not None:
             remembered.save(self)
         super().closeEvent(ev)
+        memory.trim(force=True)  # the window's runs are let go of (rare: no need to hold it back)

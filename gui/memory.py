@@ -30,6 +30,7 @@ def _glibc():
 
 _LIBC = _glibc()
 _trimmed_at = 0.0
+_pending = False  # a trim was asked for within the interval: done by the next trim_if_pending
 
 
 def limit_arenas(n: int = ARENAS) -> bool:
@@ -38,11 +39,20 @@ def limit_arenas(n: int = ARENAS) -> bool:
 
 
 def trim(force: bool = False) -> bool:
-    """Return freed heap pages to the system (at most every TRIM_INTERVAL_S unless `force`)."""
-    global _trimmed_at
+    """Return freed heap pages to the system (at most every TRIM_INTERVAL_S unless `force`; one
+    asked for sooner is kept pending, so the last memory let go of a burst is given back too)."""
+    global _trimmed_at, _pending
     now = time.monotonic()
-    if _LIBC is None or (not force and now - _trimmed_at < TRIM_INTERVAL_S):
+    if _LIBC is None:
         return False
-    _trimmed_at = now
+    if not force and now - _trimmed_at < TRIM_INTERVAL_S:
+        _pending = True
+        return False
+    _trimmed_at, _pending = now, False
     _LIBC.malloc_trim(0)
     return True
+
+
+def trim_if_pending() -> bool:
+    """From the GUI thread's timer: the trim that was held back, once its interval has passed."""
+    return _pending and trim()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import weakref
 
+from . import memory
 from .retired import Successor, reap, retire
 from .run_worker import RunWorker
 
@@ -14,6 +15,7 @@ class RunThreads:
         self.worker: RunWorker | None = None
         self.successor = Successor()
         self.started = weakref.WeakSet()  # workers and continuation tasks, to check none is left running
+        self._ended = weakref.WeakSet()  # those seen ended (their memory given back once)
 
     def start(
         self,
@@ -52,9 +54,15 @@ class RunThreads:
             self.worker = None
 
     def tick(self) -> None:
-        """From the GUI thread's timer: forget ended threads, start a worker whose turn came."""
+        """From the GUI thread's timer: forget ended threads, start a worker whose turn came, give
+        back memory a run let go of (gui.memory)."""
         reap()
         self.successor.poll()
+        ended = [t for t in list(self.started) if t.isFinished() and t not in self._ended]
+        if ended:
+            self._ended.update(ended)
+            memory.trim()
+        memory.trim_if_pending()
 
     def snapshot(self, lanes: dict):
         """(version, {lane: (frames, metrics, distances)}), each lane copied under its own lock; the

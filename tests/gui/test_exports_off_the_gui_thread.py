@@ -120,3 +120,31 @@ def test_esc_cancels_an_export_and_only_that(qtbot, win, tmp_path):
     assert win.exports.task is None and "cancelled" in win.status.text() and win.isFullScreen()
     qtbot.waitUntil(task.isFinished, timeout=60000)
     assert _leftovers(tmp_path, "run.mp4") == []
+
+
+def test_ctrl_c_during_an_export_closes_the_window_and_leaves_nothing(qtbot, win, tmp_path):
+    """Issue 30: Ctrl+C (SIGINT) in the terminal while a GIF is being written: the window closes
+    as by its close button, the export is cancelled, and neither the GIF nor its temporary file
+    is left in the folder."""
+    import signal
+
+    from PySide6.QtWidgets import QApplication
+
+    from gui.interrupts import close_on_signals
+
+    assert win.restart()
+    wait_done(qtbot, win)
+    before = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        caught = close_on_signals(QApplication.instance())
+        assert win.start_export(str(tmp_path / "run.gif"))
+        task, exports, gone = win.exports.task, win.exports, []
+        win.destroyed.connect(lambda *_: gone.append(True))  # the window deletes itself on close
+        signal.raise_signal(signal.SIGINT)
+        qtbot.waitUntil(lambda: bool(gone), timeout=5000)
+        assert caught == [signal.SIGINT] and exports.task is None
+        qtbot.waitUntil(task.isFinished, timeout=60000)
+        assert _leftovers(tmp_path, "run.gif") == []
+    finally:
+        for s, h in before.items():
+            signal.signal(s, h)

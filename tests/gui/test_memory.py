@@ -19,6 +19,20 @@ def test_arenas_are_limited_and_trimming_is_rate_limited():
     assert memory.trim(force=True)
 
 
+@glibc_only
+def test_a_trim_held_back_is_done_once_its_interval_has_passed(monkeypatch):
+    """The last memory of a burst of restarts is given back too: a trim asked for within the
+    interval is kept pending and done by the timer's trim_if_pending once the interval is over."""
+    clock = [1000.0]
+    monkeypatch.setattr(memory.time, "monotonic", lambda: clock[0])
+    assert memory.trim(force=True)
+    assert not memory.trim() and not memory.trim_if_pending()  # held back
+    clock[0] += memory.TRIM_INTERVAL_S
+    assert memory.trim_if_pending()  # now done, once
+    clock[0] += memory.TRIM_INTERVAL_S
+    assert not memory.trim_if_pending()  # nothing was asked for since
+
+
 def test_elsewhere_both_calls_do_nothing(monkeypatch):
     monkeypatch.setattr(memory, "_LIBC", None)
     assert not memory.limit_arenas() and not memory.trim(force=True)
