@@ -37,7 +37,8 @@ PLAY, PAUSE = "▶ play", "❚❚ pause"
 CONT_TEXT = "K continuations"  # ⏸ is missing from common Linux fonts
 PACINGS = {"same NFE budget": "same-nfe", "same wall-clock": "same-time", "as fast as possible": "fastest"}
 PACING_LABEL = {v: k for k, v in PACINGS.items()}
-POINT_FIELDS = ("dataset", "mode")  # editing these changes what a scenario shows: it ends the scenario
+POINT_FIELDS = ("mode",)  # editing these changes what a scenario shows: it ends the scenario (a new
+# dataset re-applies it there: its settings and caption as they hold on that dataset)
 WIDGET_NAMES = {"label": "prompt", "pixels_per_step": "k"}  # the short attribute names scripts and tests use
 DEVICES = ("auto", "cpu", "cuda")
 PER_ROW = 3  # a panel's settings a row: more go on a second row (half a 1080-pixel window holds three)

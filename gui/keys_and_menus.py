@@ -73,7 +73,7 @@ def number_scenarios(win) -> None:
     for n, name in numbered + [(None, name) for name in rest]:
         sc = scenarios.SCENARIOS[name]
         act = menu.addAction(f"{n}. {sc.title}  ({sc.name})" if n is not None else f"{sc.title}  ({sc.name})")
-        act.setToolTip(sc.caption)
+        act.setToolTip(sc.caption_for())
         act.triggered.connect(lambda checked=False, name=name: ls.go_to_scenario(name))
 
 

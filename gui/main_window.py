@@ -98,7 +98,7 @@ class MainWindow(RunActions, QMainWindow):
         controls and its caption (or `caption`), then run (`paused`: ready at step 0)."""
         try:
             sc = scenarios.get(name)
-            label = self.session.load_scenario(name, variant, self.models(sc.left.dataset).bank)
+            label = self.session.load_scenario(name, variant, self.models(self.session.settings["left"].dataset).bank)
         except (ValueError, WeightsError) as e:
             self.show_error(str(e))
             return False
@@ -115,6 +115,9 @@ class MainWindow(RunActions, QMainWindow):
         """An edit applies at once: a running (or finished) run restarts with the new value. A
         scenario keeps its caption unless the edit changes its point (a panel's mode, the dataset).
         With no run yet, the value is only checked: a fixed input clears its error at once."""
+        if self.session.scenario is not None and name == "dataset":  # the same point, on the other dataset
+            self.apply_scenario(self.session.scenario.name, self.session.variant)
+            return
         if self.session.scenario is not None and name in POINT_FIELDS:
             self.end_scenario()
         if self.worker is not None:  # a typed number waited its delay already: the restart comes at once
@@ -279,6 +282,7 @@ class MainWindow(RunActions, QMainWindow):
             self.restart()
         elif w.is_paused():
             self.continuations.cancel()  # from a step about to scroll away: their result would never show
+            self.display.follow = True  # playing on: the view follows the run again
             w.resume()
             self.controls.play.setText(PAUSE)
         else:

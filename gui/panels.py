@@ -69,7 +69,7 @@ def side_title(method: str) -> str:
     return m.side_title if m is not None else "per-pixel std"
 
 
-MIN_PLOT_W, MIN_PLOT_H = 150, 100  # the pixel's distribution and the schedule never collapse to a line
+MIN_PLOT_W, MIN_PLOT_H = 150, 136  # a data area of at least 120x80 (MIN_DATA) under the title row and ticks
 MIN_CANVAS = 120  # state and x0: a 28x28 image at >= 4 screen pixels a pixel
 
 # early = blue, late = yellow; the darkest purples are left out so early pixels stand out from unset grey
@@ -145,16 +145,26 @@ class MethodPanel(QWidget):
             self.bottom.addWidget(w)
         side.addWidget(self.bottom, 5)  # the distribution / schedule plot gets the larger share
         self.side.addWidget(method_page)
-        self.cont_mean = ImageCanvas("mean of K continuations", tooltip=TIPS["cont_mean"])
+        self.cont_mean = ImageCanvas("mean of K", tooltip=TIPS["cont_mean"])
         self.cont_std = ImageCanvas("their std", cmap="magma", levels=(0.0, 0.5), tooltip=TIPS["cont_std"])
         self.cont_label = QLabel("", alignment=Qt.AlignCenter, wordWrap=True)
         self.cont_label.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Ignored)
         self.cont_box = QWidget()
-        cl = QVBoxLayout(self.cont_box)
+        # the column's size comes from the method's views: this page takes what it is given
+        self.cont_box.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Ignored)
+        # side by side, the mean the larger: stacked, each was a third of the column's height
+        # (about 35 px at 1280x720 in lecture mode, too small to compare with x0 from the back)
+        cl = QGridLayout(self.cont_box)
         cl.setContentsMargins(0, 0, 0, 0)
-        cl.addWidget(self.cont_mean, 3)
-        cl.addWidget(self.cont_std, 3)
-        cl.addWidget(self.cont_label, 2)
+        cl.addWidget(self.cont_mean, 0, 0)
+        cl.addWidget(self.cont_std, 0, 1)
+        cl.addWidget(self.cont_label, 1, 0, 1, 2)
+        cl.setColumnStretch(0, 3)
+        cl.setColumnStretch(1, 2)
+        cl.setRowStretch(0, 3)
+        cl.setRowStretch(1, 1)
+        for c in (self.cont_mean, self.cont_std):
+            c.view.setMinimumSize(30, 30)  # the column's size comes from the method's views
         self.side.addWidget(self.cont_box)
         self._cont_nfe = None
         # Classifier-free guidance made visible (key G): the network run with and without the
@@ -293,6 +303,7 @@ class MethodPanel(QWidget):
 
     def show_continuations(self, c, at_nfe: int | None = None):
         """Show K continuations' mean and std in the side column until the view leaves that step."""
+        self.cont_mean.title.setText(f"mean of {len(c.samples)}")  # short: the column is narrow
         self.cont_mean.set_image(c.mean)
         self.cont_std.set_image(c.std)
         self._cont_texts = continuations_texts(c, at_nfe)

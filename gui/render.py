@@ -38,6 +38,8 @@ def render(
     win.resize(1920, 1080)
     win.show()
     if scenario:
+        if settings is not None:
+            win.session.edit("dataset", settings.dataset)  # the scenario on the dataset asked for
         ok = win.apply_scenario(scenario, start=not overrides)
         if ok and overrides:
             try:
@@ -115,7 +117,6 @@ def render_run(
     to their ends (engine.runtime.session)."""
     from engine.networks.device import resolve_device
     from engine.networks.models import GENERATORS, load_models
-    from engine.runtime import scenarios
     from engine.runtime.session import Session, run_to_end
 
     from .export import write_run
@@ -127,16 +128,14 @@ def render_run(
         device = "cpu"
     session = Session()
     try:
-        dataset = (
-            scenarios.get(scenario).left.dataset
-            if scenario
-            else replay[0]["left"].dataset
-            if replay is not None
-            else settings.dataset
-        )
+        if replay is not None and not scenario:
+            dataset = replay[0]["left"].dataset
+        else:  # a scenario runs on the dataset asked for (MNIST when none was)
+            dataset = settings.dataset if settings is not None else "mnist"
         models = load_models(dataset, device, kinds=GENERATORS, optional=("bank",))
         if scenario:
-            session.load_scenario(scenario, 0, models.bank)  # its sketch is given to both panels (as in the window)
+            # its sketch is given to both panels (as in the window)
+            session.load_scenario(scenario, 0, models.bank, dataset)
             session.override(overrides or {})  # options given beside the scenario win over its settings
         elif replay is not None:
             session.use_run(*replay)

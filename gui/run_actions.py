@@ -98,6 +98,7 @@ class RunActions:
             self.continuations.cancel()
             return
         at = {n: axis.position(f, self.display.axis) for n, f in frames.items()}
+        self.display.follow = False  # the view stays at the step they continue (the step under way may land after)
         run = self.session.run_settings(next(iter(frames)))  # the run on screen, not an edit since
         self.continuations.start(self.models(run.dataset), frames, self.session.continuations_k, run.seed, at)
 

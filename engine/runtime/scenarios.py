@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from engine.maths.pixels import SIDE
+from engine.networks.data import CLASS_NAMES
 from engine.runtime.modes import AR_FIELDS, DIFFUSION_FIELDS, MODES, Mode, describe, mode  # noqa: F401 (the registry's home is modes)
 from engine.runtime.runs import ARSettings, DiffusionSettings, RunSettings
 
@@ -45,6 +46,17 @@ class Scenario:
     guidance_view: bool = False  # show each guided step with and without the prompt beside x0
     plots: tuple = ()  # the one or two plots that carry its point (a lecture layout shows
     # these large; engine.maths.metrics names: distance, sharpness, ...)
+    by_dataset: tuple = ()  # ((dataset, {"left": {...}, "right": {...}, "caption": "..."}), ...): what
+    # a dataset changes (measured: benchmarks/showcase.py), applied before a variant's changes
+
+    def changes_for(self, dataset: str) -> dict:
+        return next((c for d, c in self.by_dataset if d == dataset), {})
+
+    def caption_for(self, dataset: str = "mnist", label: int | None = 7) -> str:
+        """The caption as it holds on `dataset`, its {prompt} the prompt's name there ("seven", "sneaker")."""
+        text = self.changes_for(dataset).get("caption", self.caption)
+        prompt = "image" if label is None else CLASS_NAMES[dataset][label]
+        return text.replace("{prompt}", prompt)
 
 
 def _s(label=7, guidance=3.0, seed=0, dataset="mnist", **kw) -> RunSettings:
@@ -72,6 +84,17 @@ CAPTION_SAME_BUDGET = (
 )
 
 
+CAPTION_SAME_BUDGET_FASHION = (
+    "100 network steps each. Left: autoregression, its loss curve deciding how many pixels each step fixes "
+    "(few first, many at the end). Right: diffusion. Over 200 clothes the two are level down to 20 steps "
+    "(V: 50, 20); only below that does diffusion pull ahead."
+)
+
+# Fashion in raster order, one pixel a step: of 100 sneakers (w = 3) the classifier reads 44 as sneakers,
+# mean p 0.43, Fréchet 299; in random order 100, p 0.96, Fréchet 16 (benchmarks/showcase.py). The slides
+# whose point is not the raster order itself draw clothes in random order.
+FASHION_IN_RANDOM_ORDER = {"left": {"order": "random"}}
+
 SCENARIOS = {
     s.name: s
     for s in [
@@ -79,7 +102,7 @@ SCENARIOS = {
             "blurry-mess",
             "Predict the whole image at once",
             "One network evaluation, every pixel at once. Left: the mean of each pixel's distribution — a blurry "
-            "average of every seven it could be. Right: every pixel sampled on its own — speckle, because the "
+            "average of every {prompt} it could be. Right: every pixel sampled on its own — speckle, because the "
             "pixels do not agree with each other.",
             "one-shot-mean",
             "one-shot-independent",
@@ -98,12 +121,24 @@ SCENARIOS = {
             _s(steps=100),
             speed="200 steps/s",
             plots=("uncertainty", "distance"),
+            by_dataset=(
+                (
+                    "fashion",
+                    {
+                        **FASHION_IN_RANDOM_ORDER,
+                        "caption": "Random order (blue first), one pixel per network evaluation: watch each "
+                        "pixel's predicted distribution and the value drawn from it; x0 sharpens as pixels are "
+                        "fixed. Not raster: row by row, each pixel sees only the rows above, and only 44 of 100 "
+                        "sneakers come out as sneakers (100 in random order).",
+                    },
+                ),
+            ),
         ),
         Scenario(
             "greedy-vs-sampling",
             "Greedy vs sampling",
             "Left: always the most likely value — the same image for every seed, and a poor one: the likeliest "
-            "value pixel by pixel is not the likeliest image. Right: sampling — a different seven for each seed.",
+            "value pixel by pixel is not the likeliest image. Right: sampling — a different {prompt} for each seed.",
             "autoregressive",
             "autoregressive",
             _s(order="raster", pixels_per_step=4, greedy=True),
@@ -156,6 +191,7 @@ SCENARIOS = {
             _s(steps=100),
             speed="200 steps/s",
             plots=("distance", "prob"),
+            by_dataset=(("fashion", FASHION_IN_RANDOM_ORDER),),
         ),
         Scenario(
             "same-budget",
@@ -177,6 +213,7 @@ SCENARIOS = {
             ),
             speed="50 steps/s",
             plots=("pixels_fixed", "prob"),
+            by_dataset=(("fashion", {"caption": CAPTION_SAME_BUDGET_FASHION}),),
         ),
         Scenario(
             "one-big-step",
@@ -201,7 +238,7 @@ SCENARIOS = {
             _s(order="random", pixels_per_step=16),
             _s(sampler="ddpm", steps=100),
             continuations_at=0.3,
-            plots=("distance", "uncertainty"),
+            plots=("uncertainty", "sharpness"),  # what is still undecided, and x0 sharpening as it is decided
         ),
         Scenario(
             "guidance",
@@ -238,7 +275,7 @@ SCENARIOS = {
         Scenario(
             "complete-my-sketch",
             "Complete my sketch",
-            "The top half of a real seven is given; both models complete the rest. Draw your own with the pen "
+            "The top half of a real {prompt} is given; both models complete the rest. Draw your own with the pen "
             "button and press Complete.",
             "autoregressive",
             "diffusion",
@@ -272,14 +309,20 @@ def override(s: RunSettings, changes: dict) -> RunSettings:
     return _apply(s, changes).validate()
 
 
-def settings_for(sc: Scenario, variant: int = 0, bank=None) -> tuple[RunSettings, RunSettings, str]:
-    """(left settings, right settings, variant label) for variant i (wrapping)."""
-    left, right, label = sc.left, sc.right, ""
+def settings_for(
+    sc: Scenario, variant: int = 0, bank=None, dataset: str = "mnist"
+) -> tuple[RunSettings, RunSettings, str]:
+    """(left settings, right settings, variant label) for variant i (wrapping) on `dataset` (the
+    bank, for a sketch, must be that dataset's)."""
+    by = sc.changes_for(dataset)
+    left = _apply(sc.left, {"dataset": dataset, **by.get("left", {})})
+    right = _apply(sc.right, {"dataset": dataset, **by.get("right", {})})
+    label = ""
     if sc.variants:
         label, changes = sc.variants[variant % len(sc.variants)]
         left, right = _apply(left, changes.get("left", {})), _apply(right, changes.get("right", {}))
     if sc.sketch and bank is not None:
-        img = bank.pick(sc.left.label, 0)
+        img = bank.pick(left.label, 0)
         known = np.zeros((SIDE, SIDE), bool)
         known[: SIDE // 2] = True
         left = replace(left, known=known, values=img)

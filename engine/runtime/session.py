@@ -112,11 +112,12 @@ class Session:
         return SPEEDS[self.speed]
 
     # -- what to run -------------------------------------------------------------------------
-    def load_scenario(self, name: str, variant: int = 0, bank=None) -> str:
-        """Take a scenario's settings and modes (ValueError for an unknown one); returns the
-        variant's label ('' when it has none)."""
+    def load_scenario(self, name: str, variant: int = 0, bank=None, dataset: str | None = None) -> str:
+        """Take a scenario's settings and modes (ValueError for an unknown one) on `dataset` (default:
+        the one shown now; `bank` must be its); returns the variant's label ('' when it has none)."""
         sc = scenarios.get(name)
-        left, right, label = scenarios.settings_for(sc, variant, bank)
+        dataset = dataset or self.settings["left"].dataset
+        left, right, label = scenarios.settings_for(sc, variant, bank, dataset)
         self.scenario, self.variant = sc, variant % max(1, len(sc.variants))
         self.given = None if left.known is None else (left.known, left.values)
         self.settings = {"left": _plain(left), "right": _plain(right)}
@@ -138,7 +139,7 @@ class Session:
         sc = self.scenario
         if sc is None:
             return caption or ""
-        text = caption or sc.caption
+        text = caption or sc.caption_for(self.settings["left"].dataset, self.settings["left"].label)
         if next_key != "V":
             text = re.sub(r"\bV:", f"{next_key}:", text)
         more = f"   [{label} — {next_key}: next]" if label else ""

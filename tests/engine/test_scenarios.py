@@ -67,3 +67,27 @@ def test_every_scenario_names_one_or_two_plots_that_a_frame_measures():
     )
     for sc in scenarios.SCENARIOS.values():
         assert 1 <= len(sc.plots) <= 2 and set(sc.plots) <= measured | {"distance", "prob"}, sc.name
+
+
+@pytest.mark.parametrize("dataset", ["mnist", "fashion"])
+def test_every_scenario_runs_on_either_dataset_and_its_caption_names_that_dataset_s_prompt(dataset):
+    """Issue 27 §8: a slide is a lesson point on digits and on clothes. Its settings are that dataset's
+    (Fashion: random order where raster is not the point), its caption names the prompt there."""
+    from engine.networks.data import CLASS_NAMES
+
+    for name, sc in scenarios.SCENARIOS.items():
+        left, right, _ = scenarios.settings_for(sc, 0, None, dataset)
+        assert left.dataset == right.dataset == dataset, name
+        caption = sc.caption_for(dataset, left.label)
+        assert "{" not in caption, name
+        other = {"mnist": "fashion", "fashion": "mnist"}[dataset]
+        assert CLASS_NAMES[other][7] not in caption, (name, caption)  # no "seven" on clothes, no "sneaker" on digits
+    raster_slides = {
+        n
+        for n, sc in scenarios.SCENARIOS.items()
+        if scenarios.settings_for(sc, 0, None, dataset)[0].ar.order == "raster"
+    }
+    if dataset == "fashion":  # raster 1 px a step draws 44 of 100 sneakers (benchmarks/showcase.py)
+        assert not raster_slides & {"pixel-by-pixel", "hundred-steps"}
+    else:
+        assert {"pixel-by-pixel", "hundred-steps"} <= raster_slides

@@ -83,3 +83,21 @@ def test_switching_the_dataset_says_that_the_prompt_changed_its_name(qtbot, win)
     assert win.controls.prompt.text() == "dress"
     assert "“three” is now “dress”" in win.status.text()  # one line beside the timeline
     assert "“three” is now “dress”" in win.messages.notices[-1]
+
+
+def test_a_scenario_runs_on_the_dataset_shown_with_its_settings_and_caption_for_it(qtbot, win):
+    """Issue 27 §8: a slide is the same lesson point on clothes. Switching the dataset during
+    pixel-by-pixel keeps the slide and re-applies it there: Fashion draws in random order (raster
+    draws sneakers badly, benchmarks/showcase.py) and the caption says so and names a sneaker."""
+    assert win.apply_scenario("pixel-by-pixel", start=False)
+    assert win.session.settings["left"].ar.order == "raster" and "Raster order" in win.caption.text()
+    win.controls.dataset.setCurrentText("fashion")
+    qtbot.waitUntil(lambda: win.session.settings["left"].dataset == "fashion", timeout=5000)
+    assert win.session.scenario is not None and win.session.scenario.name == "pixel-by-pixel"
+    assert (
+        win.session.settings["left"].ar.order == "random" and win.controls.lanes["left"].order.currentText() == "random"
+    )
+    assert "Random order" in win.caption.text() and "sneakers" in win.caption.text()
+    assert win.apply_scenario("complete-my-sketch", start=False)  # a sketch: the top half of a real sneaker
+    assert "real sneaker" in win.caption.text() and win.session.settings["left"].dataset == "fashion"
+    win.stop_run()
