@@ -30,17 +30,20 @@ from engine.tools.sample import generate
 OUT = Path(__file__).resolve().parent.parent / "docs" / "measurements"
 LABEL, GUIDANCE = 7, 3.0  # the slides' prompt and w
 
-# (name, pixels per step, order, temperature, sketch): the slides' AR lanes and their alternatives
+# (name, pixels per step, order, temperature, sketch, guidance): the slides' AR lanes and their alternatives
 CANDIDATES = [
-    ("1 px/step, raster", 1, "raster", 1.0, False),
-    ("1 px/step, random", 1, "random", 1.0, False),
-    ("4 px/step, raster", 4, "raster", 1.0, False),
-    ("4 px/step, random", 4, "random", 1.0, False),
-    ("4 px/step, raster, T 0.8", 4, "raster", 0.8, False),
-    ("4 px/step, random, T 0.8", 4, "random", 0.8, False),
-    ("16 px/step, random", 16, "random", 1.0, False),
-    ("sketch, 4 px/step, raster", 4, "raster", 1.0, True),
-    ("sketch, 4 px/step, random", 4, "random", 1.0, True),
+    ("1 px/step, raster", 1, "raster", 1.0, False, GUIDANCE),
+    ("1 px/step, random", 1, "random", 1.0, False, GUIDANCE),
+    ("4 px/step, raster", 4, "raster", 1.0, False, GUIDANCE),
+    ("4 px/step, random", 4, "random", 1.0, False, GUIDANCE),
+    ("4 px/step, raster, T 0.8", 4, "raster", 0.8, False, GUIDANCE),
+    ("4 px/step, random, T 0.8", 4, "random", 0.8, False, GUIDANCE),
+    ("16 px/step, random", 16, "random", 1.0, False, GUIDANCE),
+    ("sketch, 4 px/step, raster", 4, "raster", 1.0, True, GUIDANCE),
+    ("sketch, 4 px/step, random", 4, "random", 1.0, True, GUIDANCE),
+    # the guidance slide's AR lane (4 px/step, random) at its other w (w = 0 ignores the prompt: not scored)
+    ("4 px/step, random, w 1", 4, "random", 1.0, False, 1.0),
+    ("4 px/step, random, w 7", 4, "random", 1.0, False, 7.0),
 ]
 
 
@@ -72,10 +75,10 @@ def main(argv=None) -> int:
     known[: SIDE // 2] = True
     chosen = [c for c in CANDIDATES if not args.only or c[0] in args.only.split(";")]
     rows = []
-    print(f"{args.dataset}, prompt {LABEL}, w = {GUIDANCE:g}, n = {args.n}, {args.precision}\n")
+    print(f"{args.dataset}, prompt {LABEL}, w = {GUIDANCE:g} unless named, n = {args.n}, {args.precision}\n")
     print("| setting | read as the prompt | mean p(prompt) | Fréchet (class) | s/image |")
     print("|---|---|---|---|---|")
-    for name, k, order, temperature, with_sketch in chosen:
+    for name, k, order, temperature, with_sketch, guidance in chosen:
         extra = dict(known=known, values=sketch) if with_sketch else {}
         t0 = time.perf_counter()
         images, _, _, _ = generate(
@@ -89,10 +92,12 @@ def main(argv=None) -> int:
             order=order,
             pixels_per_step=k,
             temperature=temperature,
-            guidance=GUIDANCE,
+            guidance=guidance,
             **extra,
         )
-        r = dict(setting=name, pixels_per_step=k, order=order, temperature=temperature, sketch=with_sketch)
+        r = dict(
+            setting=name, pixels_per_step=k, order=order, temperature=temperature, sketch=with_sketch, guidance=guidance
+        )
         r.update(score(models, images, ref_feats), seconds_per_image=(time.perf_counter() - t0) / args.n)
         rows.append(r)
         print(
@@ -101,8 +106,14 @@ def main(argv=None) -> int:
             flush=True,
         )
     OUT.mkdir(parents=True, exist_ok=True)
+    path = OUT / f"showcase_{args.dataset}.json"
+    if args.only and path.exists():  # the rows not re-run stay as measured
+        old = json.loads(path.read_text())
+        if old.get("n") == args.n:
+            new = {r["setting"] for r in rows}
+            rows = [r for r in old["rows"] if r["setting"] not in new] + rows
     out = dict(dataset=args.dataset, label=LABEL, guidance=GUIDANCE, n=args.n, batch=args.batch, rows=rows)
-    write_text_atomic(OUT / f"showcase_{args.dataset}.json", json.dumps(out, indent=1) + "\n")
+    write_text_atomic(path, json.dumps(out, indent=1) + "\n")
     return 0
 
 

@@ -69,7 +69,8 @@ def side_title(method: str) -> str:
     return m.side_title if m is not None else "per-pixel std"
 
 
-MIN_PLOT_W, MIN_PLOT_H = 150, 136  # a data area of at least 120x80 (MIN_DATA) under the title row and ticks
+MIN_PLOT_W, MIN_PLOT_H = 150, 100  # the pixel's distribution and the schedule never collapse to a line
+MIN_DATA_H = 80  # their data area's height (gui.plots.MIN_DATA): the minimum grows with the font
 MIN_CANVAS = 120  # state and x0: a 28x28 image at >= 4 screen pixels a pixel
 
 # early = blue, late = yellow; the darkest purples are left out so early pixels stand out from unset grey
@@ -106,7 +107,7 @@ class MethodPanel(QWidget):
         side = QVBoxLayout(method_page)
         side.setContentsMargins(0, 0, 0, 0)
         self.extra = ImageCanvas("order", cmap="viridis", tooltip=TIPS["order"])
-        self.extra.view.setMinimumSize(30, 30)
+        self.extra.view.setMinimumSize(24, 24)  # its minimum sets the column's: the plot below needs the room
         side.addWidget(self.extra, 1)  # the order map: small; the distribution below it is the point
         self.bottom = QStackedWidget()
         self.hist = pg.PlotWidget()
@@ -141,9 +142,13 @@ class MethodPanel(QWidget):
         self.empty.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Ignored)
         for w in (self.hist, self.sched):
             w.setMinimumSize(MIN_PLOT_W, MIN_PLOT_H)  # readable even on a 1280x720 projector
-        for w in (self.hist, self.sched, self.empty):
+        for w in (self.hist, self.sched):
             self.bottom.addWidget(w)
         side.addWidget(self.bottom, 5)  # the distribution / schedule plot gets the larger share
+        # A mode with neither (one shot, erasing): its side image takes the column, a line of words under it
+        side.addWidget(self.empty, 2)
+        self.empty.hide()
+        self._side = side
         self.side.addWidget(method_page)
         self.cont_mean = ImageCanvas("mean of K", tooltip=TIPS["cont_mean"])
         self.cont_std = ImageCanvas("their std", cmap="magma", levels=(0.0, 0.5), tooltip=TIPS["cont_std"])
@@ -203,8 +208,11 @@ class MethodPanel(QWidget):
     def set_lecture(self, lecture: bool, level: int = 2):
         style.style_plot(self.hist, lecture, "p(this pixel), log", level)
         style.style_plot(self.sched, lecture, "signal left ᾱ_t", level)
+        px = style.plot_font_px(lecture, level)
         for pw in (self.hist, self.sched):  # a title row just its text's height: the data area is the point
-            pw.getPlotItem().layout.setRowFixedHeight(0, style.plot_font_px(lecture, level) + 4)
+            pw.getPlotItem().layout.setRowFixedHeight(0, px + 4)
+            # a data area of at least MIN_DATA under the title row and the bottom ticks at this font
+            pw.setMinimumHeight(max(MIN_PLOT_H, MIN_DATA_H + 2 * px + 25))  # measured: 51 px at 13 px, 53 at 15
 
     def reset(self, title: str | None = None, mode: str | None = None):
         """Blank canvases before a run; with `mode`, show that method's side views already."""
@@ -225,14 +233,14 @@ class MethodPanel(QWidget):
         plot = _mode(mode).side_plot if mode and _mode(mode) is not None else None
         if plot == SCHEDULE:
             self.sched_dot.setData([999], [0.0])
-            self.bottom.setCurrentWidget(self.sched)
+            self._side_plot(self.sched)
         elif plot == DISTRIBUTION:
             self.hist_bars.setData([], [])
             self.hist_line.setValue(-1000)  # off the axis until a pixel is drawn
-            self.bottom.setCurrentWidget(self.hist)
+            self._side_plot(self.hist)
         else:
             self.empty.setText("")
-            self.bottom.setCurrentWidget(self.empty)
+            self._side_plot(None)
 
     def _order_image(self, frames, i: int) -> np.ndarray:
         if i < self._order_upto:  # scrubbed back: rebuild
@@ -275,7 +283,7 @@ class MethodPanel(QWidget):
         self.extra.title.setText(side_title(f.method))
         if f.new_pixels is not None:
             self.extra.set_image(self._order_image(frames, i), levels=(0, 255))
-            self.bottom.setCurrentWidget(self.hist)
+            self._side_plot(self.hist)
             self.hist_bars.setData(np.arange(257) - 0.5, p_height(f.new_pixels.probs[0, 0]))
             self.hist_line.setValue(float(f.new_pixels.values[0, 0]))
         elif f.noise_level is not None:
@@ -283,7 +291,7 @@ class MethodPanel(QWidget):
             self._extra_cmap("CET-D1")
             if nl.eps_hat is not None:
                 self.extra.set_image(nl.eps_hat[0], levels=(-3, 3))
-            self.bottom.setCurrentWidget(self.sched)
+            self._side_plot(self.sched)
             t = max(nl.t, 0)
             self.sched_dot.setData([t], [nl.alpha_bar])
         else:
@@ -293,7 +301,18 @@ class MethodPanel(QWidget):
             elif f.known is not None:
                 self.extra.set_image(_with_unset(np.full((SIDE, SIDE), 0.8, np.float32), f.known[0]), levels=(0, 255))
             self.empty.setText(_explain(f))
-            self.bottom.setCurrentWidget(self.empty)
+            self._side_plot(None)
+
+    def _side_plot(self, plot) -> None:
+        """Under the side image: the distribution or the schedule plot, or (None) the mode's words, the
+        image then taking most of the column (a plot's minimum height would leave it a thumbnail)."""
+        if plot is not None:
+            self.bottom.setCurrentWidget(plot)
+        if self.bottom.isHidden() == (plot is None):
+            return
+        self.bottom.setVisible(plot is not None)
+        self.empty.setVisible(plot is None)
+        self._side.setStretch(0, 1 if plot is not None else 3)
 
     def _extra_cmap(self, name: str):
         """Set the side image's colour map only when it changes (setting it re-renders)."""

@@ -114,7 +114,8 @@ SCENARIOS = {
             "pixel-by-pixel",
             "Autoregression, one pixel at a time",
             "Raster order, one pixel per network evaluation: watch the predicted distribution of each pixel and "
-            "the value drawn from it. x0 sharpens as pixels are fixed.",
+            "the value drawn from it. x0 sharpens as pixels are fixed. Raster is the hardest order: each pixel "
+            "sees only the rows above it.",
             "autoregressive",
             "diffusion",
             _s(order="raster", pixels_per_step=1),
