@@ -236,8 +236,12 @@ SCENARIOS = {
             "undecided.",
             "autoregressive",
             "diffusion",
-            _s(order="random", pixels_per_step=16),
-            _s(sampler="ddpm", steps=100),
+            # seed 5: the settings hold over 100 seeds (docs/measurements.md: the verdict 94 % / 100 %, random
+            # 16 px/step reads as a seven 99 %); of seeds 0-11 (all verdicts "x0 is their mean") one whose two
+            # sevens are plain (p(seven) 0.97 / 0.97): seed 0's AR seven wears a crossbar, which is a seven
+            # but reads as a "+" from the back of the hall
+            _s(order="random", pixels_per_step=16, seed=5),
+            _s(sampler="ddpm", steps=100, seed=5),
             continuations_at=0.3,
             plots=("uncertainty", "sharpness"),  # what is still undecided, and x0 sharpening as it is decided
         ),
