@@ -284,8 +284,11 @@ SCENARIOS = {
             "button and press Complete.",
             "autoregressive",
             "diffusion",
-            _s(order="raster", pixels_per_step=4),
-            _s(sampler="ddpm", steps=100),
+            # seed 2: the bank's seven carries the start of a crossbar, which some completions continue into
+            # a "+" (seed 0's AR one); of seeds 0-11 (p(seven) 0.93-0.99 all) seed 2 completes it plainly in
+            # both panels (0.97 / 0.97). Over 100 completions raster reads as a seven 96 % (docs/measurements.md)
+            _s(order="raster", pixels_per_step=4, seed=2),
+            _s(sampler="ddpm", steps=100, seed=2),
             sketch=True,
             plots=("prob", "distance"),
         ),
