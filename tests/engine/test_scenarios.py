@@ -91,3 +91,14 @@ def test_every_scenario_runs_on_either_dataset_and_its_caption_names_that_datase
         assert not raster_slides & {"pixel-by-pixel", "hundred-steps"}
     else:
         assert {"pixel-by-pixel", "hundred-steps"} <= raster_slides
+
+
+@pytest.mark.parametrize("dataset", ["mnist", "fashion"])
+def test_a_caption_names_the_variant_key_only_as_v_colon_so_a_lesson_can_name_its_remote_s(dataset):
+    """A lesson writes 'PageDown:' for 'V:' (Session.caption); a bare 'V' would tell the hall a key the remote
+    does not have (same-budget said '(V)' in the lesson)."""
+    import re
+
+    for name, sc in scenarios.SCENARIOS.items():
+        caption = sc.caption_for(dataset)
+        assert not re.search(r"\bV\b(?!:)", caption), (name, caption)
