@@ -23,7 +23,7 @@ from .controls import Controls
 from .fit_label import FitLabel
 from .messages import Messages
 from .panels import MethodPanel
-from .plots import ALL, PlotsRow
+from .plots import ALL, MIN_DATA, PlotsRow
 
 
 def build(win) -> None:
@@ -87,6 +87,7 @@ def build(win) -> None:
 
 
 PLOTS_SHARE = 0.3  # a lesson with the control rows hidden: the plots take at most this share of the height
+PLOTS_SHARE_WITH_CONTROLS = 0.2  # the lecture layout with them shown (they take ~0.2 of the height themselves)
 
 
 def presenting(win) -> bool:
@@ -105,15 +106,33 @@ def arrange_plots(win) -> None:
         win.plots.arrange(own, focus=True)
     else:
         win.plots.arrange(ALL + tuple(k for k in own if k not in ALL))
-    # panels : plots = 5 : 4 gives every plot a data area >= 120x80 at 1280x720; with the control
-    # rows hidden (a lesson) the plots have room to spare and the canvases, the show, take it
-    spare = focus and win.controls.isHidden()
+    # panels : plots = 5 : 4 gives every plot a data area >= 120x80 at 1280x720; the lecture layout's one
+    # or two plots have room to spare with the control rows hidden (a lesson), or shown on a 1920x1080
+    # screen (where they stood twice as tall as the canvases), and the canvases, the show, take it
+    spare = focus and (win.controls.isHidden() or win.size_level >= 2)
+    share = PLOTS_SHARE if win.controls.isHidden() else PLOTS_SHARE_WITH_CONTROLS
     win.centralWidget().layout().setStretchFactor(win.plots, 3 if spare else 4)
-    # (stretch shares only space beyond the items' size hints, and the panels' hint is larger than any
-    # screen: a cap is what gives the canvases the height the hidden controls left)
-    win.plots.setMaximumHeight(
-        max(win.plots.minimumSizeHint().height(), int(PLOTS_SHARE * win.height())) if spare else 16777215
-    )
+    # (stretch shares only space beyond the items' size hints, and when the hints do not fit Qt takes the
+    # shortfall from the panels and the plots alike: a cap is what gives the canvases the height. Without
+    # one, at 1280x720 with the controls up, the plots took 272 px and squeezed the panels below their
+    # minimum, cutting the pixel's distribution in half)
+    cap = 16777215
+    if focus:
+        cap = max(win.plots.minimumSizeHint().height(), _plots_need(win))
+        if spare:
+            cap = max(cap, int(share * win.height()))
+    win.plots.setMaximumHeight(cap)
+
+
+def _plots_need(win) -> int:
+    """The plots row's height that leaves its plots a data area of MIN_DATA's height: what the row spends
+    around a plot's data area (titles, ticks, axis label, strip titles: ~120 px in lecture mode) as last
+    laid out, plus a font's height of margin for a new font. Before the first layout: no cap."""
+    vb = win.plots.widgets[win.plots.shown[0]].getPlotItem().vb
+    if win.plots.height() <= 0 or vb.height() <= 0:
+        return 16777215
+    chrome = win.plots.height() - int(vb.height())
+    return MIN_DATA[1] + chrome + style.plot_font_px(win.lecture, win.size_level)
 
 
 def combo_text_room(c: QComboBox) -> int:

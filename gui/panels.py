@@ -111,7 +111,7 @@ class MethodPanel(QWidget):
         side.setContentsMargins(0, 0, 0, 0)
         self.extra = ImageCanvas("order", cmap="viridis", tooltip=TIPS["order"])
         self.extra.view.setMinimumSize(24, 24)  # its minimum sets the column's: the plot below needs the room
-        side.addWidget(self.extra, 1)  # the order map: small; the distribution below it is the point
+        side.addWidget(self.extra, 2)  # the order map: smaller; the distribution below it is the point
         self.bottom = QStackedWidget()
         self.hist = pg.PlotWidget()
         self.hist.setToolTip(TIPS["hist"])
@@ -315,7 +315,7 @@ class MethodPanel(QWidget):
             return
         self.bottom.setVisible(plot is not None)
         self.empty.setVisible(plot is None)
-        self._side.setStretch(0, 1 if plot is not None else 3)
+        self._side.setStretch(0, 2 if plot is not None else 6)
 
     def _extra_cmap(self, name: str):
         """Set the side image's colour map only when it changes (setting it re-renders)."""
