@@ -359,3 +359,5 @@ class MainWindow(RunActions, QMainWindow):
             remembered.save(self)
         super().closeEvent(ev)
         memory.trim(force=True)  # the window's runs are let go of (rare: no need to hold it back)
+        # and once its widgets are deleted (after this event): the app's timer, not this window's
+        QTimer.singleShot(1000, lambda: memory.trim(force=True))
