@@ -111,7 +111,9 @@ def main(argv=None) -> int:
         old = json.loads(path.read_text())
         if old.get("n") == args.n:
             new = {r["setting"] for r in rows}
-            rows = [r for r in old["rows"] if r["setting"] not in new] + rows
+            rows = [{"precision": "bf16", **r} for r in old["rows"] if r["setting"] not in new] + rows
+    for r in rows:
+        r.setdefault("precision", args.precision)  # rows measured before this field was kept: the old default, bf16
     out = dict(dataset=args.dataset, label=LABEL, guidance=GUIDANCE, n=args.n, batch=args.batch, rows=rows)
     write_text_atomic(path, json.dumps(out, indent=1) + "\n")
     return 0
