@@ -113,7 +113,8 @@ class MainWindow(RunActions, QMainWindow):
 
     def _on_user_edit(self, name: str):
         """An edit applies at once: a running (or finished) run restarts with the new value. A
-        scenario keeps its caption unless the edit changes its point (a panel's mode, the dataset).
+        scenario keeps its caption unless the edit changes its point (a panel's mode); a new dataset
+        re-applies the scenario there (its settings and caption for that dataset).
         With no run yet, the value is only checked: a fixed input clears its error at once."""
         if self.session.scenario is not None and name == "dataset":  # the same point, on the other dataset
             self.apply_scenario(self.session.scenario.name, self.session.variant)
