@@ -87,7 +87,8 @@ def build(win) -> None:
 
 
 PLOTS_SHARE = 0.3  # a lesson with the control rows hidden: the plots take at most this share of the height
-PLOTS_SHARE_WITH_CONTROLS = 0.2  # the lecture layout with them shown (they take ~0.2 of the height themselves)
+PLOTS_SHARE_WITH_CONTROLS = 0.2  # the same on a 1920x1080 screen with the control rows shown (they take room too)
+NO_CAP = 16777215  # Qt's QWIDGETSIZE_MAX: no maximum height
 
 
 def presenting(win) -> bool:
@@ -116,7 +117,7 @@ def arrange_plots(win) -> None:
     # shortfall from the panels and the plots alike: a cap is what gives the canvases the height. Without
     # one, at 1280x720 with the controls up, the plots took 272 px and squeezed the panels below their
     # minimum, cutting the pixel's distribution in half)
-    cap = 16777215
+    cap = NO_CAP
     if focus:
         cap = max(win.plots.minimumSizeHint().height(), _plots_need(win))
         if spare:
@@ -130,7 +131,7 @@ def _plots_need(win) -> int:
     laid out, plus a font's height of margin for a new font. Before the first layout: no cap."""
     vb = win.plots.widgets[win.plots.shown[0]].getPlotItem().vb
     if win.plots.height() <= 0 or vb.height() <= 0:
-        return 16777215
+        return NO_CAP
     chrome = win.plots.height() - int(vb.height())
     return MIN_DATA[1] + chrome + style.plot_font_px(win.lecture, win.size_level)
 

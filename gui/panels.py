@@ -16,6 +16,7 @@ from engine.runtime.modes import DISTRIBUTION, MODES, SCHEDULE, of_method, shows
 from . import style
 from .canvas import ImageCanvas
 from .fit_label import FitLabel
+from .plots import MIN_DATA
 
 TIPS = {
     "state": "What the method holds now. Autoregression: the pixels fixed so far (slate blue = not fixed yet). "
@@ -73,7 +74,7 @@ MIN_PLOT_W, MIN_PLOT_H = 150, 100  # the pixel's distribution and the schedule n
 # what guidance adds is black to the eye below this (its map spans ±1: under 4 % of full colour); a run's
 # last steps get there (measured: diffusion 0.008-0.04 over its last 5 of 50 steps at w = 3, AR 0.001-0.04)
 SETTLED = 0.04
-MIN_DATA_H = 80  # their data area's height (gui.plots.MIN_DATA): the minimum grows with the font
+IMAGE_STRETCH, IMAGE_ALONE_STRETCH = 2, 6  # the side image's share of its column over a plot (5), over words (2)
 MIN_CANVAS = 120  # state and x0: a 28x28 image at >= 4 screen pixels a pixel
 
 # early = blue, late = yellow; the darkest purples are left out so early pixels stand out from unset grey
@@ -111,7 +112,7 @@ class MethodPanel(QWidget):
         side.setContentsMargins(0, 0, 0, 0)
         self.extra = ImageCanvas("order", cmap="viridis", tooltip=TIPS["order"])
         self.extra.view.setMinimumSize(24, 24)  # its minimum sets the column's: the plot below needs the room
-        side.addWidget(self.extra, 2)  # the order map: smaller; the distribution below it is the point
+        side.addWidget(self.extra, IMAGE_STRETCH)  # the order map: smaller; the distribution below it is the point
         self.bottom = QStackedWidget()
         self.hist = pg.PlotWidget()
         self.hist.setToolTip(TIPS["hist"])
@@ -158,7 +159,7 @@ class MethodPanel(QWidget):
         self.cont_label = QLabel("", alignment=Qt.AlignCenter, wordWrap=True)
         self.cont_label.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Ignored)
         self.cont_box = QWidget()
-        # the column's size comes from the method's views: this page takes what it is given
+        # the column's size comes from the method's views: this page takes what it is given (no minimum of its own)
         self.cont_box.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Ignored)
         # side by side, the mean the larger: stacked, each was a third of the column's height
         # (about 35 px at 1280x720 in lecture mode, too small to compare with x0 from the back)
@@ -172,7 +173,7 @@ class MethodPanel(QWidget):
         cl.setRowStretch(0, 3)
         cl.setRowStretch(1, 1)
         for c in (self.cont_mean, self.cont_std):
-            c.view.setMinimumSize(30, 30)  # the column's size comes from the method's views
+            c.view.setMinimumSize(30, 30)
         self.side.addWidget(self.cont_box)
         self._cont_nfe = None
         # Classifier-free guidance made visible (key G): the network run with and without the
@@ -215,7 +216,7 @@ class MethodPanel(QWidget):
         for pw in (self.hist, self.sched):  # a title row just its text's height: the data area is the point
             pw.getPlotItem().layout.setRowFixedHeight(0, px + 4)
             # a data area of at least MIN_DATA under the title row and the bottom ticks at this font
-            pw.setMinimumHeight(max(MIN_PLOT_H, MIN_DATA_H + 2 * px + 25))  # measured: 51 px at 13 px, 53 at 15
+            pw.setMinimumHeight(max(MIN_PLOT_H, MIN_DATA[1] + 2 * px + 25))  # measured: 51 px at 13 px, 53 at 15
 
     def reset(self, title: str | None = None, mode: str | None = None):
         """Blank canvases before a run; with `mode`, show that method's side views already."""
@@ -315,7 +316,7 @@ class MethodPanel(QWidget):
             return
         self.bottom.setVisible(plot is not None)
         self.empty.setVisible(plot is None)
-        self._side.setStretch(0, 2 if plot is not None else 6)
+        self._side.setStretch(0, IMAGE_STRETCH if plot is not None else IMAGE_ALONE_STRETCH)
 
     def _extra_cmap(self, name: str):
         """Set the side image's colour map only when it changes (setting it re-renders)."""
